@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { toBytes, type RawBody } from './bytes.js';
+import { headerValue, type HeaderInput } from './headers.js';
+import type { VerifyFailureReason } from './signature/types.js';
+import type { VendorDefinition } from './vendor.js';
+import type { WebhookEvent } from './event.js';
+
+type DeliveryVendor = Pick<VendorDefinition, 'id' | 'envelope' | 'delivery'>;
+
+export type ParseFailureReason = 'invalid_body' | 'invalid_json' | 'invalid_envelope';
+
+export type ParseDeliveryResult =
+  | { ok: true; event: WebhookEvent; dedupeKey: string }
+  | { ok: false; reason: ParseFailureReason; message: string; issues?: string[] };
+
+/** `sha256:<hex>` of the exact body: the dedupe key of last resort (Parsley Recipes has no id). */
+export function bodyHash(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/**
+ * Parses a (verified) delivery body into a WebhookEvent. Never throws: invalid JSON or a
+ * body that is not the vendor's envelope comes back as `{ ok: false, reason, message }`.
+ * Unknown event types pass through — vendors add types, and a 4xx would make them retry.
+ */
+export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: HeaderInput): ParseDeliveryResult {
+  const bytes = toBytes(body);
+  if (!bytes) return { ok: false, reason: 'invalid_body', message: 'body must be a string, Buffer or Uint8Array' };
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    return { ok: false, reason: 'invalid_json', message: `body is not valid JSON: ${(err as Error).message}` };
+  }
+  const parsed = vendor.envelope.schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+    return {
+      ok: false,
+      reason: 'invalid_envelope',
+      message: `body is not a ${vendor.id} webhook envelope (${issues.slice(0, 3).join('; ')})`,
+      issues,
+    };
+  }
+  const fields = vendor.envelope.read(parsed.data);
+  const { eventHeader, deliveryIdHeader, deliveryIdIsStable } = vendor.delivery;
+  const deliveryId = deliveryIdHeader ? headerValue(headers, deliveryIdHeader) : undefined;
+  const type = fields.type || (eventHeader ? headerValue(headers, eventHeader) : undefined) || 'unknown';
+  const dedupeKey = fields.id ?? (deliveryId && deliveryIdIsStable ? deliveryId : undefined) ?? bodyHash(bytes);
+  const event: WebhookEvent = {
+    id: dedupeKey,
+    type,
+    createdAt: fields.createdAt,
+    data: fields.data,
+    provider: vendor.id,
+    ...(fields.livemode !== undefined ? { livemode: fields.livemode } : {}),
+    ...(deliveryId !== undefined ? { deliveryId } : {}),
+  };
+  return { ok: true, event, dedupeKey };
+}
+
+export type VerifyDeliveryResult =
+  | { ok: true; event: WebhookEvent; dedupeKey: string; secretIndex: number | null }
+  | {
+      ok: false;
+      /** HTTP status a receiver should answer: 401 for signature problems, 400 for bad bodies. */
+      status: 400 | 401;
+      reason: VerifyFailureReason | ParseFailureReason;
+      message: string;
+    };
+
+export interface VerifyDeliveryInput {
+  body: RawBody;
+  headers: HeaderInput;
+  /** Secret(s). Required unless the vendor makes secrets optional and none was configured. */
+  secret?: string | readonly string[] | null;
+  now?: Date | number;
+  toleranceSeconds?: number;
+}
+
+/**
+ * Signature check, then envelope parse: what every receiver (n8n, Zapier, CLI) does with a
+ * delivery. Fails closed, except for vendors whose secret is optional (Parsley Recipes)
+ * when the user configured none — then the delivery is accepted unsigned, as the vendor
+ * documents.
+ */
+export function verifyDelivery(
+  vendor: Pick<VendorDefinition, 'id' | 'envelope' | 'delivery' | 'signature'>,
+  input: VerifyDeliveryInput,
+): VerifyDeliveryResult {
+  const secrets =
+    typeof input.secret === 'string' ? [input.secret] : Array.isArray(input.secret) ? input.secret : [];
+  const noSecret = secrets.every((s) => typeof s !== 'string' || s.trim() === '');
+  let secretIndex: number | null = null;
+  if (!(noSecret && !vendor.signature.secretRequired)) {
+    const v = vendor.signature.scheme.verify({
+      body: input.body,
+      headers: input.headers,
+      secret: secrets,
+      ...(input.now !== undefined ? { now: input.now } : {}),
+      ...(input.toleranceSeconds !== undefined ? { toleranceSeconds: input.toleranceSeconds } : {}),
+    });
+    if (!v.ok) return { ok: false, status: 401, reason: v.reason, message: v.message };
+    secretIndex = v.secretIndex;
+  }
+  const parsed = parseDelivery(vendor, input.body, input.headers);
+  if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, message: parsed.message };
+  return { ok: true, event: parsed.event, dedupeKey: parsed.dedupeKey, secretIndex };
+}

@@ -1,0 +1,14 @@
+export { toBytes, type RawBody } from './bytes.js';
+export { readHeader, headerValue, type HeaderInput, type HeaderValue, type HeaderLookup } from './headers.js';
+export * from './signature/index.js';
+export { webhookEventSchema, type WebhookEvent } from './event.js';
+export {
+  bodyHash,
+  parseDelivery,
+  verifyDelivery,
+  type ParseDeliveryResult,
+  type ParseFailureReason,
+  type VerifyDeliveryInput,
+  type VerifyDeliveryResult,
+} from './delivery.js';
+export type * from './vendor.js';

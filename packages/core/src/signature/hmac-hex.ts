@@ -1,0 +1,57 @@
+import { toBytes } from '../bytes.js';
+import { readHeader } from '../headers.js';
+import { decodeHexDigest, digestsEqual, fail, hmacSha256, normalizeSecrets } from './shared.js';
+import type { SignatureScheme, VerifyResult } from './types.js';
+
+export interface HmacHexOptions {
+  /** Header carrying the signature, e.g. `X-Parley-Signature` or `x-hub-signature-256`. */
+  header: string;
+  /** Text before the hex digest: `sha256=` (GitHub style) or `''` (plain hex). */
+  prefix: string;
+}
+
+/**
+ * HMAC-SHA256 of the raw body, hex-encoded, optionally behind a prefix:
+ * `X-Parley-Signature: sha256=<hex>` (Parley, Parsley, GitHub, Parsley Recipes) or
+ * `X-ParseFlow-Signature: <hex>` (ParseFlow). The secret is the whole string as UTF-8,
+ * `whsec_` prefix included, exactly as the vendors' own examples compute it.
+ */
+export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
+  const { header, prefix } = options;
+  const lowerPrefix = prefix.toLowerCase();
+  return {
+    kind: 'hmac-sha256-hex',
+    headerNames: [header],
+    sign({ body, secret }) {
+      const bytes = toBytes(body);
+      if (!bytes) throw new TypeError('body must be a string, Buffer or Uint8Array');
+      const key = secret.trim();
+      if (key === '') throw new TypeError('secret must not be empty');
+      return { [header]: prefix + hmacSha256(key, bytes).toString('hex') };
+    },
+    verify(input): VerifyResult {
+      const secrets = normalizeSecrets(input?.secret);
+      if (secrets.length === 0) return fail('no_secret', 'no signing secret is configured');
+      const bytes = toBytes(input.body);
+      if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
+      const h = readHeader(input.headers, header);
+      if (!h.found) {
+        return h.reason === 'multiple'
+          ? fail('multiple_headers', `${header} was sent more than once with different values`)
+          : fail('missing_header', `${header} header is missing`);
+      }
+      const value = h.value.trim();
+      if (value.slice(0, prefix.length).toLowerCase() !== lowerPrefix) {
+        return fail('malformed_header', `${header} must look like "${prefix}<64 hex chars>"`);
+      }
+      const provided = decodeHexDigest(value.slice(prefix.length));
+      if (!provided) {
+        return fail('malformed_header', `${header} must look like "${prefix}<64 hex chars>"`);
+      }
+      for (let i = 0; i < secrets.length; i++) {
+        if (digestsEqual(hmacSha256(secrets[i]!, bytes), provided)) return { ok: true, secretIndex: i };
+      }
+      return fail('signature_mismatch', `${header} does not match the body for any configured secret`);
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import type { z } from 'zod';
+import type { SignatureScheme } from './signature/types.js';
+
+/**
+ * Everything hookpack knows about one webhook vendor, as data. The n8n nodes, Zapier apps
+ * and the sandbox are all generated from this; none of them holds vendor knowledge itself.
+ */
+export interface VendorDefinition {
+  /** Machine id, lower camel case: `parley`, `parsleyRecipes`. Used in node/app names. */
+  id: string;
+  displayName: string;
+  description: string;
+  docsUrl: string;
+  /** How API calls authenticate; `none` for vendors configured by hand in their UI. */
+  auth: ApiKeyAuth | NoAuth;
+  /** The REST subscription API; absent when the vendor has none (paste-the-URL setup). */
+  api?: RestApiDefinition;
+  /** For vendors without an API: what the user does in the vendor's UI. */
+  manualSetup?: ManualSetup;
+  /** Extra options a subscription takes besides url and events (Parley facility_ids…). */
+  subscriptionOptions: SubscriptionOption[];
+  signature: SignatureDefinition;
+  envelope: EnvelopeDefinition;
+  events: EventDefinition[];
+  delivery: DeliveryPolicy;
+}
+
+export interface ApiKeyAuth {
+  kind: 'apiKey';
+  /** `header`: sent as `<headerName>: <key>`; `bearer`: `Authorization: Bearer <key>`. */
+  placement: 'header' | 'bearer';
+  headerName?: string;
+  /** Documented key prefixes, shown as hints and used to warn on a likely wrong paste. */
+  keyPrefixes: string[];
+  /** Where the user finds a key, for credential help text. */
+  keyHelp: string;
+}
+export interface NoAuth {
+  kind: 'none';
+}
+
+export interface ManualSetup {
+  /** Steps shown to the user, e.g. "In Parsley → Settings → Webhooks, click Add …". */
+  instructions: string;
+}
+
+export interface SubscriptionOption {
+  /** Key in `SubscriptionInput.options`, also the vendor field name (e.g. `facility_ids`). */
+  name: string;
+  displayName: string;
+  description: string;
+  type: 'string' | 'string[]' | 'boolean';
+  required?: boolean;
+}
+
+/** Verb of the REST client; a vendor implements a subset. */
+export type Operation = 'create' | 'list' | 'get' | 'update' | 'delete' | 'test' | 'rotate' | 'me';
+
+export interface EndpointDefinition {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  /** Path below baseUrl; `{id}` is replaced by the url-encoded subscription id. */
+  path: string;
+  /** Query parameters; values may contain `{id}` (ParseFlow deletes with `?id=`). */
+  query?: Record<string, string>;
+  /** True where the endpoint is not in the vendor's docs but we rely on it (say why in `note`). */
+  assumed?: boolean;
+  note?: string;
+}
+
+/** A subscription as hookpack sees it, whatever the vendor's field names. */
+export interface Subscription {
+  id: string;
+  url: string;
+  events: string[];
+  /** False when paused or deactivated by the vendor (e.g. after failed deliveries). */
+  active: boolean;
+  /** Only present when the vendor returned it (create / rotate). */
+  secret?: string;
+  createdAt?: string;
+  /** Vendor-specific options as stored (facility_ids, name…). */
+  options: Record<string, unknown>;
+  /** The vendor's object, untouched. */
+  raw: unknown;
+}
+
+export interface SubscriptionInput {
+  url: string;
+  events: string[];
+  options?: Record<string, unknown>;
+}
+
+export interface SubscriptionPatch {
+  url?: string;
+  events?: string[];
+  active?: boolean;
+  options?: Record<string, unknown>;
+}
+
+export interface VendorErrorInfo {
+  message?: string;
+  /** Field-level validation details, keyed by field name. */
+  details?: Record<string, unknown>;
+}
+
+export interface RestApiDefinition {
+  /** Documented production base URL; users may override it (staging, sandbox). */
+  baseUrl: string;
+  /** Vendor refuses non-HTTPS target URLs. */
+  requiresHttpsTarget: boolean;
+  /** Vendor honours an `Idempotency-Key` header on mutations (retries of POST are safe). */
+  idempotencyKeys: boolean;
+  /** Rate limit as documented, for clients and the sandbox. */
+  rateLimit?: { requests: number; perSeconds: number };
+  endpoints: Partial<Record<Operation, EndpointDefinition>>;
+  /** Vendor object → Subscription (after unwrapping a `{data}` wrapper, if any). */
+  toSubscription(raw: unknown): Subscription;
+  /** Unwrap a response body (Parley: `{data: …}`). Identity when absent. */
+  unwrap?(body: unknown): unknown;
+  /** Lists come back as an array, or inside a wrapper; returns the array. */
+  listItems?(body: unknown): unknown[];
+  createBody(input: SubscriptionInput): Record<string, unknown>;
+  updateBody(patch: SubscriptionPatch): Record<string, unknown>;
+  /** Pull the vendor's error message and field details out of an error body. */
+  errorInfo(body: unknown): VendorErrorInfo;
+  /** Event types that need a paid plan / credits (Parsley): used to word 403s. */
+  paidEvents?: string[];
+}
+
+export interface SignatureDefinition {
+  scheme: SignatureScheme;
+  /** False where the vendor lets the user leave the secret empty (Parsley Recipes). */
+  secretRequired: boolean;
+  /** Where the secret comes from, for help text. */
+  secretSource: 'subscription' | 'user';
+}
+
+/** How deliveries are wrapped, and how to turn one into a WebhookEvent. */
+export interface EnvelopeDefinition {
+  /** zod schema of the whole delivery body (the payload inside stays open: types evolve). */
+  schema: z.ZodType;
+  /** Parsed, schema-valid body → the parts of a WebhookEvent the envelope carries. */
+  read(body: any): EnvelopeFields;
+  /** Build a delivery body (the sandbox sends these). */
+  build(fields: BuildFields): Record<string, unknown>;
+}
+
+export interface EnvelopeFields {
+  id?: string;
+  type: string;
+  createdAt: string | null;
+  data: unknown;
+  livemode?: boolean;
+}
+
+export interface BuildFields {
+  id: string;
+  type: string;
+  createdAt: string;
+  data: unknown;
+  livemode: boolean;
+}
+
+export interface EventDefinition {
+  /** Vendor event type, exactly as sent. */
+  type: string;
+  /** Zapier-style title: "New Violation", "Case Updated". */
+  displayName: string;
+  /** "…when <this>": a lower-case clause, e.g. "a new violation is recorded for a watched facility". */
+  description: string;
+  /** zod schema of the event's `data` (payload). */
+  schema: z.ZodType;
+  /** A realistic payload that parses with `schema`. */
+  sample: Record<string, unknown>;
+  /** True when the vendor's docs do not specify the payload and we designed it. */
+  designedPayload?: boolean;
+  /** Requires a paid plan or credits (Parsley's high-signal events). */
+  paid?: boolean;
+}
+
+export interface DeliveryPolicy {
+  /** Per-attempt timeout the vendor documents. */
+  timeoutMs: number;
+  /** Delays before retry 1, 2, … after a failed first attempt. */
+  retryDelaysMs: number[];
+  /** What happens after the last retry fails. */
+  afterRetries: 'drop' | 'deactivate' | 'mark-failing';
+  /** Consecutive failed deliveries after which the vendor deactivates the subscription. */
+  deactivateAfterConsecutiveFailures?: number;
+  /** Headers the vendor always sends (User-Agent…), besides signature/event/delivery. */
+  staticHeaders: Record<string, string>;
+  /** Header carrying the event type (X-Parlay-Event…), if any. */
+  eventHeader?: string;
+  /** Header carrying the delivery id (X-ParseFlow-Delivery…), if any. */
+  deliveryIdHeader?: string;
+  /** True when the delivery id is the same on every retry, so it can serve as dedupe key. */
+  deliveryIdIsStable: boolean;
+  /** Paused subscriptions queue events for this long, then drop them (Parlay: 24 h). */
+  pauseQueueMs?: number;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole monorepo. Packages are resolved through their "source"
+// export condition, so tests run against src/ without a build step in between.
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 20_000,
+  },
+});
