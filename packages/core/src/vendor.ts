@@ -10,7 +10,8 @@ export interface VendorDefinition {
   id: string;
   displayName: string;
   description: string;
-  docsUrl: string;
+  /** Vendor documentation; only set where the docs name a host (no invented addresses). */
+  docsUrl?: string;
   /** How API calls authenticate; `none` for vendors configured by hand in their UI. */
   auth: ApiKeyAuth | NoAuth;
   /** The REST subscription API; absent when the vendor has none (paste-the-URL setup). */
@@ -112,7 +113,11 @@ export interface RestApiDefinition {
   /** Rate limit as documented, for clients and the sandbox. */
   rateLimit?: { requests: number; perSeconds: number };
   endpoints: Partial<Record<Operation, EndpointDefinition>>;
-  /** Vendor object → Subscription (after unwrapping a `{data}` wrapper, if any). */
+  /**
+   * Vendor object → Subscription (after unwrapping a `{data}` wrapper, if any). May throw on
+   * an object it does not recognise (e.g. a zod parse): the client reports that as an
+   * `invalid_response` error naming the operation, never as a crash.
+   */
   toSubscription(raw: unknown): Subscription;
   /** Unwrap a response body (Parley: `{data: …}`). Identity when absent. */
   unwrap?(body: unknown): unknown;
@@ -120,6 +125,11 @@ export interface RestApiDefinition {
   listItems?(body: unknown): unknown[];
   createBody(input: SubscriptionInput): Record<string, unknown>;
   updateBody(patch: SubscriptionPatch): Record<string, unknown>;
+  /**
+   * The new secret in a `rotate` response (after `unwrap`). Absent → the client reads
+   * `toSubscription(body).secret`, for vendors that answer with the whole subscription.
+   */
+  rotatedSecret?(body: unknown): string | undefined;
   /** Pull the vendor's error message and field details out of an error body. */
   errorInfo(body: unknown): VendorErrorInfo;
   /** Event types that need a paid plan / credits (Parsley): used to word 403s. */
@@ -186,6 +196,8 @@ export interface DeliveryPolicy {
   afterRetries: 'drop' | 'deactivate' | 'mark-failing';
   /** Consecutive failed deliveries after which the vendor deactivates the subscription. */
   deactivateAfterConsecutiveFailures?: number;
+  /** Disabled after failing for this long (ParseFlow: 3 days). */
+  deactivateAfterFailingForMs?: number;
   /** Headers the vendor always sends (User-Agent…), besides signature/event/delivery. */
   staticHeaders: Record<string, string>;
   /** Header carrying the event type (X-Parlay-Event…), if any. */

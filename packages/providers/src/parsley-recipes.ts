@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { hmacHexScheme, type EventDefinition, type VendorDefinition } from '@hookpack/core';
+import { isoDateTime } from './mapping.js';
+
+// Parsley Recipes: recipe and event management. No REST API: the user pastes the webhook
+// URL into the vendor's UI and may set a signing secret there. Spec: shared seeds 003.
+
+const recipePayload = z.object({
+  recipeId: z.number().int(),
+  recipeItemNumber: z.string().nullable().optional(),
+  timestamp: isoDateTime,
+});
+const eventPayload = z.object({
+  eventId: z.number().int(),
+  eventType: z.enum(['event', 'cafe-hot-bar', 'sale']),
+  timestamp: isoDateTime,
+});
+
+function recipeEvent(type: string, displayName: string, description: string, sample: object): EventDefinition {
+  return { type, displayName, description, schema: recipePayload, sample: { ...sample } };
+}
+function calendarEvent(type: string, displayName: string, description: string, sample: object): EventDefinition {
+  return { type, displayName, description, schema: eventPayload, sample: { ...sample } };
+}
+
+export const parsleyRecipes: VendorDefinition = {
+  id: 'parsleyRecipes',
+  displayName: 'Parsley Recipes',
+  description: 'Recipe and event management: recipes and events created, modified or removed.',
+  auth: { kind: 'none' },
+  manualSetup: {
+    instructions:
+      'In Parsley → Settings → Webhooks, click Add, paste this URL, select the events, and (recommended) set a Signing Secret — enter the same secret here.',
+  },
+  subscriptionOptions: [],
+  signature: {
+    scheme: hmacHexScheme({ header: 'x-hub-signature-256', prefix: 'sha256=' }),
+    secretRequired: false, // the vendor makes the secret optional; unsigned deliveries are accepted only when none is configured
+    secretSource: 'user',
+  },
+  envelope: {
+    schema: z.looseObject({ event: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
+    read: (b: { event: string; payload: Record<string, unknown> }) => ({
+      type: b.event,
+      createdAt: typeof b.payload.timestamp === 'string' ? b.payload.timestamp : null,
+      data: b.payload,
+    }),
+    build: ({ type, data }) => ({ event: type, payload: data }),
+  },
+  events: [
+    recipeEvent('RecipeCreated', 'Recipe Created', 'a recipe is created', {
+      recipeId: 14257,
+      recipeItemNumber: 'ITM-REC-0021',
+      timestamp: '2025-10-16T18:42:10Z',
+    }),
+    recipeEvent('RecipeModified', 'Recipe Modified', 'a recipe is modified', {
+      recipeId: 14257,
+      recipeItemNumber: 'ITM-REC-0021',
+      timestamp: '2025-10-16T19:03:27Z',
+    }),
+    recipeEvent('RecipeCreatedSync', 'Recipe Created (Sync)', 'a recipe is created by a sync', {
+      recipeId: 88012,
+      recipeItemNumber: null,
+      timestamp: '2025-10-16T20:11:09Z',
+    }),
+    recipeEvent('RecipeModifiedSync', 'Recipe Modified (Sync)', 'a recipe is modified by a sync', {
+      recipeId: 88012,
+      recipeItemNumber: null,
+      timestamp: '2025-10-16T20:25:33Z',
+    }),
+    recipeEvent('RecipeRemovedSync', 'Recipe Removed (Sync)', 'a recipe is removed by a sync', {
+      recipeId: 88012,
+      recipeItemNumber: null,
+      timestamp: '2025-10-16T20:30:02Z',
+    }),
+    calendarEvent('EventCreated', 'Event Created', 'an event is created', {
+      eventId: 5319,
+      eventType: 'event',
+      timestamp: '2025-10-16T18:44:01Z',
+    }),
+    calendarEvent('EventModified', 'Event Modified', 'an event is modified', {
+      eventId: 5319,
+      eventType: 'cafe-hot-bar',
+      timestamp: '2025-10-16T19:10:42Z',
+    }),
+    calendarEvent('EventRemoved', 'Event Removed', 'an event is removed', {
+      eventId: 5319,
+      eventType: 'sale',
+      timestamp: '2025-10-16T19:45:00Z',
+    }),
+  ],
+  delivery: {
+    // Neither timeout nor retries are documented: we assume one attempt, 10 s.
+    timeoutMs: 10_000,
+    retryDelaysMs: [],
+    afterRetries: 'drop',
+    staticHeaders: { 'Content-Type': 'application/json' }, // "Do you send any extra headers? No."
+    deliveryIdIsStable: false,
+  },
+};
