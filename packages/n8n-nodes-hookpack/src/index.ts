@@ -1,0 +1,25 @@
+import type { VendorDefinition } from '@hookpack/core';
+import { vendors } from '@hookpack/providers';
+import { createCredentialClass } from './credential.js';
+import { createTriggerNodeClass } from './trigger.js';
+
+export { createCredentialClass } from './credential.js';
+export { createTriggerNodeClass } from './trigger.js';
+export { namesFor } from './names.js';
+export { vendors };
+
+function vendorById(id: string): VendorDefinition {
+  const vendor = vendors.find((v) => v.id === id);
+  if (!vendor) throw new Error(`n8n-nodes-hookpack: no vendor "${id}" (known: ${vendors.map((v) => v.id).join(', ')})`);
+  return vendor;
+}
+
+/** The trigger node class of a vendor, by id: what the generated *.node.js files export. */
+export function triggerNodeFor(id: string) {
+  return createTriggerNodeClass(vendorById(id));
+}
+
+/** The credential class of a vendor, by id: what the generated *.credentials.js files export. */
+export function credentialFor(id: string) {
+  return createCredentialClass(vendorById(id));
+}

@@ -1,0 +1,20 @@
+import type { VendorDefinition } from '@hookpack/core';
+
+/** `parsleyRecipes` → `ParsleyRecipes`: n8n class names and file names. */
+export function pascal(id: string): string {
+  return id.charAt(0).toUpperCase() + id.slice(1);
+}
+
+/** The names n8n knows a vendor's node and credential by (type names, classes, files). */
+export function namesFor(vendor: Pick<VendorDefinition, 'id' | 'displayName'>) {
+  return {
+    nodeName: `${vendor.id}Trigger`,
+    nodeClass: `${pascal(vendor.id)}Trigger`,
+    nodeDisplayName: `${vendor.displayName} Trigger`,
+    credentialName: `${vendor.id}Api`,
+    credentialClass: `${pascal(vendor.id)}Api`,
+    credentialDisplayName: `${vendor.displayName} API`,
+    icon: `${vendor.id}.svg`,
+    iconRef: `file:${vendor.id}.svg` as `file:${string}.svg`,
+  };
+}

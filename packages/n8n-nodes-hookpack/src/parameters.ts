@@ -1,0 +1,143 @@
+import type { SubscriptionOption, VendorDefinition } from '@hookpack/core';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+/** Node parameter names (the workflow JSON uses them). */
+export const PARAM = {
+  events: 'events',
+  subscription: 'subscriptionOptions',
+  options: 'options',
+  includeHeaders: 'includeHeaders',
+  livemode: 'livemode',
+  setupNotice: 'setupNotice',
+} as const;
+
+export type LivemodeFilter = 'any' | 'live' | 'test';
+
+/** Node parameters of one vendor's trigger, from its event catalog and subscription options. */
+export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
+  const properties: INodeProperties[] = [];
+  if (!vendor.api) {
+    properties.push({
+      displayName: `${vendor.displayName} has no API to register webhooks. Copy this node's Production URL (under "Webhook URLs" above) and add it in ${vendor.displayName}: ${(vendor.manualSetup?.instructions ?? 'in its webhook settings').replace(/\.\s*$/, '')}. Put the same secret in this node's credential, then activate the workflow.`,
+      name: PARAM.setupNotice,
+      type: 'notice',
+      default: '',
+    });
+  }
+  properties.push({
+    displayName: 'Events',
+    name: PARAM.events,
+    type: 'multiOptions',
+    required: true,
+    default: [],
+    options: eventOptions(vendor),
+    description: vendor.api
+      ? `The ${vendor.displayName} events to subscribe to`
+      : `The ${vendor.displayName} events that start the workflow; others are acknowledged and ignored`,
+  });
+  if (vendor.api && vendor.subscriptionOptions.length > 0) {
+    properties.push({
+      displayName: 'Subscription Options',
+      name: PARAM.subscription,
+      type: 'collection',
+      placeholder: 'Add Option',
+      default: {},
+      options: vendor.subscriptionOptions.map(subscriptionOptionProperty),
+    });
+  }
+  const options: INodeProperties[] = [
+    {
+      displayName: 'Include Headers',
+      name: PARAM.includeHeaders,
+      type: 'boolean',
+      default: false,
+      description: 'Whether to add the request headers of each delivery to the output',
+    },
+  ];
+  if (carriesLivemode(vendor)) {
+    options.push({
+      displayName: 'Mode',
+      name: PARAM.livemode,
+      type: 'options',
+      default: 'any',
+      description: 'Which deliveries start the workflow, by their livemode flag',
+      options: [
+        { name: 'Live and Test', value: 'any' },
+        { name: 'Live Only', value: 'live' },
+        { name: 'Test Only', value: 'test' },
+      ],
+    });
+  }
+  properties.push({
+    displayName: 'Options',
+    name: PARAM.options,
+    type: 'collection',
+    placeholder: 'Add Option',
+    default: {},
+    options,
+  });
+  return properties;
+}
+
+function eventOptions(vendor: VendorDefinition): INodePropertyOptions[] {
+  return vendor.events
+    .map((e) => ({
+      name: e.displayName,
+      value: e.type,
+      description: `Triggers when ${e.description}${e.paid ? ' (needs a paid plan)' : ''}`,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function subscriptionOptionProperty(option: SubscriptionOption): INodeProperties {
+  const base = { displayName: option.displayName, name: option.name };
+  switch (option.type) {
+    case 'boolean':
+      return { ...base, type: 'boolean', default: false, description: option.description };
+    case 'string[]':
+      return { ...base, type: 'string', default: '', description: `${option.description} Comma-separated.` };
+    default:
+      return { ...base, type: 'string', default: '', description: option.description };
+  }
+}
+
+/** Turns the node's "Subscription Options" into the vendor option values (lists split, empties dropped). */
+export function subscriptionOptionValues(
+  vendor: VendorDefinition,
+  raw: Record<string, unknown>,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const option of vendor.subscriptionOptions) {
+    const value = raw[option.name];
+    if (value === undefined || value === '' || value === null) continue;
+    if (option.type === 'string[]') {
+      const list = (Array.isArray(value) ? value.map(String) : String(value).split(','))
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (list.length) values[option.name] = list;
+    } else if (option.type === 'boolean') {
+      values[option.name] = value === true;
+    } else {
+      values[option.name] = String(value).trim();
+    }
+  }
+  return values;
+}
+
+/**
+ * Whether the vendor's envelope carries a livemode flag: built from data by round-tripping
+ * one sample delivery through the vendor's own envelope, so no vendor is named here.
+ */
+export function carriesLivemode(vendor: VendorDefinition): boolean {
+  const sample = vendor.events[0];
+  if (!sample) return false;
+  const body = vendor.envelope.build({
+    id: 'probe',
+    type: sample.type,
+    createdAt: '2020-01-01T00:00:00.000Z',
+    data: sample.sample,
+    livemode: true,
+  });
+  const parsed = vendor.envelope.schema.safeParse(body);
+  return parsed.success && vendor.envelope.read(parsed.data).livemode !== undefined;
+}

@@ -1,0 +1,56 @@
+import {
+  createSubscriptionClient,
+  type Operation,
+  type Subscription,
+  type SubscriptionInput,
+  type SubscriptionPatch,
+  type VendorDefinition,
+} from '@hookpack/core';
+
+/** The subscription calls the lifecycle needs, over @hookpack/core's REST client. */
+export interface SubscriptionApi {
+  supports(operation: Operation): boolean;
+  create(input: SubscriptionInput): Promise<Subscription>;
+  findById(id: string): Promise<Subscription | undefined>;
+  /** Every subscription whose target is `url` (there may be several after lost state). */
+  findByUrl(url: string): Promise<Subscription[]>;
+  update(id: string, patch: SubscriptionPatch): Promise<Subscription>;
+  /** Resolves when deleted or already gone. */
+  delete(id: string): Promise<void>;
+  sameUrl(a: string, b: string): boolean;
+}
+
+export interface ApiSettings {
+  apiKey: string;
+  baseUrl: string;
+  allowInsecureTargetUrl: boolean;
+}
+
+export function subscriptionApi(vendor: VendorDefinition, settings: ApiSettings): SubscriptionApi {
+  const client = createSubscriptionClient(vendor, {
+    apiKey: settings.apiKey,
+    baseUrl: settings.baseUrl,
+    allowInsecureTargetUrl: settings.allowInsecureTargetUrl,
+    userAgent: 'n8n-nodes-hookpack/0.1',
+  });
+  return {
+    supports: (op) => client.supports(op),
+    create: (input) => client.create(input),
+    findById: (id) => client.findById(id),
+    findByUrl: async (url) => (await client.list()).filter((s) => sameUrl(s.url, url)),
+    update: (id, patch) => client.update(id, patch),
+    delete: async (id) => {
+      await client.delete(id);
+    },
+    sameUrl,
+  };
+}
+
+function sameUrl(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return false;
+  }
+}
