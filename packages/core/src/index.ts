@@ -12,3 +12,4 @@ export {
   type VerifyDeliveryResult,
 } from './delivery.js';
 export type * from './vendor.js';
+export * from './client/index.js';

@@ -1,0 +1,278 @@
+import type {
+  Operation,
+  RestApiDefinition,
+  Subscription,
+  SubscriptionInput,
+  SubscriptionPatch,
+  VendorDefinition,
+} from '../vendor.js';
+import { backoffDelay } from './backoff.js';
+import { resolveClientConfig, type SubscriptionClientOptions } from './config.js';
+import { HookpackApiError, HookpackInputError, UnsupportedOperationError } from './errors.js';
+import { Transport, type AttemptBudget, type RawResponse, type RequestSpec } from './transport.js';
+import {
+  checkId,
+  checkInput,
+  checkPatch,
+  checkTargetUrl,
+  invalidResponse,
+  readResponse,
+  sameUrl,
+  subscriptionProblem,
+} from './validate.js';
+
+export interface SubscriptionClient {
+  readonly vendor: VendorDefinition;
+  /** Base URL in use, normalised (no trailing slash). */
+  readonly baseUrl: string;
+  /** True when the vendor documents this operation (calling it will not throw UnsupportedOperationError). */
+  supports(operation: Operation): boolean;
+  /** Creates a subscription; the result carries the signing secret where the vendor returns one. */
+  create(input: SubscriptionInput): Promise<Subscription>;
+  list(): Promise<Subscription[]>;
+  /** Throws HookpackApiError `not_found` when the vendor does not know the id. */
+  get(id: string): Promise<Subscription>;
+  /** `get` where the vendor has it, else list + find; undefined when the subscription is gone. */
+  findById(id: string): Promise<Subscription | undefined>;
+  /** First subscription whose target URL is `url` (list + find); undefined when none. */
+  findByUrl(url: string): Promise<Subscription | undefined>;
+  /** Change url, events, options, or pause (`active: false`) / reactivate (`active: true`). */
+  update(id: string, patch: SubscriptionPatch): Promise<Subscription>;
+  /** Deletes; an id the vendor no longer knows (404) counts as success with `deleted: false`. */
+  delete(id: string): Promise<{ deleted: boolean }>;
+  /** Asks the vendor to send a test event; returns the vendor's answer (unwrapped). */
+  test(id: string): Promise<{ raw: unknown }>;
+  /** Rotates the signing secret and returns the new one. */
+  rotate(id: string): Promise<string>;
+  /** Identity of the API key (the vendor's object, unwrapped): a credential test. */
+  me(): Promise<unknown>;
+}
+
+/**
+ * A REST client for one vendor's webhook-subscription API, driven entirely by its
+ * VendorDefinition. Configuration problems (missing key, bad base URL) throw here, before
+ * any request.
+ */
+export function createSubscriptionClient(
+  vendor: VendorDefinition,
+  options: SubscriptionClientOptions,
+): SubscriptionClient {
+  const config = resolveClientConfig(vendor, options);
+  const transport = new Transport(vendor, config);
+  const name = vendor.displayName;
+
+  const supports = (op: Operation) => vendor.api?.endpoints[op] !== undefined;
+
+  const requireApi = (op: Operation, reason?: string): RestApiDefinition => {
+    const api = vendor.api;
+    if (!api) {
+      throw new UnsupportedOperationError(
+        name,
+        op,
+        'it has no REST API; subscriptions are set up by hand in its UI' +
+          (vendor.manualSetup ? ` (${vendor.manualSetup.instructions})` : ''),
+      );
+    }
+    if (!api.endpoints[op]) throw new UnsupportedOperationError(name, op, reason);
+    return api;
+  };
+
+  const parseBody = (op: Operation, response: RawResponse): unknown => {
+    if (response.text.trim() === '') return undefined;
+    try {
+      return JSON.parse(response.text);
+    } catch {
+      throw invalidResponse(vendor, op, `body is not JSON (status ${response.status})`);
+    }
+  };
+
+  const unwrap = (api: RestApiDefinition, op: Operation, body: unknown): unknown =>
+    api.unwrap ? readResponse(vendor, op, body, (b) => api.unwrap!(b)) : body;
+
+  const toSubscription = (api: RestApiDefinition, op: Operation, body: unknown): Subscription => {
+    if (body === undefined) throw invalidResponse(vendor, op, 'empty body where a subscription was expected');
+    return readResponse(vendor, op, unwrap(api, op, body), (b) => api.toSubscription(b), subscriptionProblem);
+  };
+
+  const call = (spec: RequestSpec, budget?: AttemptBudget) => transport.execute(spec, budget);
+
+  const list = async (budget?: AttemptBudget): Promise<Subscription[]> => {
+    const api = requireApi('list');
+    const body = parseBody('list', await call({ operation: 'list', retryAmbiguous: true }, budget));
+    const items = readResponse(
+      vendor,
+      'list',
+      body,
+      (b) => {
+        const inner = api.listItems ? api.listItems(b) : api.unwrap ? api.unwrap(b) : b;
+        return inner as unknown[];
+      },
+      (items) => (Array.isArray(items) ? undefined : 'expected a list of subscriptions'),
+    );
+    return items.map((item) =>
+      readResponse(vendor, 'list', item, (i) => api.toSubscription(i), subscriptionProblem),
+    );
+  };
+
+  const get = async (id: string): Promise<Subscription> => {
+    const api = requireApi('get');
+    checkId(vendor, id);
+    const response = await call({ operation: 'get', id, retryAmbiguous: true });
+    return toSubscription(api, 'get', parseBody('get', response));
+  };
+
+  const findById = async (id: string): Promise<Subscription | undefined> => {
+    checkId(vendor, id);
+    if (supports('get')) {
+      try {
+        return await get(id);
+      } catch (e) {
+        if (e instanceof HookpackApiError && e.code === 'not_found') return undefined;
+        throw e;
+      }
+    }
+    requireApi('list', 'it can neither get nor list subscriptions');
+    return (await list()).find((s) => s.id === id);
+  };
+
+  const findByUrl = async (url: string): Promise<Subscription | undefined> => {
+    if (typeof url !== 'string' || url === '') throw new HookpackInputError(`${name} findByUrl needs a URL`);
+    requireApi('list', 'it cannot list subscriptions, so they cannot be found by URL');
+    return (await list()).find((s) => sameUrl(s.url, url));
+  };
+
+  const deleteById = async (id: string, budget?: AttemptBudget): Promise<{ deleted: boolean }> => {
+    requireApi('delete');
+    checkId(vendor, id);
+    // DELETE is idempotent: repeating it after an ambiguous failure ends in the same state.
+    const response = await call(
+      { operation: 'delete', id, retryAmbiguous: true, acceptStatuses: [404, 410] },
+      budget,
+    );
+    return { deleted: response.status !== 404 && response.status !== 410 };
+  };
+
+  /** Deletes subscriptions to `url` that were not there before our create: they are ours, secret unknown. */
+  const removeOrphans = async (url: string, before: Set<string>): Promise<string[]> => {
+    const orphans = (await list()).filter((s) => sameUrl(s.url, url) && !before.has(s.id));
+    for (const orphan of orphans) await deleteById(orphan.id);
+    return orphans.map((o) => o.id);
+  };
+
+  const create = async (input: SubscriptionInput): Promise<Subscription> => {
+    const api = requireApi('create');
+    checkInput(vendor, input, config.allowInsecureTargetUrl);
+    const body = api.createBody(input);
+    // Counts POST attempts only; the lookups around them have their own retries.
+    const budget: AttemptBudget = { used: 0 };
+    // Without idempotency keys, a create whose answer we lost may still have happened. We can
+    // only tell which subscriptions are ours if we know which ones existed before.
+    const canRecover = !api.idempotencyKeys && supports('list') && supports('delete');
+    const before = canRecover
+      ? new Set((await list()).filter((s) => sameUrl(s.url, input.url)).map((s) => s.id))
+      : undefined;
+    let retryNumber = 0;
+    for (;;) {
+      let response: RawResponse;
+      try {
+        // The transport itself retries only what is provably safe for a POST: 429, refused
+        // connections, and anything when the vendor honours Idempotency-Key.
+        response = await call({ operation: 'create', body, events: input.events, retryAmbiguous: false }, budget);
+      } catch (e) {
+        if (!(e instanceof HookpackApiError) || !e.mayHaveActed) throw e;
+        if (api.idempotencyKeys) throw e; // already retried with the same key, within budget
+        if (!before) {
+          e.message +=
+            ` ${name} may have created the subscription anyway; hookpack cannot check (no list endpoint),` +
+            ' so it did not retry: look in the vendor dashboard before trying again.';
+          throw e;
+        }
+        // The vendor may have acted, but then its secret is lost: delete what it created, then retry.
+        const removed = await removeOrphans(input.url, before);
+        if (removed.length > 0) {
+          e.message += ` hookpack deleted the subscription ${name} had created anyway (${removed.join(', ')}), because its secret was lost.`;
+        }
+        if (budget.used >= config.retry.maxAttempts) throw e;
+        await config.sleep(backoffDelay(++retryNumber, config.retry, config.random));
+        continue;
+      }
+      let created: Subscription;
+      try {
+        created = toSubscription(api, 'create', parseBody('create', response));
+        if (vendor.signature.secretSource === 'subscription' && vendor.signature.secretRequired && !created.secret) {
+          throw invalidResponse(vendor, 'create', 'no signing secret in the answer, so deliveries could not be verified');
+        }
+      } catch (e) {
+        // It was created but we cannot use it: do not leave it behind.
+        if (before) await removeOrphans(input.url, before).catch(() => undefined);
+        throw e;
+      }
+      return created;
+    }
+  };
+
+  const update = async (id: string, patch: SubscriptionPatch): Promise<Subscription> => {
+    const api = requireApi('update');
+    checkId(vendor, id);
+    checkPatch(vendor, patch, config.allowInsecureTargetUrl);
+    const spec: RequestSpec = { operation: 'update', id, body: api.updateBody(patch), retryAmbiguous: true };
+    if (patch.events) spec.events = patch.events;
+    // Setting fields twice gives the same result, so an ambiguous failure may be retried.
+    const body = parseBody('update', await call(spec));
+    if (body !== undefined) return toSubscription(api, 'update', body);
+    // 204 No Content: read the subscription back.
+    const found = supports('get') || supports('list') ? await findById(id) : undefined;
+    if (!found) throw invalidResponse(vendor, 'update', 'empty answer and the subscription could not be read back');
+    return found;
+  };
+
+  const test = async (id: string): Promise<{ raw: unknown }> => {
+    const api = requireApi('test');
+    checkId(vendor, id);
+    // A repeated test would send the user a second test event: only safe retries.
+    const body = parseBody('test', await call({ operation: 'test', id, retryAmbiguous: false }));
+    return { raw: body === undefined ? undefined : unwrap(api, 'test', body) };
+  };
+
+  const rotate = async (id: string): Promise<string> => {
+    const api = requireApi('rotate');
+    checkId(vendor, id);
+    // Repeating a rotation whose answer was lost is what the caller needs anyway: the lost
+    // secret already replaced the old one, and the repeat yields one we know.
+    const body = parseBody('rotate', await call({ operation: 'rotate', id, retryAmbiguous: true }));
+    if (body === undefined) throw invalidResponse(vendor, 'rotate', 'empty body where the new secret was expected');
+    const inner = unwrap(api, 'rotate', body);
+    return readResponse(
+      vendor,
+      'rotate',
+      inner,
+      (b) => (api.rotatedSecret ? api.rotatedSecret(b) : api.toSubscription(b).secret) as string,
+      (s) => (typeof s === 'string' && s !== '' ? undefined : 'no new secret in the answer'),
+    );
+  };
+
+  const me = async (): Promise<unknown> => {
+    const api = requireApi('me');
+    const body = parseBody('me', await call({ operation: 'me', retryAmbiguous: true }));
+    return body === undefined ? undefined : unwrap(api, 'me', body);
+  };
+
+  return {
+    vendor,
+    baseUrl: config.baseUrl,
+    supports,
+    create,
+    list: () => list(),
+    get,
+    findById,
+    findByUrl: (url) => {
+      checkTargetUrl(vendor, url, true);
+      return findByUrl(url);
+    },
+    update,
+    delete: (id) => deleteById(id),
+    test,
+    rotate,
+    me,
+  };
+}

@@ -1,0 +1,11 @@
+export { createSubscriptionClient, type SubscriptionClient } from './client.js';
+export type { SubscriptionClientOptions, FetchLike } from './config.js';
+export { defaultRetryOptions, parseRetryAfter, type RetryOptions } from './backoff.js';
+export {
+  HookpackApiError,
+  RateLimitError,
+  UnsupportedOperationError,
+  HookpackInputError,
+  type ApiErrorCode,
+  type HookpackApiErrorInit,
+} from './errors.js';

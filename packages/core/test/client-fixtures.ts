@@ -1,0 +1,154 @@
+// Inline test vendor for the generic REST client tests: every operation, a `{data}` wrapper,
+// paid events — knobs to switch features off per test. Not a real vendor.
+import { z } from 'zod';
+import nock from 'nock';
+import { hmacHexScheme, type RestApiDefinition, type Subscription, type VendorDefinition } from '../src/index.js';
+
+export const BASE = 'https://api.acme.test';
+export const KEY = 'acme_live_0123456789abcdef';
+
+const webhook = z.object({
+  id: z.string().min(1),
+  target: z.string(),
+  topics: z.array(z.string()),
+  enabled: z.boolean(),
+  signing_key: z.string().optional(),
+  region: z.string().optional(),
+});
+
+export function toSubscription(raw: unknown): Subscription {
+  const w = webhook.parse(raw);
+  return {
+    id: w.id,
+    url: w.target,
+    events: w.topics,
+    active: w.enabled,
+    ...(w.signing_key ? { secret: w.signing_key } : {}),
+    options: w.region ? { region: w.region } : {},
+    raw,
+  };
+}
+
+/** A vendor webhook object as the fake API sends it. */
+export function hook(id: string, target: string, extra: Record<string, unknown> = {}) {
+  return { id, target, topics: ['order.paid'], enabled: true, ...extra };
+}
+
+export interface VendorKnobs {
+  auth?: VendorDefinition['auth'];
+  api?: Partial<RestApiDefinition>;
+  without?: Array<keyof RestApiDefinition['endpoints']>;
+  noApi?: boolean;
+}
+
+export function acmeVendor(knobs: VendorKnobs = {}): VendorDefinition {
+  const api: RestApiDefinition = {
+    baseUrl: `${BASE}/v2`,
+    requiresHttpsTarget: true,
+    idempotencyKeys: false,
+    endpoints: {
+      create: { method: 'POST', path: '/hooks' },
+      list: { method: 'GET', path: '/hooks' },
+      get: { method: 'GET', path: '/hooks/{id}' },
+      update: { method: 'PATCH', path: '/hooks/{id}' },
+      delete: { method: 'DELETE', path: '/hooks/{id}' },
+      test: { method: 'POST', path: '/hooks/{id}/ping' },
+      rotate: { method: 'POST', path: '/hooks/{id}/rotate' },
+      me: { method: 'GET', path: '/whoami' },
+    },
+    unwrap: (b) => (b && typeof b === 'object' && 'data' in b ? (b as { data: unknown }).data : b),
+    listItems: (b) => (b as { data: { hooks: unknown[] } }).data.hooks,
+    toSubscription,
+    createBody: ({ url, events, options }) => ({ target: url, topics: events, ...(options ?? {}) }),
+    updateBody: ({ url, events, active }) => ({
+      ...(url !== undefined && { target: url }),
+      ...(events !== undefined && { topics: events }),
+      ...(active !== undefined && { enabled: active }),
+    }),
+    errorInfo: (b) => {
+      const body = b as { error?: string; fields?: Record<string, unknown> };
+      return { message: body.error, details: body.fields };
+    },
+    paidEvents: ['lead.scored', 'signal.detected'],
+    ...knobs.api,
+  };
+  for (const op of knobs.without ?? []) delete api.endpoints[op];
+  return {
+    id: 'acme',
+    displayName: 'Acme',
+    description: 'test vendor',
+    docsUrl: 'https://docs.acme.test',
+    auth: knobs.auth ?? {
+      kind: 'apiKey',
+      placement: 'header',
+      headerName: 'X-Acme-Key',
+      keyPrefixes: ['acme_live_'],
+      keyHelp: 'Acme → Settings → API',
+    },
+    ...(knobs.noApi ? { manualSetup: { instructions: 'Paste the URL in Acme → Webhooks.' } } : { api }),
+    subscriptionOptions: [
+      { name: 'region', displayName: 'Region', description: 'where', type: 'string' },
+    ],
+    signature: {
+      scheme: hmacHexScheme({ header: 'X-Acme-Signature', prefix: 'sha256=' }),
+      secretRequired: true,
+      secretSource: 'subscription',
+    },
+    envelope: {
+      schema: z.object({ type: z.string(), data: z.unknown() }),
+      read: (b: { type: string; data: unknown }) => ({ type: b.type, createdAt: null, data: b.data }),
+      build: ({ type, data }) => ({ type, data }),
+    },
+    events: [],
+    delivery: {
+      timeoutMs: 10_000,
+      retryDelaysMs: [1000],
+      afterRetries: 'drop',
+      staticHeaders: {},
+      deliveryIdIsStable: false,
+    },
+  };
+}
+
+/** Records sleeps instead of waiting. */
+export function fakeSleep() {
+  const delays: number[] = [];
+  const sleep = async (ms: number) => {
+    delays.push(ms);
+  };
+  return { delays, sleep };
+}
+
+/** An error as undici reports a refused connection (the request never left). */
+export function refused() {
+  return Object.assign(new Error('connect ECONNREFUSED 203.0.113.9:443'), { code: 'ECONNREFUSED' });
+}
+export function reset() {
+  return Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+}
+
+/**
+ * fetch that hangs until its AbortSignal fires for requests matching `hang` (a timeout the
+ * vendor may have acted on), and uses the real fetch (nock-intercepted) otherwise.
+ */
+export function fetchHangingOn(hang: (url: string, init: RequestInit) => boolean) {
+  const hung: string[] = [];
+  const impl = (url: string, init: RequestInit): Promise<Response> => {
+    if (!hang(url, init)) return fetch(url, init);
+    hung.push(`${init.method} ${url}`);
+    return new Promise((_, reject) => {
+      const signal = init.signal!;
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  };
+  return { impl, hung };
+}
+
+export function setupNock() {
+  nock.disableNetConnect();
+}
+export function assertAllCalled() {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  if (pending.length) throw new Error(`expected requests not made: ${pending.join(', ')}`);
+}
