@@ -26,8 +26,15 @@ function isFetchHeaders(h: object): h is { get(name: string): string | null } {
  * `multiple`: for a signature header that is ambiguous, and we fail closed on it.
  */
 export function readHeader(headers: HeaderInput, name: string): HeaderLookup {
+  return readHeaderLowerCased(headers, name.toLowerCase(), name);
+}
+
+/**
+ * `readHeader` for callers that lower-cased the name once up front (the signature schemes:
+ * this runs on every delivery). `name` is the spelling to try as-is as well.
+ */
+export function readHeaderLowerCased(headers: HeaderInput, lower: string, name: string = lower): HeaderLookup {
   if (headers === null || typeof headers !== 'object') return { found: false, reason: 'missing' };
-  const lower = name.toLowerCase();
   let raw: unknown;
   try {
     if (isFetchHeaders(headers)) {

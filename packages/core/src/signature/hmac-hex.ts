@@ -1,6 +1,6 @@
 import { toBytes } from '../bytes.js';
-import { readHeader } from '../headers.js';
-import { decodeHexDigest, digestsEqual, fail, hmacSha256, normalizeSecrets } from './shared.js';
+import { readHeaderLowerCased } from '../headers.js';
+import { decodeHexDigest, digestsEqual, fail, hmacSha256, normalizeSecrets, utf8Key } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface HmacHexOptions {
@@ -19,6 +19,7 @@ export interface HmacHexOptions {
 export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
   const { header, prefix } = options;
   const lowerPrefix = prefix.toLowerCase();
+  const lowerHeader = header.toLowerCase();
   return {
     kind: 'hmac-sha256-hex',
     headerNames: [header],
@@ -34,7 +35,7 @@ export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
       if (secrets.length === 0) return fail('no_secret', 'no signing secret is configured');
       const bytes = toBytes(input.body);
       if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
-      const h = readHeader(input.headers, header);
+      const h = readHeaderLowerCased(input.headers, lowerHeader, header);
       if (!h.found) {
         return h.reason === 'multiple'
           ? fail('multiple_headers', `${header} was sent more than once with different values`)
@@ -49,7 +50,7 @@ export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
         return fail('malformed_header', `${header} must look like "${prefix}<64 hex chars>"`);
       }
       for (let i = 0; i < secrets.length; i++) {
-        if (digestsEqual(hmacSha256(secrets[i]!, bytes), provided)) return { ok: true, secretIndex: i };
+        if (digestsEqual(hmacSha256(utf8Key(secrets[i]!), bytes), provided)) return { ok: true, secretIndex: i };
       }
       return fail('signature_mismatch', `${header} does not match the body for any configured secret`);
     },

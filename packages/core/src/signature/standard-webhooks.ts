@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { toBytes } from '../bytes.js';
-import { readHeader } from '../headers.js';
-import { digestsEqual, fail, hmacSha256, normalizeSecrets, nowMs, SHA256_BYTES } from './shared.js';
+import { readHeaderLowerCased, type HeaderInput } from '../headers.js';
+import { decodeBase64Digest, digestsEqual, fail, hmacSha256, isUnixSeconds, normalizeSecrets, nowMs } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface StandardWebhooksOptions {
@@ -12,22 +12,51 @@ export interface StandardWebhooksOptions {
 const ID = 'webhook-id';
 const TIMESTAMP = 'webhook-timestamp';
 const SIGNATURE = 'webhook-signature';
-const UNIX_SECONDS = /^\d{1,12}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-// Decoding a whsec_ secret costs as much as a small HMAC; keep a few decoded keys.
-const keyCache = new Map<string, Buffer | null>();
+// Decoding a whsec_ secret and preparing the HMAC key costs more than hashing a small
+// body; receivers use the same few secrets over and over. Bounded: cleared when full.
+const keyCache = new Map<string, KeyObject | null>();
 
-/** `whsec_<base64>` (or bare base64) → key bytes; null when it is not valid base64. */
-function decodeSecret(secret: string): Buffer | null {
+/** `whsec_<base64>` (or bare base64) → HMAC key; null when it is not valid base64. */
+function decodeSecret(secret: string): KeyObject | null {
   let key = keyCache.get(secret);
   if (key !== undefined) return key;
   const b64 = secret.startsWith('whsec_') ? secret.slice(6) : secret;
-  key = BASE64.test(b64) && b64.length % 4 === 0 ? Buffer.from(b64, 'base64') : null;
-  if (key && key.length === 0) key = null;
-  if (keyCache.size >= 32) keyCache.clear();
+  const bytes = BASE64.test(b64) && b64.length % 4 === 0 ? Buffer.from(b64, 'base64') : undefined;
+  key = bytes && bytes.length > 0 ? createSecretKey(bytes) : null;
+  if (keyCache.size >= 64) keyCache.clear();
   keyCache.set(secret, key);
   return key;
+}
+
+/** A header's trimmed value, or the failure to return when it is absent or ambiguous. */
+function readRequired(headers: HeaderInput, name: string): string | VerifyResult {
+  const h = readHeaderLowerCased(headers, name);
+  if (h.found) return h.value.trim();
+  return h.reason === 'multiple'
+    ? fail('multiple_headers', `${name} was sent more than once with different values`)
+    : fail('missing_header', `${name} header is missing`);
+}
+
+/**
+ * `v1,<base64> v1,<base64> …` → the decoded v1 signatures. Entries of other versions and
+ * malformed entries are skipped (the spec lets senders add future versions); extra spaces
+ * are tolerated. Scans with indexOf instead of split(): this runs on every delivery.
+ */
+function parseSignatureList(list: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let start = 0;
+  while (start < list.length) {
+    let end = list.indexOf(' ', start);
+    if (end < 0) end = list.length;
+    if (end - start > 3 && list.startsWith('v1,', start)) {
+      const sig = decodeBase64Digest(list.slice(start + 3, end));
+      if (sig) out.push(sig);
+    }
+    start = end + 1;
+  }
+  return out;
 }
 
 /**
@@ -55,27 +84,14 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
       if (secrets.length === 0) return fail('no_secret', 'no signing secret is configured');
       const bytes = toBytes(input.body);
       if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
-      const values: string[] = [];
-      for (const name of [ID, TIMESTAMP, SIGNATURE]) {
-        const h = readHeader(input.headers, name);
-        if (!h.found) {
-          return h.reason === 'multiple'
-            ? fail('multiple_headers', `${name} was sent more than once with different values`)
-            : fail('missing_header', `${name} header is missing`);
-        }
-        values.push(h.value.trim());
-      }
-      const [id, t, signatureList] = values as [string, string, string];
-      if (!UNIX_SECONDS.test(t)) return fail('malformed_header', `${TIMESTAMP} must be unix seconds`);
-      const candidates: Buffer[] = [];
-      for (const entry of signatureList.split(' ')) {
-        const comma = entry.indexOf(',');
-        if (comma < 0 || entry.slice(0, comma) !== 'v1') continue;
-        const b64 = entry.slice(comma + 1);
-        if (!BASE64.test(b64)) continue;
-        const sig = Buffer.from(b64, 'base64');
-        if (sig.length === SHA256_BYTES) candidates.push(sig);
-      }
+      const id = readRequired(input.headers, ID);
+      if (typeof id !== 'string') return id;
+      const t = readRequired(input.headers, TIMESTAMP);
+      if (typeof t !== 'string') return t;
+      const signatureList = readRequired(input.headers, SIGNATURE);
+      if (typeof signatureList !== 'string') return signatureList;
+      if (!isUnixSeconds(t)) return fail('malformed_header', `${TIMESTAMP} must be unix seconds`);
+      const candidates = parseSignatureList(signatureList);
       if (candidates.length === 0) return fail('malformed_header', `${SIGNATURE} has no well-formed v1,<base64> entry`);
       const signed = `${id}.${t}.`;
       let match = -1;
@@ -85,7 +101,12 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
         if (!key) continue;
         usableSecret = true;
         const expected = hmacSha256(key, bytes, signed);
-        if (candidates.some((c) => digestsEqual(expected, c))) match = i;
+        for (const candidate of candidates) {
+          if (digestsEqual(expected, candidate)) {
+            match = i;
+            break;
+          }
+        }
       }
       if (!usableSecret) return fail('no_secret', 'no secret is a valid whsec_<base64> Standard Webhooks secret');
       if (match < 0) return fail('signature_mismatch', `${SIGNATURE} does not match the body for any configured secret`);

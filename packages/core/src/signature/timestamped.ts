@@ -1,6 +1,6 @@
 import { toBytes } from '../bytes.js';
-import { readHeader } from '../headers.js';
-import { decodeHexDigest, digestsEqual, fail, hmacSha256, normalizeSecrets, nowMs } from './shared.js';
+import { readHeaderLowerCased } from '../headers.js';
+import { decodeHexDigest, digestsEqual, fail, hmacSha256, isUnixSeconds, normalizeSecrets, nowMs, utf8Key } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface TimestampedOptions {
@@ -10,34 +10,38 @@ export interface TimestampedOptions {
   toleranceSeconds?: number;
 }
 
-const UNIX_SECONDS = /^\d{1,12}$/;
-
 interface ParsedHeader {
   t: string;
-  signatures: Buffer[];
+  signatures: Uint8Array[];
 }
 
 /**
  * Parses `t=…,v1=…`. Lenient where leniency cannot weaken the check (whitespace around
  * parts, unknown keys such as `v0`, empty or non-hex `v1=` entries are skipped), strict
  * where it could (exactly one numeric `t`, at least one well-formed `v1`).
+ * Scans with indexOf instead of split(): this runs on every delivery.
  */
 function parseHeader(value: string): ParsedHeader | string {
   let t: string | undefined;
-  const signatures: Buffer[] = [];
-  for (const part of value.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const key = part.slice(0, eq).trim();
-    const val = part.slice(eq + 1).trim();
-    if (key === 't') {
-      if (t !== undefined) return 'has more than one t=';
-      if (!UNIX_SECONDS.test(val)) return 't= must be unix seconds';
-      t = val;
-    } else if (key === 'v1') {
-      const digest = decodeHexDigest(val);
-      if (digest) signatures.push(digest);
+  const signatures: Uint8Array[] = [];
+  let start = 0;
+  while (start <= value.length) {
+    let end = value.indexOf(',', start);
+    if (end < 0) end = value.length;
+    const eq = value.indexOf('=', start);
+    if (eq >= 0 && eq < end) {
+      const key = value.slice(start, eq).trim();
+      if (key === 't') {
+        if (t !== undefined) return 'has more than one t=';
+        const val = value.slice(eq + 1, end).trim();
+        if (!isUnixSeconds(val)) return 't= must be unix seconds';
+        t = val;
+      } else if (key === 'v1') {
+        const digest = decodeHexDigest(value.slice(eq + 1, end).trim());
+        if (digest) signatures.push(digest);
+      }
     }
+    start = end + 1;
   }
   if (t === undefined) return 'has no t= timestamp';
   if (signatures.length === 0) return 'has no well-formed v1= signature';
@@ -51,6 +55,7 @@ function parseHeader(value: string): ParsedHeader | string {
  */
 export function timestampedScheme(options: TimestampedOptions): SignatureScheme {
   const { header } = options;
+  const lowerHeader = header.toLowerCase();
   const defaultTolerance = options.toleranceSeconds ?? 300;
   return {
     kind: 'timestamped-hmac-sha256',
@@ -68,7 +73,7 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
       if (secrets.length === 0) return fail('no_secret', 'no signing secret is configured');
       const bytes = toBytes(input.body);
       if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
-      const h = readHeader(input.headers, header);
+      const h = readHeaderLowerCased(input.headers, lowerHeader, header);
       if (!h.found) {
         return h.reason === 'multiple'
           ? fail('multiple_headers', `${header} was sent more than once with different values`)
@@ -79,7 +84,7 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
       const signed = `${parsed.t}.`;
       let match = -1;
       for (let i = 0; i < secrets.length && match < 0; i++) {
-        const expected = hmacSha256(secrets[i]!, bytes, signed);
+        const expected = hmacSha256(utf8Key(secrets[i]!), bytes, signed);
         for (const candidate of parsed.signatures) {
           if (digestsEqual(expected, candidate)) {
             match = i;

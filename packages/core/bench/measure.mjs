@@ -1,0 +1,52 @@
+// Throughput measurement with interleaved rounds: every round runs every case of a group
+// once (in a rotating order), so machine noise (other processes on a shared 2-core box,
+// CPU frequency changes) hits a case and its baseline alike. Ratios are taken per round
+// against the baseline of the same round, and the median over rounds is reported.
+import { performance } from 'node:perf_hooks';
+
+/** Runs `fn` (sync or async) repeatedly for about `sliceMs`; returns ops per second. */
+async function runSlice(fn, isAsync, sliceMs) {
+  const batch = 32;
+  let ops = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  do {
+    if (isAsync) {
+      for (let i = 0; i < batch; i++) await fn();
+    } else {
+      for (let i = 0; i < batch; i++) fn();
+    }
+    ops += batch;
+    elapsed = performance.now() - start;
+  } while (elapsed < sliceMs);
+  return (ops * 1000) / elapsed;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * @param {{name: string, fn: () => unknown, async?: boolean}[]} cases  cases[0] is the baseline
+ * @param {{rounds: number, sliceMs: number, warmupMs: number}} opts
+ * @returns {{name: string, opsPerSec: number, ratio: number}[]} medians over rounds
+ */
+export async function measureGroup(cases, opts) {
+  for (const c of cases) await runSlice(c.fn, c.async, opts.warmupMs);
+  const ops = cases.map(() => []);
+  const ratios = cases.map(() => []);
+  for (let round = 0; round < opts.rounds; round++) {
+    const thisRound = new Array(cases.length);
+    for (let k = 0; k < cases.length; k++) {
+      const i = (k + round) % cases.length; // rotate who goes first
+      thisRound[i] = await runSlice(cases[i].fn, cases[i].async, opts.sliceMs);
+    }
+    for (let i = 0; i < cases.length; i++) {
+      ops[i].push(thisRound[i]);
+      ratios[i].push(thisRound[i] / thisRound[0]);
+    }
+  }
+  return cases.map((c, i) => ({ name: c.name, opsPerSec: median(ops[i]), ratio: median(ratios[i]) }));
+}
