@@ -1,0 +1,10 @@
+import { createZapierApp } from '@hookpack/zapier';
+import { parsley } from '@hookpack/providers';
+import packageJson from '../package.json' with { type: 'json' };
+
+// The whole app comes from the Parsley vendor module; zapier-platform-core's exact version
+// pinned in package.json is the platform version the app declares.
+export default createZapierApp(parsley, {
+  version: packageJson.version,
+  platformVersion: packageJson.dependencies['zapier-platform-core'],
+});

@@ -1,0 +1,144 @@
+import type { ApiKeyAuth } from '@hookpack/core';
+import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
+import { baseUrlFor, endpointRequest, isSuccess, operationError, responseBody, vendorMessage, type RestVendor } from './api.js';
+
+/** Data a request hands to afterResponse (Zapier passes `middlewareData` through). */
+export interface HookpackMiddlewareData {
+  /** Event types in a subscribe request, so a 403 can name the paid ones. */
+  events?: string[];
+}
+
+function apiKeyAuth(vendor: RestVendor): ApiKeyAuth {
+  if (vendor.auth.kind !== 'apiKey') throw new Error(`${vendor.id}: a REST vendor needs auth.kind "apiKey"`);
+  return vendor.auth;
+}
+
+/** `prl_…c3d4`: enough to tell two connections apart, never the key. */
+export function maskKey(vendor: RestVendor, apiKey: string): string {
+  const key = apiKey.trim();
+  const prefix = apiKeyAuth(vendor).keyPrefixes.find((p) => key.startsWith(p)) ?? '';
+  return key.length >= prefix.length + 8 ? `${prefix}…${key.slice(-4)}` : `${prefix}…`;
+}
+
+export function authenticationFor(vendor: RestVendor) {
+  const auth = apiKeyAuth(vendor);
+  const testOperation = vendor.api.endpoints.me ? 'me' : 'list';
+  if (!vendor.api.endpoints[testOperation]) throw new Error(`${vendor.id}: needs a "me" or "list" endpoint to test a connection`);
+  return {
+    type: 'custom' as const,
+    fields: [
+      {
+        key: 'apiKey',
+        label: 'API Key',
+        type: 'password' as const,
+        required: true,
+        helpText: `${auth.keyHelp} See the [${vendor.displayName} API docs](${vendor.docsUrl}).`,
+      },
+      {
+        key: 'baseUrl',
+        label: 'Base URL',
+        type: 'string' as const,
+        required: false,
+        default: vendor.api.baseUrl,
+        isNoSecret: true,
+        helpText: `Advanced: the ${vendor.displayName} API address. Keep \`${vendor.api.baseUrl}\` unless you use a staging, self-hosted or sandbox deployment.`,
+      },
+    ],
+    // Parsley-style vendors have GET /me; the others prove the key with a list call.
+    test: async (z: ZObject, bundle: Bundle) => {
+      const response = await z.request(endpointRequest(z, vendor, bundle, testOperation));
+      if (!isSuccess(response)) throw operationError(z, vendor, `verify the API key`, response);
+      const body = responseBody(response);
+      if (testOperation === 'me' && body && typeof body === 'object' && !Array.isArray(body)) return body;
+      let count: number | null = null;
+      try {
+        count = (vendor.api.listItems ? vendor.api.listItems(body) : Array.isArray(body) ? body : []).length;
+      } catch {
+        count = null;
+      }
+      return { subscriptionCount: count };
+    },
+    // Identity fields of a /me answer when there is one, else the masked key; the host is
+    // added when the connection does not use the documented one.
+    connectionLabel: (z: ZObject, bundle: Bundle) => {
+      const me = (bundle.inputData ?? {}) as Record<string, unknown>;
+      const who = ['email', 'name', 'organisation', 'organization', 'username'].map((k) => me[k]).find(
+        (v): v is string => typeof v === 'string' && v.trim() !== '',
+      );
+      const label = who ?? `API key ${maskKey(vendor, String(bundle.authData?.apiKey ?? ''))}`;
+      let host = '';
+      try {
+        const base = baseUrlFor(z, vendor, bundle);
+        if (base !== vendor.api.baseUrl.replace(/\/+$/, '')) host = ` @ ${new URL(base).host}`;
+      } catch {
+        host = '';
+      }
+      return `${label}${host}`;
+    },
+  };
+}
+
+/** beforeRequest: the vendor's auth header, only on requests to this connection's API. */
+export function addAuthHeader(vendor: RestVendor) {
+  const auth = apiKeyAuth(vendor);
+  return (request: HttpRequestOptions & { url: string }, z: ZObject, bundle: Bundle) => {
+    const apiKey = String(bundle.authData?.apiKey ?? '').trim();
+    if (apiKey === '') return request;
+    let base: string;
+    try {
+      base = baseUrlFor(z, vendor, bundle);
+    } catch {
+      return request;
+    }
+    if (!(request.url === base || request.url.startsWith(`${base}/`) || request.url.startsWith(`${base}?`))) return request;
+    request.headers = { ...(request.headers ?? {}) };
+    if (auth.placement === 'bearer') request.headers.Authorization = `Bearer ${apiKey}`;
+    else request.headers[auth.headerName ?? 'X-API-Key'] = apiKey;
+    return request;
+  };
+}
+
+/** Retry-After as seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterSeconds(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  const date = Date.parse(v);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/**
+ * afterResponse: the answers every operation words the same way. 401 → the key is invalid or
+ * revoked (ExpiredAuthError: Zapier asks the user to reconnect); 403 → the vendor's plan or
+ * credits message; 429 → ThrottledError with the vendor's Retry-After, so Zapier retries later.
+ * Needs `flags.throwForThrottlingEarly: false`, else core throws its own 429 error first.
+ */
+export function handleAuthErrors(vendor: RestVendor) {
+  return (response: HttpResponse, z: ZObject) => {
+    const { status } = response;
+    if (status !== 401 && status !== 403 && status !== 429) return response;
+    const said = vendorMessage(vendor, response);
+    const saidText = said ? ` ${vendor.displayName} said: "${said}".` : '';
+    if (status === 401) {
+      throw new z.errors.ExpiredAuthError(
+        `API key invalid or revoked: ${vendor.displayName} answered 401.${saidText} Reconnect with a current key.`,
+      );
+    }
+    if (status === 403) {
+      const data = (response.request?.middlewareData ?? {}) as HookpackMiddlewareData;
+      const paidTypes = vendor.api.paidEvents ?? vendor.events.filter((e) => e.paid).map((e) => e.type);
+      const paid = (data.events ?? []).filter((e) => paidTypes.includes(e));
+      const why =
+        paid.length > 0
+          ? `${paid.join(', ')} ${paid.length === 1 ? 'needs' : 'need'} a paid ${vendor.displayName} plan or a credit balance.`
+          : `your ${vendor.displayName} plan or credit balance does not allow this.`;
+      throw new z.errors.Error(`${vendor.displayName} refused the request (403): ${why}${saidText}`, 'PlanRequired', 403);
+    }
+    const header = response.headers?.get?.('retry-after') ?? response.getHeader?.('retry-after');
+    const delay = retryAfterSeconds(header) ?? vendor.api.rateLimit?.perSeconds;
+    const limit = vendor.api.rateLimit ? ` (${vendor.api.rateLimit.requests} requests per ${vendor.api.rateLimit.perSeconds} s)` : '';
+    const when = delay === undefined ? 'retrying later' : `retrying after ${delay} s`;
+    throw new z.errors.ThrottledError(`${vendor.displayName} rate limit reached${limit}; ${when}.`, delay);
+  };
+}
