@@ -67,6 +67,11 @@ export const parlay: VendorDefinition = {
     },
     listItems: (body) => arrayIn(body, ['data', 'webhooks']),
     toSubscription,
+    // "Returns a new signing_secret": read it whether or not the whole webhook comes with it.
+    rotatedSecret: (body) => {
+      const secret = body && typeof body === 'object' ? (body as { signing_secret?: unknown }).signing_secret : undefined;
+      return typeof secret === 'string' ? secret : undefined;
+    },
     createBody: ({ url, events, options }) =>
       defined({ url, name: typeof options?.name === 'string' && options.name ? options.name : undefined, enabled_events: events }),
     updateBody: ({ url, events, active, options }) =>
