@@ -35,6 +35,8 @@ export interface ApiKeyAuth {
   keyPrefixes: string[];
   /** Where the user finds a key, for credential help text. */
   keyHelp: string;
+  /** `header` vendors that also take `Authorization: Bearer <key>` (Parsley). */
+  bearerAlsoAccepted?: boolean;
 }
 export interface NoAuth {
   kind: 'none';
@@ -52,6 +54,11 @@ export interface SubscriptionOption {
   description: string;
   type: 'string' | 'string[]' | 'boolean';
   required?: boolean;
+  /**
+   * For `string[]` filters (Parley facility_ids): dotted paths into an event's data; an event
+   * matches a non-empty filter when the value at one of the paths is in the list.
+   */
+  matchesDataPaths?: string[];
 }
 
 /** Verb of the REST client; a vendor implements a subset. */
@@ -134,6 +141,54 @@ export interface RestApiDefinition {
   errorInfo(body: unknown): VendorErrorInfo;
   /** Event types that need a paid plan / credits (Parsley): used to word 403s. */
   paidEvents?: string[];
+  /**
+   * The API seen from the server side (the opposite direction of createBody/toSubscription),
+   * so a server can speak it from this definition alone: the hookpack sandbox uses it.
+   */
+  wire?: WireFormat;
+}
+
+/** Vendor field names of a subscription object; requests and responses use the same names. */
+export interface WireFieldNames {
+  id: string;
+  url: string;
+  events: string;
+  secret: string;
+  createdAt: string;
+  /** Field holding the on/off state (`is_active`, `active`, `paused`, `isActive`). */
+  active: string;
+  /** True when the field means "off" (Parlay's `paused: true`). */
+  activeInverted?: boolean;
+}
+
+export interface WireError {
+  status: number;
+  message: string;
+  /** Field-level validation details, keyed by the vendor's field name. */
+  details?: Record<string, string>;
+}
+
+export interface WireFormat {
+  fields: WireFieldNames;
+  /** Prefix of subscription ids (`wh_`, `sub_`). */
+  idPrefix: string;
+  /** Prefix of generated signing secrets (`whsec_`). */
+  secretPrefix: string;
+  /**
+   * What reads (get, list) show in place of the secret after create: nothing, a redacted
+   * value (`whsec_9f8e…`), or only its prefix under another field (Parsley's list).
+   */
+  secretOnReads: { kind: 'omit' } | { kind: 'redact' } | { kind: 'prefix'; field: string };
+  /** Every response body is wrapped as `{<key>: …}` (Parley: `data`). */
+  responseWrapper?: string;
+  /** Lists come as `{<key>: [...]}`; absent → a bare array (inside `responseWrapper`, if any). */
+  listKey?: string;
+  /** The vendor's error body for a status and message. */
+  errorBody(error: WireError): unknown;
+  /** Event the `test` endpoint sends: a fixed type, or the subscription's first event type. */
+  testEvent?: { type: string } | { firstSubscribed: true };
+  /** Answer of `me` (the key's identity), as documented. */
+  meBody?: Record<string, unknown>;
 }
 
 export interface SignatureDefinition {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { VendorErrorInfo } from '@hookpack/core';
+import type { VendorErrorInfo, WireError } from '@hookpack/core';
 
 /**
  * Pulls a human message and field details out of the error bodies vendors send:
@@ -46,3 +46,15 @@ export function defined(obj: Record<string, unknown>): Record<string, unknown> {
 
 export const isoDateTime = z.iso.datetime({ offset: true });
 export const isoDate = z.iso.date();
+
+/** `{error: "…", details?: {field: …}}`: Parsley's documented error shape (also used where undocumented). */
+export function flatErrorBody({ message, details }: WireError): Record<string, unknown> {
+  return details ? { error: message, details } : { error: message };
+}
+
+/** Stripe's `{error: {type, message, param?}}` (Parlay follows Stripe's conventions). */
+export function stripeErrorBody({ status, message, details }: WireError): Record<string, unknown> {
+  const type = status === 401 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+  const param = details ? Object.keys(details)[0] : undefined;
+  return { error: { type, message, ...(param ? { param } : {}), ...(details ? { details } : {}) } };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { timestampedScheme, type Subscription, type VendorDefinition } from '@hookpack/core';
-import { arrayIn, commonErrorInfo, defined, isoDateTime } from './mapping.js';
+import { arrayIn, commonErrorInfo, defined, isoDateTime, stripeErrorBody } from './mapping.js';
 
 // Parlay: sales-conversation analysis (analyses, personas, playbooks, insights).
 // Spec: shared seeds 001. Stripe conventions throughout (Bearer key, Idempotency-Key,
@@ -82,6 +82,15 @@ export const parlay: VendorDefinition = {
         name: typeof options?.name === 'string' ? options.name : undefined,
       }),
     errorInfo: (body) => commonErrorInfo(body),
+    wire: {
+      fields: { id: 'id', url: 'url', events: 'enabled_events', secret: 'signing_secret', createdAt: 'created_at', active: 'paused', activeInverted: true },
+      idPrefix: 'wh_',
+      secretPrefix: 'whsec_',
+      secretOnReads: { kind: 'omit' }, // "there's no API to retrieve it again"
+      listKey: 'data', // Stripe-style list object
+      errorBody: stripeErrorBody,
+      testEvent: { type: 'webhook.test' },
+    },
   },
   subscriptionOptions: [
     {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hmacHexScheme, type Subscription, type VendorDefinition } from '@hookpack/core';
-import { arrayIn, commonErrorInfo, defined, isoDate, isoDateTime, unwrapData } from './mapping.js';
+import { arrayIn, commonErrorInfo, defined, flatErrorBody, isoDate, isoDateTime, unwrapData } from './mapping.js';
 
 // Parley: environmental-compliance data (violations, enforcement cases, facilities).
 // Spec: shared seeds 000 (Parley webhooks docs).
@@ -112,6 +112,14 @@ export const parley: VendorDefinition = {
     updateBody: ({ url, events, active, options }) =>
       defined({ url, events, is_active: active, facility_ids: options ? nonEmptyList(options.facility_ids) : undefined }),
     errorInfo: (body) => commonErrorInfo(body),
+    wire: {
+      fields: { id: 'id', url: 'url', events: 'events', secret: 'secret', createdAt: 'created_at', active: 'is_active' },
+      idPrefix: 'wh_',
+      secretPrefix: 'whsec_',
+      secretOnReads: { kind: 'redact' }, // "secret is redacted"
+      responseWrapper: 'data',
+      errorBody: flatErrorBody, // not documented
+    },
   },
   subscriptionOptions: [
     {
@@ -119,6 +127,7 @@ export const parley: VendorDefinition = {
       displayName: 'Facility IDs',
       description: 'Facility UUIDs to watch. Leave empty to watch all facilities.',
       type: 'string[]',
+      matchesDataPaths: ['violation.facility_id', 'case.facility_id', 'facility.id'],
     },
   ],
   signature: {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hmacHexScheme, type Subscription, type VendorDefinition } from '@hookpack/core';
-import { arrayIn, commonErrorInfo, isoDateTime } from './mapping.js';
+import { arrayIn, commonErrorInfo, flatErrorBody, isoDateTime } from './mapping.js';
 
 // ParseFlow: document extraction (single documents, batches, quota). Spec: shared seeds 004.
 // Note: the docs' Node sample verifies JSON.stringify(req.body) — a bug (re-serialized JSON
@@ -73,6 +73,13 @@ export const parseFlow: VendorDefinition = {
       throw new Error('ParseFlow has no update endpoint');
     },
     errorInfo: (body) => commonErrorInfo(body),
+    wire: {
+      fields: { id: 'id', url: 'url', events: 'events', secret: 'secret', createdAt: 'createdAt', active: 'isActive' },
+      idPrefix: 'wh_',
+      secretPrefix: 'whsec_',
+      secretOnReads: { kind: 'omit' }, // "only shown once"
+      errorBody: flatErrorBody, // the docs' own handler answers {error: '…'}
+    },
   },
   subscriptionOptions: [],
   signature: {

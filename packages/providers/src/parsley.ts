@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hmacHexScheme, type Subscription, type VendorDefinition } from '@hookpack/core';
-import { arrayIn, commonErrorInfo, defined, isoDateTime } from './mapping.js';
+import { arrayIn, commonErrorInfo, defined, flatErrorBody, isoDateTime } from './mapping.js';
 
 // Parsley (parsley.id): AI profile chatbot — profile views, conversations, leads, MEDDIC signals.
 // Spec: shared seeds 002. The docs defer the payloads to other guides ("the shapes are
@@ -55,6 +55,7 @@ export const parsley: VendorDefinition = {
     headerName: 'X-API-Key',
     keyPrefixes: ['pk_live_'],
     keyHelp: 'A Parsley API key from Hub > API Keys (starts with pk_live_).',
+    bearerAlsoAccepted: true,
   },
   api: {
     baseUrl: 'https://www.parsley.id/api/v1',
@@ -75,6 +76,23 @@ export const parsley: VendorDefinition = {
     updateBody: ({ url, events, active }) => defined({ url, events, active }),
     errorInfo: (body) => commonErrorInfo(body), // {error, details?}
     paidEvents: PAID_EVENTS,
+    wire: {
+      fields: { id: 'id', url: 'url', events: 'events', secret: 'secret', createdAt: 'createdAt', active: 'active' },
+      idPrefix: 'sub_',
+      secretPrefix: 'whsec_',
+      secretOnReads: { kind: 'prefix', field: 'secretPrefix' }, // "only its prefix"
+      listKey: 'data', // list shape not documented
+      errorBody: flatErrorBody, // "{ error: "…" }", validation errors add `details`
+      testEvent: { firstSubscribed: true }, // "using the subscription's first registered event type"
+      meBody: {
+        userId: 'user_abc123',
+        email: 'you@yourcompany.com',
+        name: 'Your Name',
+        organisation: 'Your Company',
+        tier: 'business',
+        availableEvents: ['profile.viewed', ...PAID_EVENTS],
+      },
+    },
   },
   subscriptionOptions: [],
   signature: {

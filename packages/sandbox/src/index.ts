@@ -1,0 +1,15 @@
+export {
+  startSandbox,
+  Sandbox,
+  SandboxInputError,
+  INSPECTION_PREFIX,
+  type SandboxOptions,
+  type SandboxVendorInfo,
+  type SubscriptionView,
+  type DeliveryFilter,
+  type FireOptions,
+  type HookInput,
+} from './sandbox.js';
+export type { DeliveryRecord, AttemptRecord, DeliveryState, FireResult } from './delivery.js';
+export type { SubscriptionRecord } from './state.js';
+export { deliveryBody, deliveryHeaders, postDelivery, newEventId, type OutgoingEvent, type SendResult } from './send.js';

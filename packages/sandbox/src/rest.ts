@@ -1,0 +1,324 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EndpointDefinition, Operation, VendorDefinition } from '@hookpack/core';
+import { BodyTooLargeError, header, isLoopbackUrl, parseJson, readBody, sendJson } from './http-util.js';
+import { IdempotencyCache } from './idempotency.js';
+import { RateLimiter } from './rate-limit.js';
+import { MAX_SUBSCRIPTIONS, randomToken, type Store, type SubscriptionRecord } from './state.js';
+import { listBody, readSubscriptionBody, toVendorObject, wireOf, wrapResponse } from './wire.js';
+import type { DeliveryEngine, FireResult } from './delivery.js';
+
+export interface RestContext {
+  store: Store;
+  engine: DeliveryEngine;
+  /** Enforce the vendor's HTTPS-only target rule for loopback URLs too. */
+  strictHttps: boolean;
+  rateLimits: boolean;
+  /** Sends an event to the given subscriptions (the /test endpoint). */
+  fireTo(vendor: VendorDefinition, type: string, subs: SubscriptionRecord[]): FireResult;
+  onChange(): void;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+class VendorHttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+/** Path under the vendor prefix: the documented base URL's path (`/api/v1` for Parsley). */
+export function basePathOf(vendor: VendorDefinition): string {
+  return vendor.api ? new URL(vendor.api.baseUrl).pathname.replace(/\/+$/, '') : '';
+}
+
+/** Serves one vendor's REST API, as interpreted from its VendorDefinition. */
+export class VendorApi {
+  private readonly limiter: RateLimiter | undefined;
+  private readonly idempotency = new IdempotencyCache();
+  readonly basePath: string;
+
+  constructor(
+    readonly vendor: VendorDefinition,
+    private readonly ctx: RestContext,
+  ) {
+    wireOf(vendor); // fail at startup, not on the first request
+    const rl = vendor.api?.rateLimit;
+    this.limiter = rl ? new RateLimiter(rl.requests, rl.perSeconds * 1000) : undefined;
+    this.basePath = basePathOf(vendor);
+  }
+
+  reset(): void {
+    this.limiter?.reset();
+    this.idempotency.clear();
+  }
+
+  /** `path` is below the vendor prefix (`/v1/webhooks/wh_1`). */
+  async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    const extraHeaders: Record<string, string> = {};
+    try {
+      const account = this.ctx.store.ensureAccount(this.vendor);
+      if (!this.authorized(req, account.apiKey)) throw new VendorHttpError(401, this.authMessage(req));
+      if (this.limiter && this.ctx.rateLimits) {
+        const r = this.limiter.take(account.apiKey);
+        extraHeaders['X-RateLimit-Limit'] = String(this.limiter.limit);
+        extraHeaders['X-RateLimit-Remaining'] = String(r.remaining);
+        if (!r.allowed) {
+          extraHeaders['Retry-After'] = String(r.retryAfterSeconds);
+          throw new VendorHttpError(429, `Rate limit exceeded: ${this.limiter.limit} requests per ${this.limiter.windowMs / 1000} seconds. Retry after ${r.retryAfterSeconds} s.`);
+        }
+      }
+      if (!path.startsWith(this.basePath + '/') && path !== this.basePath) throw new VendorHttpError(404, `No route ${req.method} ${path}.`);
+      const route = this.route(req.method ?? 'GET', path.slice(this.basePath.length) || '/', query);
+      const raw = await readBody(req);
+      const idemKey = this.vendor.api?.idempotencyKeys && req.method !== 'GET' ? header(req, 'idempotency-key') : undefined;
+      if (idemKey) {
+        const fingerprint = `${req.method} ${path}?${query.toString()} ${raw.toString('base64')}`;
+        const stored = this.idempotency.get(idemKey);
+        if (stored) {
+          if (stored.fingerprint !== fingerprint) {
+            throw new VendorHttpError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with.', { 'Idempotency-Key': 'reused with different parameters' });
+          }
+          sendJson(res, stored.status, stored.body, { ...extraHeaders, 'Idempotent-Replayed': 'true' });
+          return;
+        }
+        const reply = this.perform(route.op, route.id, raw);
+        // Like Stripe, only answers that did something are replayed; errors can be retried.
+        if (reply.status < 400) this.idempotency.set(idemKey, { fingerprint, status: reply.status, body: reply.body });
+        sendJson(res, reply.status, reply.body, extraHeaders);
+        return;
+      }
+      const reply = this.perform(route.op, route.id, raw);
+      sendJson(res, reply.status, reply.body, extraHeaders);
+    } catch (e) {
+      const err =
+        e instanceof VendorHttpError
+          ? e
+          : e instanceof BodyTooLargeError
+            ? new VendorHttpError(413, 'Request body too large.')
+            : new VendorHttpError(500, `Internal sandbox error: ${(e as Error).message}`);
+      const body = wireOf(this.vendor).errorBody({ status: err.status, message: err.message, ...(err.details ? { details: err.details } : {}) });
+      sendJson(res, err.status, body, extraHeaders);
+    }
+  }
+
+  private authorized(req: IncomingMessage, apiKey: string): boolean {
+    const auth = this.vendor.auth;
+    if (auth.kind !== 'apiKey') return true;
+    const bearer = /^Bearer\s+(.+)$/i.exec(header(req, 'authorization') ?? '')?.[1]?.trim();
+    const candidates: (string | undefined)[] = [];
+    if (auth.placement === 'bearer') candidates.push(bearer);
+    else {
+      candidates.push(header(req, auth.headerName ?? 'X-API-Key')?.trim());
+      if (auth.bearerAlsoAccepted) candidates.push(bearer);
+    }
+    return candidates.some((c) => c !== undefined && safeEqual(c, apiKey));
+  }
+
+  private authMessage(req: IncomingMessage): string {
+    const auth = this.vendor.auth;
+    if (auth.kind !== 'apiKey') return 'Unauthorized.';
+    const where = auth.placement === 'bearer' ? 'Authorization: Bearer <key>' : `${auth.headerName ?? 'X-API-Key'}: <key>`;
+    const sent = auth.placement === 'bearer' ? header(req, 'authorization') : header(req, auth.headerName ?? 'X-API-Key');
+    return sent ? 'Invalid or revoked API key.' : `Missing API key: send it as ${where}.`;
+  }
+
+  private route(method: string, path: string, query: URLSearchParams): { op: Operation; id?: string } {
+    const endpoints = Object.entries(this.vendor.api?.endpoints ?? {}) as [Operation, EndpointDefinition][];
+    let pathMatched = false;
+    // Endpoints that need a query id (ParseFlow's DELETE ?id=) are tried with the query too.
+    for (const [op, ep] of endpoints) {
+      const m = matchPath(ep.path, path);
+      if (!m) continue;
+      let id = m.id;
+      if (ep.query) {
+        for (const [k, template] of Object.entries(ep.query)) {
+          if (template.includes('{id}')) id = query.get(k) ?? undefined;
+        }
+      }
+      pathMatched = true;
+      if (ep.method !== method) continue;
+      if ((ep.path.includes('{id}') || Object.values(ep.query ?? {}).some((t) => t.includes('{id}'))) && !id) {
+        throw new VendorHttpError(400, `Missing webhook id: ${method} ${path} needs ${Object.keys(ep.query ?? {}).map((k) => `?${k}=`).join('') || 'an id'}.`, { id: 'is required' });
+      }
+      return id === undefined ? { op } : { op, id };
+    }
+    if (pathMatched) throw new VendorHttpError(405, `Method ${method} not allowed on ${path}.`);
+    throw new VendorHttpError(404, `No route ${method} ${path}.`);
+  }
+
+  private perform(op: Operation, id: string | undefined, raw: Buffer): Reply {
+    const vendor = this.vendor;
+    const store = this.ctx.store;
+    const find = (): SubscriptionRecord => {
+      const sub = id === undefined ? undefined : store.subscriptions.get(id);
+      if (!sub || sub.vendor !== vendor.id || sub.manual) throw new VendorHttpError(404, `Webhook ${id ?? ''} not found.`);
+      return sub;
+    };
+    const body = (): unknown => {
+      const parsed = parseJson(raw);
+      if (!parsed.ok) throw new VendorHttpError(400, parsed.message, { body: 'invalid JSON' });
+      return parsed.value;
+    };
+    switch (op) {
+      case 'me':
+        return { status: 200, body: wrapResponse(vendor, wireOf(vendor).meBody ?? { vendor: vendor.id }) };
+      case 'list':
+        return {
+          status: 200,
+          body: listBody(vendor, store.subscriptionsOf(vendor.id).filter((s) => !s.manual).map((s) => toVendorObject(vendor, s, false))),
+        };
+      case 'get':
+        return { status: 200, body: wrapResponse(vendor, toVendorObject(vendor, find(), false)) };
+      case 'create':
+        return this.create(body());
+      case 'update':
+        return this.update(find(), body());
+      case 'delete': {
+        const sub = find();
+        store.subscriptions.delete(sub.id);
+        this.ctx.engine.forget(sub.id, 'subscription deleted');
+        this.ctx.onChange();
+        return { status: 204 };
+      }
+      case 'rotate': {
+        const sub = find();
+        sub.secret = newSecret(vendor); // the old secret stops working at once
+        this.ctx.onChange();
+        return { status: 200, body: wrapResponse(vendor, toVendorObject(vendor, sub, true)) };
+      }
+      case 'test': {
+        const sub = find();
+        const testEvent = wireOf(vendor).testEvent;
+        const type = testEvent && 'type' in testEvent ? testEvent.type : sub.events[0]!;
+        const fired = this.ctx.fireTo(vendor, type, [sub]);
+        const delivery = fired.deliveries[0];
+        return {
+          status: 200,
+          body: wrapResponse(vendor, { ok: true, event_id: fired.eventId, event_type: type, delivery_id: delivery?.id ?? null }),
+        };
+      }
+    }
+  }
+
+  private create(input: unknown): Reply {
+    const vendor = this.vendor;
+    const read = readSubscriptionBody(vendor, input, 'create');
+    if (!read.ok) throw new VendorHttpError(400, read.message, read.details);
+    const { url, events, options } = read.value;
+    this.checkUrl(url!);
+    this.checkEvents(events!);
+    if (this.ctx.store.subscriptions.size >= MAX_SUBSCRIPTIONS) throw new VendorHttpError(400, `Sandbox limit of ${MAX_SUBSCRIPTIONS} webhooks reached.`);
+    const sub: SubscriptionRecord = {
+      vendor: vendor.id,
+      id: this.ctx.store.newSubscriptionId(wireOf(vendor).idPrefix),
+      url: url!,
+      events: events!,
+      options,
+      secret: newSecret(vendor),
+      active: true,
+      failing: false,
+      consecutiveFailures: 0,
+      createdAt: new Date().toISOString(),
+      manual: false,
+    };
+    this.ctx.store.subscriptions.set(sub.id, sub);
+    this.ctx.onChange();
+    return { status: 201, body: wrapResponse(vendor, toVendorObject(vendor, sub, true)) };
+  }
+
+  private update(sub: SubscriptionRecord, input: unknown): Reply {
+    const read = readSubscriptionBody(this.vendor, input, 'update');
+    if (!read.ok) throw new VendorHttpError(400, read.message, read.details);
+    const { url, events, active, options } = read.value;
+    if (url !== undefined) this.checkUrl(url);
+    if (events !== undefined) this.checkEvents(events);
+    if (url !== undefined) sub.url = url;
+    if (events !== undefined) sub.events = events;
+    Object.assign(sub.options, options);
+    const resumed = active === true && !sub.active;
+    if (active !== undefined) {
+      sub.active = active;
+      if (active) {
+        delete sub.deactivatedReason;
+        sub.consecutiveFailures = 0;
+        sub.failing = false;
+        delete sub.failingSince;
+      }
+    }
+    this.ctx.onChange();
+    if (resumed) this.ctx.engine.resume(sub);
+    return { status: 200, body: wrapResponse(this.vendor, toVendorObject(this.vendor, sub, false)) };
+  }
+
+  private checkUrl(url: string): void {
+    const f = wireOf(this.vendor).fields;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new VendorHttpError(400, `Invalid ${f.url}: "${url}" is not a URL.`, { [f.url]: 'must be a valid URL' });
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      throw new VendorHttpError(400, `Invalid ${f.url}: only http(s) URLs can receive webhooks.`, { [f.url]: 'must be an http(s) URL' });
+    }
+    const loopbackAllowed = !this.ctx.strictHttps && isLoopbackUrl(parsed);
+    if (this.vendor.api?.requiresHttpsTarget && parsed.protocol !== 'https:' && !loopbackAllowed) {
+      throw new VendorHttpError(400, `Invalid ${f.url}: must be an HTTPS URL.`, { [f.url]: 'must use https' });
+    }
+  }
+
+  private checkEvents(events: string[]): void {
+    const f = wireOf(this.vendor).fields;
+    const known = new Set(this.vendor.events.map((e) => e.type));
+    const unknown = events.filter((e) => !known.has(e));
+    if (unknown.length > 0) {
+      throw new VendorHttpError(400, `Unknown event type(s): ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`, {
+        [f.events]: `unknown event type(s): ${unknown.join(', ')}`,
+      });
+    }
+    const paid = this.vendor.api?.paidEvents ?? [];
+    const account = this.ctx.store.ensureAccount(this.vendor);
+    const needsCredits = events.filter((e) => paid.includes(e));
+    if (needsCredits.length > 0 && !account.credits) {
+      throw new VendorHttpError(403, `Event requires a paid plan or credit balance: ${needsCredits.join(', ')}.`, {
+        [f.events]: `paid event(s) without credits: ${needsCredits.join(', ')}`,
+      });
+    }
+  }
+}
+
+export function newSecret(vendor: VendorDefinition): string {
+  return `${vendor.api?.wire?.secretPrefix ?? 'whsec_'}${randomToken(24)}`;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Matches `/webhooks/{id}/test` against a path; returns the decoded id when the template has one. */
+function matchPath(template: string, path: string): { id?: string } | undefined {
+  const t = template.split('/').filter(Boolean);
+  const p = path.split('/').filter(Boolean);
+  if (t.length !== p.length) return undefined;
+  let id: string | undefined;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === '{id}') {
+      try {
+        id = decodeURIComponent(p[i]!);
+      } catch {
+        return undefined;
+      }
+    } else if (t[i] !== p[i]) return undefined;
+  }
+  return id === undefined ? {} : { id };
+}
