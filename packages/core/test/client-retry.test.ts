@@ -312,9 +312,26 @@ describe('a retried create never produces two subscriptions', () => {
     const error = await catchError(client.create(INPUT));
     expect(error).toMatchObject({ code: 'server', attempts: 1 });
     expect(error!.message).toBe(
-      'Acme had a server error on create (500). Acme said: "oops". Acme may have created the subscription anyway; hookpack cannot check (no list endpoint), so it did not retry: look in the vendor dashboard before trying again.',
+      'Acme had a server error on create (500). Acme said: "oops". Acme may have created the subscription anyway; hookpack cannot check and clean up (Acme documents no list endpoint), so it did not retry: look in the vendor dashboard before trying again.',
     );
     expect(delays).toEqual([]);
+  });
+
+  it('a vendor with list but no delete cannot clean up either: no retry', async () => {
+    api().post('/v2/hooks').reply(504);
+    const error = await catchError(setup({ without: ['delete'] }).client.create(INPUT));
+    expect(error!.message).toContain('hookpack cannot check and clean up (Acme documents no delete endpoint), so it did not retry');
+  });
+
+  it('when the lookup itself fails, the create error says the subscription may exist', async () => {
+    api().get('/v2/hooks').reply(200, listOf());
+    api().post('/v2/hooks').reply(500, {});
+    api().get('/v2/hooks').times(3).reply(503, {});
+    const error = await catchError(setup().client.create(INPUT));
+    expect(error).toMatchObject({ code: 'server', status: 500, operation: 'create' });
+    expect(error!.message).toBe(
+      'Acme had a server error on create (500). Acme may have created the subscription anyway, and hookpack could not check: Acme had a server error on list (503).',
+    );
   });
 
   it('a vendor with idempotency keys is retried with the same key and never listed', async () => {

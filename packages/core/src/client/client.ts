@@ -183,12 +183,21 @@ export function createSubscriptionClient(
         if (api.idempotencyKeys) throw e; // already retried with the same key, within budget
         if (!before) {
           e.message +=
-            ` ${name} may have created the subscription anyway; hookpack cannot check (no list endpoint),` +
-            ' so it did not retry: look in the vendor dashboard before trying again.';
+            ` ${name} may have created the subscription anyway; hookpack cannot check and clean up` +
+            ` (${name} documents no ${supports('list') ? 'delete' : 'list'} endpoint), so it did not retry:` +
+            ' look in the vendor dashboard before trying again.';
           throw e;
         }
         // The vendor may have acted, but then its secret is lost: delete what it created, then retry.
-        const removed = await removeOrphans(input.url, before);
+        let removed: string[];
+        try {
+          removed = await removeOrphans(input.url, before);
+        } catch (lookup) {
+          e.message +=
+            ` ${name} may have created the subscription anyway, and hookpack could not check:` +
+            ` ${lookup instanceof Error ? lookup.message : String(lookup)}`;
+          throw e;
+        }
         if (removed.length > 0) {
           e.message += ` hookpack deleted the subscription ${name} had created anyway (${removed.join(', ')}), because its secret was lost.`;
         }
