@@ -1,7 +1,6 @@
 // Inline test vendor for the generic REST client tests: every operation, a `{data}` wrapper,
 // paid events — knobs to switch features off per test. Not a real vendor.
 import { z } from 'zod';
-import nock from 'nock';
 import { hmacHexScheme, type RestApiDefinition, type Subscription, type VendorDefinition } from '../src/index.js';
 
 export const BASE = 'https://api.acme.test';
@@ -142,13 +141,4 @@ export function fetchHangingOn(hang: (url: string, init: RequestInit) => boolean
     });
   };
   return { impl, hung };
-}
-
-export function setupNock() {
-  nock.disableNetConnect();
-}
-export function assertAllCalled() {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  if (pending.length) throw new Error(`expected requests not made: ${pending.join(', ')}`);
 }

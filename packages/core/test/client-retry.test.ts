@@ -9,7 +9,6 @@ import {
 } from '../src/index.js';
 import {
   acmeVendor,
-  assertAllCalled,
   BASE,
   fakeSleep,
   fetchHangingOn,
@@ -17,9 +16,9 @@ import {
   KEY,
   refused,
   reset,
-  setupNock,
   type VendorKnobs,
 } from './client-fixtures.js';
+import { assertAllCalled, setupNock } from './client-nock.js';
 
 beforeAll(setupNock);
 afterEach(assertAllCalled);

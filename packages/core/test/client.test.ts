@@ -6,7 +6,8 @@ import {
   HookpackInputError,
   UnsupportedOperationError,
 } from '../src/index.js';
-import { acmeVendor, assertAllCalled, BASE, fakeSleep, hook, KEY, setupNock } from './client-fixtures.js';
+import { acmeVendor, BASE, fakeSleep, hook, KEY } from './client-fixtures.js';
+import { assertAllCalled, setupNock } from './client-nock.js';
 
 beforeAll(setupNock);
 afterEach(assertAllCalled);
