@@ -159,6 +159,17 @@ export function createSubscriptionClient(
     return orphans.map((o) => o.id);
   };
 
+  /**
+   * A retried create must never leave two subscriptions (the vendor would deliver twice, and
+   * the first one's secret is unknown). So a POST is repeated only when the vendor provably
+   * did not act (429, connection refused) or dedupes by Idempotency-Key (same key on every
+   * attempt). After an ambiguous failure (5xx, timeout, reset, unreadable 2xx) on a vendor
+   * without keys, we list: subscriptions to this URL that were not in the list taken just
+   * before the POST were created by it, and their secret is lost — we delete them and POST
+   * again. The snapshot costs one GET per create and means a subscription that already
+   * existed for the same URL is never touched. A vendor without list+delete gets no retry:
+   * the error says the subscription may exist.
+   */
   const create = async (input: SubscriptionInput): Promise<Subscription> => {
     const api = requireApi('create');
     checkInput(vendor, input, config.allowInsecureTargetUrl);
