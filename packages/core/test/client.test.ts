@@ -361,6 +361,14 @@ describe('error messages', () => {
 });
 
 describe('response validation', () => {
+  it('refuses an answer larger than 4 MiB (a wrong base URL), without reading it all', async () => {
+    api().get('/v2/hooks').reply(200, 'x'.repeat(4 * 1024 * 1024 + 1));
+    await expect(client().list()).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: 'Acme answered list with more than 4 MiB: check the base URL',
+    });
+  });
+
   const catchError = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HookpackApiError);
 
   it('a subscription that does not match the mapping is invalid_response naming the operation', async () => {

@@ -161,13 +161,23 @@ export class Transport {
     const signal = AbortSignal.timeout(this.config.timeoutMs);
     const init: RequestInit = { method: endpoint.method, headers, signal, redirect: 'manual' };
     if (body !== undefined) init.body = body;
+    let response: Response;
+    let text: string;
     try {
-      const response = await this.config.fetch(url, init);
-      const text = await response.text();
-      return { status: response.status, headers: response.headers, text };
+      response = await this.config.fetch(url, init);
+      text = await readBounded(response, MAX_RESPONSE_BYTES);
     } catch (e) {
+      if (e instanceof ResponseTooLarge) {
+        const err = new HookpackApiError(
+          `${this.vendor.displayName} answered ${spec.operation} with more than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB: check the base URL`,
+          { code: 'invalid_response', vendor: this.vendor.displayName, operation: spec.operation },
+        );
+        err.mayHaveActed = true;
+        throw err;
+      }
       throw this.transportError(spec, e, signal);
     }
+    return { status: response.status, headers: response.headers, text };
   }
 
   private transportError(spec: RequestSpec, e: unknown, signal: AbortSignal): HookpackApiError {
@@ -215,6 +225,34 @@ export class Transport {
     if (auth.placement === 'bearer') return { Authorization: `Bearer ${this.config.apiKey}` };
     return { [auth.headerName ?? 'X-API-Key']: this.config.apiKey };
   }
+}
+
+// Subscription APIs answer in kilobytes; a huge body means a wrong base URL (or a hostile
+// one), and must not exhaust memory.
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+class ResponseTooLarge extends Error {}
+
+async function readBounded(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ResponseTooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new ResponseTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function isTimeout(e: unknown): boolean {
