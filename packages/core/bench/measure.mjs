@@ -2,14 +2,21 @@
 // once (in a rotating order), so machine noise (other processes on a shared 2-core box,
 // CPU frequency changes) hits a case and its baseline alike. Ratios are taken per round
 // against the baseline of the same round, and the median over rounds is reported.
-import { performance } from 'node:perf_hooks';
+// Time is this process's CPU time (process.cpuUsage), not wall time: on a shared machine
+// wall time also counts the moments the scheduler gave the core to someone else.
 
-/** Runs `fn` (sync or async) repeatedly for about `sliceMs`; returns ops per second. */
+/** CPU microseconds (user + system) this process used since `start`. */
+function cpuMicrosSince(start) {
+  const d = process.cpuUsage(start);
+  return d.user + d.system;
+}
+
+/** Runs `fn` (sync or async) repeatedly for about `sliceMs` of CPU time; returns ops per CPU second. */
 async function runSlice(fn, isAsync, sliceMs) {
   const batch = 32;
   let ops = 0;
-  const start = performance.now();
-  let elapsed = 0;
+  const start = process.cpuUsage();
+  let elapsedMicros = 0;
   do {
     if (isAsync) {
       for (let i = 0; i < batch; i++) await fn();
@@ -17,9 +24,9 @@ async function runSlice(fn, isAsync, sliceMs) {
       for (let i = 0; i < batch; i++) fn();
     }
     ops += batch;
-    elapsed = performance.now() - start;
-  } while (elapsed < sliceMs);
-  return (ops * 1000) / elapsed;
+    elapsedMicros = cpuMicrosSince(start);
+  } while (elapsedMicros < sliceMs * 1000);
+  return (ops * 1e6) / elapsedMicros;
 }
 
 function median(values) {

@@ -2,7 +2,7 @@
 // node:crypto floor measured in the same run, side by side with the verifiers of
 // @octokit/webhooks-methods, standardwebhooks and stripe. Target: ≥ 0.9 × floor.
 //
-// Env: BENCH_ROUNDS (default 15), BENCH_SLICE_MS (default 120), BENCH_STRICT=1 → exit 1
+// Env: BENCH_ROUNDS (default 31), BENCH_SLICE_MS (default 40), BENCH_STRICT=1 → exit 1
 // when a hookpack row is below target (off by default: a shared machine is noisy).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
@@ -12,8 +12,8 @@ import { hmacHexScheme, standardWebhooksScheme, timestampedScheme } from '../src
 import { measureGroup } from './measure.mjs';
 
 const TARGET = 0.9;
-const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
-const sliceMs = Number(process.env.BENCH_SLICE_MS ?? 120);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 31);
+const sliceMs = Number(process.env.BENCH_SLICE_MS ?? 40);
 const SIZES = [
   { label: '1 KiB', bytes: 1024 },
   { label: '64 KiB', bytes: 64 * 1024 },

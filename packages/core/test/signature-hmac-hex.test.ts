@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { sign as octokitSign, verify as octokitVerify } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
-import { hmacHexScheme } from '@hookpack/core';
+import { hmacHexScheme } from '../src/signature/index.js';
 
 const prefixed = hmacHexScheme({ header: 'X-Parley-Signature', prefix: 'sha256=' });
 const plain = hmacHexScheme({ header: 'X-ParseFlow-Signature', prefix: '' });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { standardWebhooksScheme } from '@hookpack/core';
+import { standardWebhooksScheme } from '../src/signature/index.js';
 
 const scheme = standardWebhooksScheme();
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { timestampedScheme } from '@hookpack/core';
+import { timestampedScheme } from '../src/signature/index.js';
 
 const scheme = timestampedScheme({ header: 'X-Parlay-Signature' });
 const secret = 'whsec_parlay_9c1e2f';

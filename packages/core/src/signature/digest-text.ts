@@ -1,8 +1,8 @@
 /**
- * Decoding of a 32-byte digest written as hex or base64 in a header. Plain JS into a fresh
- * Uint8Array: for one 32-byte digest this is cheaper than `Buffer.from(…, 'hex'|'base64')`
- * (a native call plus a pooled Buffer), and it is on every verify's hot path. Strict about
- * length and alphabet, so a header value decodes to exactly one digest or to nothing.
+ * Decoding of a 32-byte digest written as hex or base64 inside a header value. Plain JS,
+ * reading `text` between two offsets and writing into a caller's buffer: no substring, no
+ * allocation, no native call on the hot path of every verify. Strict about length and
+ * alphabet, so a range decodes to exactly one digest or to nothing.
  */
 export const SHA256_BYTES = 32;
 
@@ -23,40 +23,40 @@ function valueOf(table: Int8Array, code: number): number {
 }
 
 /**
- * Exactly 64 hex characters → 32 bytes. Decision: vendors document lowercase, but Parsley
- * Recipes' own sample lower-cases what it receives, so uppercase is accepted; comparing
- * decoded bytes makes case irrelevant to security (same 256 bits).
+ * `text[start, end)` is exactly 64 hex characters → its 32 bytes into `out`, true.
+ * Decision: vendors document lowercase, but Parsley Recipes' own sample lower-cases what it
+ * receives, so uppercase is accepted; comparing decoded bytes makes case irrelevant to
+ * security (same 256 bits).
  */
-export function decodeHexDigest(hex: string): Uint8Array | undefined {
-  if (hex.length !== SHA256_BYTES * 2) return undefined;
-  const out = new Uint8Array(SHA256_BYTES);
+export function hexDigestInto(text: string, start: number, end: number, out: Uint8Array): boolean {
+  if (end - start !== SHA256_BYTES * 2) return false;
   for (let i = 0; i < SHA256_BYTES; i++) {
-    const high = valueOf(HEX_VALUES, hex.charCodeAt(2 * i));
-    const low = valueOf(HEX_VALUES, hex.charCodeAt(2 * i + 1));
-    if ((high | low) < 0) return undefined;
+    const high = valueOf(HEX_VALUES, text.charCodeAt(start + 2 * i));
+    const low = valueOf(HEX_VALUES, text.charCodeAt(start + 2 * i + 1));
+    if ((high | low) < 0) return false;
     out[i] = (high << 4) | low;
   }
-  return out;
+  return true;
 }
 
 /**
- * Standard base64 of 32 bytes: 43 characters plus one `=` (also accepted without the `=`),
- * canonical only (the 2 unused trailing bits must be zero, as every encoder writes them).
+ * `text[start, end)` is standard base64 of 32 bytes: 43 characters plus one `=` (also
+ * accepted without it), canonical only (the 2 unused trailing bits must be zero, as every
+ * encoder writes them) → the bytes into `out`, true.
  */
-export function decodeBase64Digest(b64: string): Uint8Array | undefined {
+export function base64DigestInto(text: string, start: number, end: number, out: Uint8Array): boolean {
   const chars = 43; // ceil(32 * 8 / 6)
-  if (b64.length === chars + 1) {
-    if (b64.charCodeAt(chars) !== 0x3d) return undefined; // '='
-  } else if (b64.length !== chars) {
-    return undefined;
+  if (end - start === chars + 1) {
+    if (text.charCodeAt(end - 1) !== 0x3d) return false; // '='
+  } else if (end - start !== chars) {
+    return false;
   }
-  const out = new Uint8Array(SHA256_BYTES);
   let acc = 0;
   let bits = 0;
   let j = 0;
-  for (let i = 0; i < chars; i++) {
-    const v = valueOf(BASE64_VALUES, b64.charCodeAt(i));
-    if (v < 0) return undefined;
+  for (let i = start; i < start + chars; i++) {
+    const v = valueOf(BASE64_VALUES, text.charCodeAt(i));
+    if (v < 0) return false;
     acc = ((acc << 6) | v) & 0x3fff; // at most 14 live bits
     bits += 6;
     if (bits >= 8) {
@@ -64,5 +64,5 @@ export function decodeBase64Digest(b64: string): Uint8Array | undefined {
       out[j++] = (acc >> bits) & 0xff;
     }
   }
-  return (acc & ((1 << bits) - 1)) === 0 ? out : undefined;
+  return (acc & ((1 << bits) - 1)) === 0;
 }

@@ -1,6 +1,6 @@
 import { toBytes } from '../bytes.js';
 import { readHeaderLowerCased } from '../headers.js';
-import { decodeHexDigest, digestsEqual, fail, hmacSha256, normalizeSecrets, utf8Key } from './shared.js';
+import { claimDigest, claimedDigestEquals, fail, hasUsableKey, hexDigestInto, hmacSha256, utf8Keys } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface HmacHexOptions {
@@ -31,8 +31,8 @@ export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
       return { [header]: prefix + hmacSha256(key, bytes).toString('hex') };
     },
     verify(input): VerifyResult {
-      const secrets = normalizeSecrets(input?.secret);
-      if (secrets.length === 0) return fail('no_secret', 'no signing secret is configured');
+      const keys = utf8Keys(input?.secret);
+      if (!hasUsableKey(keys)) return fail('no_secret', 'no signing secret is configured');
       const bytes = toBytes(input.body);
       if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
       const h = readHeaderLowerCased(input.headers, lowerHeader, header);
@@ -42,15 +42,14 @@ export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
           : fail('missing_header', `${header} header is missing`);
       }
       const value = h.value.trim();
-      if (value.slice(0, prefix.length).toLowerCase() !== lowerPrefix) {
+      const hasPrefix = value.startsWith(prefix) || value.slice(0, prefix.length).toLowerCase() === lowerPrefix;
+      if (!hasPrefix || !claimDigest(hexDigestInto, value, prefix.length, value.length)) {
         return fail('malformed_header', `${header} must look like "${prefix}<64 hex chars>"`);
       }
-      const provided = decodeHexDigest(value.slice(prefix.length));
-      if (!provided) {
-        return fail('malformed_header', `${header} must look like "${prefix}<64 hex chars>"`);
-      }
-      for (let i = 0; i < secrets.length; i++) {
-        if (digestsEqual(hmacSha256(utf8Key(secrets[i]!), bytes), provided)) return { ok: true, secretIndex: i };
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        // the claimed digest decoded above is still current: hmacSha256 does not touch it
+        if (key && claimedDigestEquals(hmacSha256(key, bytes))) return { ok: true, secretIndex: i };
       }
       return fail('signature_mismatch', `${header} does not match the body for any configured secret`);
     },

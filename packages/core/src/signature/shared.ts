@@ -1,51 +1,84 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { VerifyFailureReason, VerifyResult } from './types.js';
 
-export { decodeBase64Digest, decodeHexDigest, SHA256_BYTES } from './digest-text.js';
+import { SHA256_BYTES } from './digest-text.js';
+
+export { base64DigestInto, hexDigestInto, SHA256_BYTES } from './digest-text.js';
 
 export function fail(reason: VerifyFailureReason, message: string): VerifyResult {
   return { ok: false, reason, message };
 }
 
 /**
- * Secrets as configured by a user: one or several (rotation). Surrounding whitespace is
- * removed because pasted secrets often carry a newline or space, and no vendor generates
- * secrets that start or end with whitespace. Empty entries are dropped; none left → [].
+ * A secret as configured by a user, ready for HMAC: a KeyObject; `null` when the string is
+ * not usable as a key for the scheme (e.g. not base64 for Standard Webhooks); `undefined`
+ * when there is no secret at that position (blank string, not a string).
  */
-export function normalizeSecrets(secret: unknown): string[] {
-  if (typeof secret === 'string') {
-    const s = secret.trim();
-    return s === '' ? [] : [s];
-  }
-  if (!Array.isArray(secret)) return [];
-  const out: string[] = [];
-  for (const s of secret) {
-    if (typeof s !== 'string') continue;
-    const t = s.trim();
-    if (t !== '') out.push(t);
-  }
-  return out;
-}
+export type PreparedKey = KeyObject | null | undefined;
+
+/** The secrets of one verify call, by the position the caller passed them in. */
+export type Keys = readonly PreparedKey[];
+
+const NO_KEYS: Keys = [];
+const KEY_CACHE_LIMIT = 64;
 
 /**
- * Prepared HMAC keys by secret string. Building the key from a string on every call costs
- * about as much as hashing a 1 KiB body (measured: bench/verify.bench.mjs); receivers verify
- * with the same few secrets over and over. Bounded: cleared when full, so a caller passing
- * ever-new secrets cannot grow it. Holds nothing the caller's configuration does not.
+ * Turns the `secret` option (one string or several, for rotation) into prepared keys, with
+ * a bounded cache: receivers verify with the same few secrets over and over, and preparing
+ * a KeyObject per call measured ~10–15 % of a 1 KiB verify (bench/verify.bench.mjs).
+ * Surrounding whitespace is removed because pasted secrets often carry a newline or space,
+ * and no vendor generates secrets that start or end with whitespace. Never throws: a hostile
+ * `secret` (proxy, getters) counts as no secret. The cache is cleared when full, so a caller
+ * passing ever-new secrets cannot grow it; it holds nothing the caller's configuration
+ * does not.
  */
-const KEY_CACHE_LIMIT = 64;
-const utf8Keys = new Map<string, KeyObject>();
-
-/** KeyObject for a secret used whole as UTF-8 (hex and timestamped schemes). */
-export function utf8Key(secret: string): KeyObject {
-  let key = utf8Keys.get(secret);
-  if (key === undefined) {
-    key = createSecretKey(Buffer.from(secret, 'utf8'));
-    if (utf8Keys.size >= KEY_CACHE_LIMIT) utf8Keys.clear();
-    utf8Keys.set(secret, key);
+export function createKeyring(prepare: (trimmed: string) => KeyObject | null): (secret: unknown) => Keys {
+  const byRaw = new Map<string, PreparedKey>();
+  const single = new Map<string, Keys>();
+  function keyFor(raw: unknown): PreparedKey {
+    if (typeof raw !== 'string') return undefined;
+    let key = byRaw.get(raw);
+    if (key === undefined && !byRaw.has(raw)) {
+      const trimmed = raw.trim();
+      key = trimmed === '' ? undefined : prepare(trimmed);
+      if (byRaw.size >= KEY_CACHE_LIMIT) byRaw.clear();
+      byRaw.set(raw, key);
+    }
+    return key;
   }
-  return key;
+  return (secret) => {
+    if (typeof secret === 'string') {
+      let keys = single.get(secret);
+      if (keys === undefined) {
+        keys = [keyFor(secret)];
+        if (single.size >= KEY_CACHE_LIMIT) single.clear();
+        single.set(secret, keys);
+      }
+      return keys;
+    }
+    if (!Array.isArray(secret)) return NO_KEYS;
+    try {
+      return Array.from(secret as unknown[], keyFor);
+    } catch {
+      return NO_KEYS;
+    }
+  };
 }
+
+/** Whether any position holds a usable key. */
+export function hasUsableKey(keys: Keys): boolean {
+  for (let i = 0; i < keys.length; i++) if (keys[i]) return true;
+  return false;
+}
+
+/** Whether any position holds a secret at all (usable or not), for the failure message. */
+export function hasAnySecret(keys: Keys): boolean {
+  for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) return true;
+  return false;
+}
+
+/** Keys for schemes that use the whole secret string as UTF-8 (hex and timestamped). */
+export const utf8Keys = createKeyring((trimmed) => createSecretKey(Buffer.from(trimmed, 'utf8')));
 
 /** HMAC-SHA256 over `prefix` followed by `body`, without concatenating (no body copy). */
 export function hmacSha256(key: KeyObject | Buffer | string, body: Buffer, prefix?: string): Buffer {
@@ -54,9 +87,37 @@ export function hmacSha256(key: KeyObject | Buffer | string, body: Buffer, prefi
   return h.update(body).digest();
 }
 
-/** Constant-time equality of two digests; length is checked first (lengths are public). */
-export function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
+/** Decodes `text[start, end)` into `out`; false when it is not a well-formed digest. */
+export type DigestDecoder = (text: string, start: number, end: number, out: Uint8Array) => boolean;
+
+// The digest a header claims, decoded into one reused buffer. A Buffer (off-heap) and not a
+// fresh small Uint8Array: V8 keeps those on its heap and must move them before native code
+// (timingSafeEqual) can read them, which cost more than the parsing. Reusing it is safe:
+// verify is synchronous, and only claimDigest writes it.
+const claimed = Buffer.alloc(SHA256_BYTES);
+
+/**
+ * Decodes `text[start, end)` as the claimed digest; false when it is not well-formed.
+ * The decoded digest stays current until the next claimDigest call.
+ */
+export function claimDigest(decode: DigestDecoder, text: string, start: number, end: number): boolean {
+  return decode(text, start, end, claimed);
+}
+
+/** Constant-time: does the digest of the last successful claimDigest equal `expected`? */
+export function claimedDigestEquals(expected: Buffer): boolean {
+  return expected.length === SHA256_BYTES && timingSafeEqual(expected, claimed);
+}
+
+/** Constant-time: does the digest written in `text[start, end)` equal `expected`? */
+export function digestMatches(
+  expected: Buffer,
+  decode: DigestDecoder,
+  text: string,
+  start: number,
+  end: number,
+): boolean {
+  return claimDigest(decode, text, start, end) && claimedDigestEquals(expected);
 }
 
 /** 1 to 12 ASCII digits: unix seconds, far beyond year 9999, no sign, no fraction. */

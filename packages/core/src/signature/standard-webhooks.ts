@@ -1,7 +1,18 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { toBytes } from '../bytes.js';
 import { readHeaderLowerCased, type HeaderInput } from '../headers.js';
-import { decodeBase64Digest, digestsEqual, fail, hmacSha256, isUnixSeconds, normalizeSecrets, nowMs } from './shared.js';
+import {
+  base64DigestInto,
+  claimDigest,
+  claimedDigestEquals,
+  digestMatches,
+  fail,
+  hmacSha256,
+  isUnixSeconds,
+  createKeyring,
+  hasAnySecret,
+  nowMs,
+} from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface StandardWebhooksOptions {
@@ -14,19 +25,18 @@ const TIMESTAMP = 'webhook-timestamp';
 const SIGNATURE = 'webhook-signature';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-// Decoding a whsec_ secret and preparing the HMAC key costs more than hashing a small
-// body; receivers use the same few secrets over and over. Bounded: cleared when full.
-const keyCache = new Map<string, KeyObject | null>();
-
-/** `whsec_<base64>` (or bare base64) → HMAC key; null when it is not valid base64. */
-function decodeSecret(secret: string): KeyObject | null {
-  let key = keyCache.get(secret);
-  if (key !== undefined) return key;
+/** `whsec_<base64>` (or bare base64) → HMAC key; null when it is not valid, non-empty base64. */
+const standardKeys = createKeyring((secret) => {
   const b64 = secret.startsWith('whsec_') ? secret.slice(6) : secret;
-  const bytes = BASE64.test(b64) && b64.length % 4 === 0 ? Buffer.from(b64, 'base64') : undefined;
-  key = bytes && bytes.length > 0 ? createSecretKey(bytes) : null;
-  if (keyCache.size >= 64) keyCache.clear();
-  keyCache.set(secret, key);
+  if (!BASE64.test(b64) || b64.length % 4 !== 0) return null;
+  const bytes = Buffer.from(b64, 'base64');
+  return bytes.length > 0 ? createSecretKey(bytes) : null;
+});
+
+/** The one key sign() uses; throws on a secret no verifier could use. */
+function signingKey(secret: string): KeyObject {
+  const key = standardKeys(secret)[0];
+  if (!key) throw new TypeError('secret must be "whsec_" followed by base64');
   return key;
 }
 
@@ -40,20 +50,18 @@ function readRequired(headers: HeaderInput, name: string): string | VerifyResult
 }
 
 /**
- * `v1,<base64> v1,<base64> …` → the decoded v1 signatures. Entries of other versions and
- * malformed entries are skipped (the spec lets senders add future versions); extra spaces
- * are tolerated. Scans with indexOf instead of split(): this runs on every delivery.
+ * `v1,<base64> v1,<base64> …` → offsets [start0, end0, start1, end1, …] of the well-formed
+ * v1 signatures. Entries of other versions and malformed entries are skipped (the spec lets
+ * senders add future versions); extra spaces are tolerated. Offsets, not substrings: this
+ * runs on every delivery.
  */
-function parseSignatureList(list: string): Uint8Array[] {
-  const out: Uint8Array[] = [];
+function parseSignatureList(list: string): number[] {
+  const out: number[] = [];
   let start = 0;
   while (start < list.length) {
     let end = list.indexOf(' ', start);
     if (end < 0) end = list.length;
-    if (end - start > 3 && list.startsWith('v1,', start)) {
-      const sig = decodeBase64Digest(list.slice(start + 3, end));
-      if (sig) out.push(sig);
-    }
+    if (list.startsWith('v1,', start) && claimDigest(base64DigestInto, list, start + 3, end)) out.push(start + 3, end);
     start = end + 1;
   }
   return out;
@@ -72,16 +80,15 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
     sign({ body, secret, timestamp, id }) {
       const bytes = toBytes(body);
       if (!bytes) throw new TypeError('body must be a string, Buffer or Uint8Array');
-      const key = decodeSecret(secret.trim());
-      if (!key) throw new TypeError('secret must be "whsec_" followed by base64');
+      const key = signingKey(secret);
       const msgId = id ?? `msg_${randomUUID().replaceAll('-', '')}`;
       const t = String(timestamp ?? Math.floor(Date.now() / 1000));
       const sig = hmacSha256(key, bytes, `${msgId}.${t}.`).toString('base64');
       return { [ID]: msgId, [TIMESTAMP]: t, [SIGNATURE]: `v1,${sig}` };
     },
     verify(input): VerifyResult {
-      const secrets = normalizeSecrets(input?.secret);
-      if (secrets.length === 0) return fail('no_secret', 'no signing secret is configured');
+      const keys = standardKeys(input?.secret);
+      if (!hasAnySecret(keys)) return fail('no_secret', 'no signing secret is configured');
       const bytes = toBytes(input.body);
       if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
       const id = readRequired(input.headers, ID);
@@ -91,18 +98,24 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
       const signatureList = readRequired(input.headers, SIGNATURE);
       if (typeof signatureList !== 'string') return signatureList;
       if (!isUnixSeconds(t)) return fail('malformed_header', `${TIMESTAMP} must be unix seconds`);
-      const candidates = parseSignatureList(signatureList);
+      // Usual case, one `v1,<base64>` entry: decode it once and compare it with every secret.
+      const single = signatureList.startsWith('v1,') && claimDigest(base64DigestInto, signatureList, 3, signatureList.length);
+      const candidates = single ? [3, signatureList.length] : parseSignatureList(signatureList);
       if (candidates.length === 0) return fail('malformed_header', `${SIGNATURE} has no well-formed v1,<base64> entry`);
       const signed = `${id}.${t}.`;
       let match = -1;
       let usableSecret = false;
-      for (let i = 0; i < secrets.length && match < 0; i++) {
-        const key = decodeSecret(secrets[i]!);
+      for (let i = 0; i < keys.length && match < 0; i++) {
+        const key = keys[i];
         if (!key) continue;
         usableSecret = true;
         const expected = hmacSha256(key, bytes, signed);
-        for (const candidate of candidates) {
-          if (digestsEqual(expected, candidate)) {
+        if (single) {
+          if (claimedDigestEquals(expected)) match = i;
+          continue;
+        }
+        for (let k = 0; k < candidates.length; k += 2) {
+          if (digestMatches(expected, base64DigestInto, signatureList, candidates[k]!, candidates[k + 1]!)) {
             match = i;
             break;
           }

@@ -1,6 +1,7 @@
 import { toBytes } from '../bytes.js';
 import { readHeaderLowerCased } from '../headers.js';
-import { decodeHexDigest, digestsEqual, fail, hmacSha256, isUnixSeconds, normalizeSecrets, nowMs, utf8Key } from './shared.js';
+import { claimedDigestEquals, digestMatches, fail, hasUsableKey, hexDigestInto, hmacSha256, nowMs, utf8Keys } from './shared.js';
+import { parseTimestampedHeader } from './timestamped-header.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface TimestampedOptions {
@@ -8,44 +9,6 @@ export interface TimestampedOptions {
   header: string;
   /** Allowed clock difference in seconds, in both directions. Default 300. */
   toleranceSeconds?: number;
-}
-
-interface ParsedHeader {
-  t: string;
-  signatures: Uint8Array[];
-}
-
-/**
- * Parses `t=…,v1=…`. Lenient where leniency cannot weaken the check (whitespace around
- * parts, unknown keys such as `v0`, empty or non-hex `v1=` entries are skipped), strict
- * where it could (exactly one numeric `t`, at least one well-formed `v1`).
- * Scans with indexOf instead of split(): this runs on every delivery.
- */
-function parseHeader(value: string): ParsedHeader | string {
-  let t: string | undefined;
-  const signatures: Uint8Array[] = [];
-  let start = 0;
-  while (start <= value.length) {
-    let end = value.indexOf(',', start);
-    if (end < 0) end = value.length;
-    const eq = value.indexOf('=', start);
-    if (eq >= 0 && eq < end) {
-      const key = value.slice(start, eq).trim();
-      if (key === 't') {
-        if (t !== undefined) return 'has more than one t=';
-        const val = value.slice(eq + 1, end).trim();
-        if (!isUnixSeconds(val)) return 't= must be unix seconds';
-        t = val;
-      } else if (key === 'v1') {
-        const digest = decodeHexDigest(value.slice(eq + 1, end).trim());
-        if (digest) signatures.push(digest);
-      }
-    }
-    start = end + 1;
-  }
-  if (t === undefined) return 'has no t= timestamp';
-  if (signatures.length === 0) return 'has no well-formed v1= signature';
-  return { t, signatures };
 }
 
 /**
@@ -69,8 +32,8 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
       return { [header]: `t=${t},v1=${hmacSha256(key, bytes, `${t}.`).toString('hex')}` };
     },
     verify(input): VerifyResult {
-      const secrets = normalizeSecrets(input?.secret);
-      if (secrets.length === 0) return fail('no_secret', 'no signing secret is configured');
+      const keys = utf8Keys(input?.secret);
+      if (!hasUsableKey(keys)) return fail('no_secret', 'no signing secret is configured');
       const bytes = toBytes(input.body);
       if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
       const h = readHeaderLowerCased(input.headers, lowerHeader, header);
@@ -79,14 +42,22 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
           ? fail('multiple_headers', `${header} was sent more than once with different values`)
           : fail('missing_header', `${header} header is missing`);
       }
-      const parsed = parseHeader(h.value);
+      const value = h.value;
+      const parsed = parseTimestampedHeader(value);
       if (typeof parsed === 'string') return fail('malformed_header', `${header} ${parsed}`);
       const signed = `${parsed.t}.`;
       let match = -1;
-      for (let i = 0; i < secrets.length && match < 0; i++) {
-        const expected = hmacSha256(utf8Key(secrets[i]!), bytes, signed);
-        for (const candidate of parsed.signatures) {
-          if (digestsEqual(expected, candidate)) {
+      for (let i = 0; i < keys.length && match < 0; i++) {
+        const key = keys[i];
+        if (!key) continue;
+        const expected = hmacSha256(key, bytes, signed);
+        if (parsed.claimedIsCurrent) {
+          if (claimedDigestEquals(expected)) match = i;
+          continue;
+        }
+        const sigs = parsed.signatures;
+        for (let k = 0; k < sigs.length; k += 2) {
+          if (digestMatches(expected, hexDigestInto, value, sigs[k]!, sigs[k + 1]!)) {
             match = i;
             break;
           }
