@@ -1,0 +1,77 @@
+import { toBytes, verifyDelivery, type HeaderInput, type VendorDefinition, type VerifyDeliveryResult } from '@hookpack/core';
+
+type Failure = Extract<VerifyDeliveryResult, { ok: false }>;
+
+/** The format of the vendor's signature header(s), shown by signing an empty body. */
+export function headerFormat(vendor: VendorDefinition): string {
+  const example = vendor.signature.scheme.sign({ body: '', secret: 'example', timestamp: 1700000000 });
+  return Object.entries(example)
+    .map(([k, v]) => `${k}: ${v.replace(/[0-9a-f]{64}/g, '<64 hex>').replace(/1700000000/g, '<unix seconds>')}`)
+    .join(', ');
+}
+
+/**
+ * Why a delivery failed verification and what to do, in plain words. Where a likely cause can
+ * be checked (trailing newline in a saved body, whitespace around the secret), it is checked.
+ */
+export function explainFailure(
+  vendor: VendorDefinition,
+  failure: Failure,
+  input: { body: Buffer; headers: HeaderInput; secrets: string[]; now?: number },
+): string[] {
+  const headers = vendor.signature.scheme.headerNames.join(', ');
+  const lines: string[] = [];
+  switch (failure.reason) {
+    case 'no_secret':
+      lines.push(`No secret to check against: pass --secret (${vendor.displayName} signs with ${vendor.signature.secretSource === 'subscription' ? "the subscription's signing secret, returned once on create/rotate" : 'the secret you set in its UI'}).`);
+      break;
+    case 'missing_header':
+      lines.push(`The request has no ${headers} header. Capture all request headers (names are case-insensitive).`);
+      lines.push(`Expected: ${headerFormat(vendor)}`);
+      if (!vendor.signature.secretRequired) lines.push(`${vendor.displayName} sends unsigned deliveries when no secret is configured there: drop --secret to accept them.`);
+      break;
+    case 'multiple_headers':
+      lines.push(`${headers} was sent more than once with different values; a delivery carries exactly one.`);
+      break;
+    case 'malformed_header':
+      lines.push(`The ${headers} header is not in ${vendor.displayName}'s format. Expected: ${headerFormat(vendor)}`);
+      break;
+    case 'timestamp_outside_tolerance':
+      lines.push('The signed timestamp is too old or in the future: a replayed delivery, or a capture checked later.');
+      lines.push('To check an older capture, pass --now <unix seconds of the capture> (or a larger --tolerance).');
+      break;
+    case 'signature_mismatch': {
+      lines.push('The signature does not match this body and secret. Either the body is not the exact bytes that were sent');
+      lines.push('(re-serialized JSON, changed whitespace, a trailing newline added by an editor) or the secret is not the one that signed it');
+      lines.push('(another subscription, or the old secret after a rotate).');
+      const retry = (body: Buffer, secrets: string[]) =>
+        verifyDelivery(vendor, { body, headers: input.headers, secret: secrets, ...(input.now !== undefined ? { now: input.now * 1000 } : {}) }).ok;
+      const trimmedBody = Buffer.from(input.body.toString('utf8').replace(/\s+$/, ''), 'utf8');
+      if (trimmedBody.length !== input.body.length && retry(trimmedBody, input.secrets)) {
+        lines.push('Found it: the body file ends with whitespace/newline that was not signed. It verifies without it.');
+      }
+      const trimmedSecrets = input.secrets.map((s) => s.trim());
+      if (trimmedSecrets.some((s, i) => s !== input.secrets[i]) && retry(input.body, trimmedSecrets)) {
+        lines.push('Found it: the secret has surrounding whitespace. It verifies with the trimmed secret.');
+      }
+      try {
+        const parsed = JSON.parse(input.body.toString('utf8'));
+        const reserialized = toBytes(JSON.stringify(parsed))!;
+        if (!reserialized.equals(input.body) && retry(reserialized, input.secrets)) {
+          lines.push('Found it: the body was reformatted after signing; it verifies in compact JSON form. Verify the raw bytes as received.');
+        }
+      } catch {
+        // not JSON: nothing more to try
+      }
+      break;
+    }
+    case 'invalid_body':
+      lines.push('The body could not be read as bytes.');
+      break;
+    case 'invalid_json':
+    case 'invalid_envelope':
+      lines.push(`The signature is valid, but the body is not a ${vendor.displayName} delivery: ${failure.message}`);
+      break;
+  }
+  return lines;
+}
