@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // export condition, so tests run against src/ without a build step in between.
 export default defineConfig({
   resolve: { conditions: ['source'] },
+  // Node-side (SSR) resolution has its own conditions: without this, workspace packages
+  // would load from a possibly stale dist/.
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     pool: 'forks',
