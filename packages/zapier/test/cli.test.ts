@@ -31,8 +31,8 @@ describe('zapier-platform CLI accepts every app (offline)', { timeout: 240_000 }
     it.concurrent(`${dir}: build --skip-dep-install --skip-validation, then validate --without-style`, async () => {
       await prepareApp(appDir);
       const build = await withSlot(() => runCli(['build', '--skip-dep-install', '--skip-validation'], appDir));
+      expect(build.code, `zapier-platform build failed:\n${build.output.slice(-3000)}`).toBe(0);
       expect(build.output).toContain('Build complete');
-      expect(build.code).toBe(0);
 
       const zipPath = join(appDir, 'build', 'build.zip');
       sizes[dir] = statSync(zipPath).size;
@@ -50,8 +50,8 @@ describe('zapier-platform CLI accepts every app (offline)', { timeout: 240_000 }
       expect(definition.platformVersion).toBe('19.1.0');
 
       const validate = await withSlot(() => runCli(['validate', '--without-style', '--skip-build'], appDir));
+      expect(validate.code, `zapier-platform validate failed:\n${validate.output.slice(-3000)}`).toBe(0);
       expect(validate.output).toContain('This project is structurally sound!');
-      expect(validate.code).toBe(0);
       expect(Object.keys(app.triggers).length).toBeGreaterThan(0);
     });
   }

@@ -1,0 +1,140 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '@hookpack/sandbox';
+import { restApps, staticApps, zapier, zapierHeaders } from './apps.js';
+import { SIGNING_SECRET_FIELD, triggerKey } from '../src/index.js';
+
+// End to end on loopback: the app subscribes at the sandbox playing the vendor, the sandbox
+// delivers a signed event to a local receiver standing in for hooks.zapier.com, the captured
+// request goes to perform exactly as Zapier would pass it, and unsubscribe removes the
+// subscription at the vendor.
+
+interface Captured {
+  method: string;
+  headers: Record<string, string>;
+  content: string;
+}
+
+/** A stand-in for hooks.zapier.com: records every request, answers 200 like Zapier does. */
+async function startReceiver(): Promise<{ url: string; captured: Captured[]; close(): Promise<void> }> {
+  const captured: Captured[] = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      // rawHeaders keeps the sender's spelling; Zapier re-cases them anyway.
+      const headers: Record<string, string> = {};
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] = req.rawHeaders[i + 1]!;
+      captured.push({ method: req.method ?? 'POST', headers, content: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/catch/123/abc/`,
+    captured,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function rawRequestFrom(c: Captured) {
+  return { method: c.method, querystring: '', headers: zapierHeaders(c.headers), content: c.content };
+}
+
+let sandbox: Sandbox;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ timeScale: 0.001 });
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  await receiver?.close();
+});
+
+describe('Zapier apps against the sandbox vendors (loopback)', () => {
+  for (const { app, vendor } of restApps) {
+    const appTester = zapier.createAppTester(app);
+    const event = vendor.events.find((e) => !e.paid) ?? vendor.events[0]!;
+    const op = app.triggers[triggerKey(event.type)]!.operation as any;
+
+    it(`${vendor.displayName}: auth test, subscribe, delivery → perform, unsubscribe`, async () => {
+      const authData = { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id) };
+
+      const me = await appTester(app.authentication!.test as any, { authData });
+      expect(me).toBeTruthy();
+      await expect(
+        appTester(app.authentication!.test as any, { authData: { ...authData, apiKey: `${authData.apiKey}x` } }),
+      ).rejects.toThrow(/API key invalid or revoked/);
+
+      const subscribeData = (await appTester(op.performSubscribe, {
+        authData,
+        targetUrl: receiver.url,
+        inputData: {},
+      })) as { id: string; secret: string };
+      expect(subscribeData.secret).toBeTruthy();
+      const stored = sandbox.subscription(subscribeData.id);
+      expect(stored).toMatchObject({ url: receiver.url, events: [event.type], active: true });
+
+      const before = receiver.captured.length;
+      const fired = sandbox.fire(vendor.id, event.type);
+      expect(await sandbox.settle()).toBe(true);
+      const delivered = receiver.captured.slice(before);
+      expect(delivered).toHaveLength(1);
+
+      const results = (await appTester(op.perform, {
+        authData,
+        subscribeData,
+        rawRequest: rawRequestFrom(delivered[0]!),
+      })) as any[];
+      expect(results).toHaveLength(1);
+      expect(results[0]).toMatchObject({ type: event.type, provider: vendor.id });
+      expect(results[0].id).toBeTruthy();
+      if (JSON.parse(delivered[0]!.content).id) expect(results[0].id).toBe(fired.eventId);
+
+      // A delivery re-signed by someone without the secret starts nothing.
+      const forged = { ...delivered[0]!, content: delivered[0]!.content.replace(/}$/, ' }') };
+      expect(await appTester(op.perform, { authData, subscribeData, rawRequest: rawRequestFrom(forged) })).toEqual([]);
+
+      await appTester(op.performUnsubscribe, { authData, subscribeData });
+      expect(sandbox.subscriptions(vendor.id).map((s) => s.id)).not.toContain(subscribeData.id);
+      // Unsubscribing again (already gone at the vendor) is still a success.
+      await expect(appTester(op.performUnsubscribe, { authData, subscribeData })).resolves.toMatchObject({ alreadyGone: true });
+
+      const after = receiver.captured.length;
+      sandbox.fire(vendor.id, event.type);
+      await sandbox.settle();
+      expect(receiver.captured.length).toBe(after);
+    });
+  }
+
+  for (const { app, vendor } of staticApps) {
+    const appTester = zapier.createAppTester(app);
+    const event = vendor.events[0]!;
+    const op = app.triggers[triggerKey(event.type)]!.operation as any;
+
+    it(`${vendor.displayName}: a hand-configured hook with a signing secret → perform`, async () => {
+      const secret = 'recipes-signing-secret';
+      const hook = sandbox.addHook({ vendor: vendor.id, url: receiver.url, events: [event.type], secret });
+      const before = receiver.captured.length;
+      sandbox.fire(vendor.id, event.type);
+      expect(await sandbox.settle()).toBe(true);
+      const delivered = receiver.captured.slice(before);
+      expect(delivered).toHaveLength(1);
+      const results = (await appTester(op.perform, {
+        inputData: { [SIGNING_SECRET_FIELD]: secret },
+        rawRequest: rawRequestFrom(delivered[0]!),
+      })) as any[];
+      expect(results).toHaveLength(1);
+      expect(results[0]).toMatchObject({ type: event.type, provider: vendor.id });
+      // The same delivery checked against another secret starts nothing.
+      expect(
+        await appTester(op.perform, { inputData: { [SIGNING_SECRET_FIELD]: 'other' }, rawRequest: rawRequestFrom(delivered[0]!) }),
+      ).toEqual([]);
+      sandbox.removeHook((hook as { id: string }).id);
+    });
+  }
+});
