@@ -48,6 +48,8 @@ export interface EngineOptions {
   allowExternalTargets: boolean;
   maxDeliveryLog: number;
   maxQueuedPerSubscription: number;
+  /** Deliveries scheduled or in flight at once; beyond it new ones are dropped, never buffered. */
+  maxLiveDeliveries: number;
   onStateChange: () => void;
 }
 
@@ -101,7 +103,8 @@ export class DeliveryEngine {
       const live: LiveDelivery = { record, vendor, body };
       if (vendor.delivery.deliveryIdIsStable) live.stableDeliveryId = vendor.delivery.deliveryIdHeader ? randomUUID() : event.id;
       this.remember(record);
-      if (!force && !sub.active) this.enqueueOrDrop(live, sub);
+      if (this.live.size >= this.options.maxLiveDeliveries) this.finish(live, 'dropped', 'sandbox delivery queue full');
+      else if (!force && !sub.active) this.enqueueOrDrop(live, sub);
       else this.schedule(live, 0);
       return record;
     });

@@ -5,19 +5,26 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
 
-/** Reads a request body up to MAX_BODY_BYTES. */
+/** Beyond this the connection is cut rather than drained. */
+const MAX_DRAIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a request body up to `limit` bytes. A larger body is drained without being kept (so the
+ * client still gets the 413 answer) and reported as BodyTooLargeError; a huge one cuts the connection.
+ */
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > limit) {
+    if (size > MAX_DRAIN_BYTES) {
       req.destroy();
-      throw new BodyTooLargeError(`request body larger than ${limit} bytes`);
+      break;
     }
-    chunks.push(buf);
+    if (size <= limit) chunks.push(buf);
   }
+  if (size > limit) throw new BodyTooLargeError(`request body larger than ${limit} bytes`);
   return Buffer.concat(chunks);
 }
 

@@ -107,6 +107,7 @@ export class Sandbox {
       allowExternalTargets: engineOptions.allowExternalTargets,
       maxDeliveryLog: 5000,
       maxQueuedPerSubscription: 1000,
+      maxLiveDeliveries: 10_000,
       onStateChange: onChange,
     });
     for (const vendor of served) {
