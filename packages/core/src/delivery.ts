@@ -46,7 +46,8 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
   const { eventHeader, deliveryIdHeader, deliveryIdIsStable } = vendor.delivery;
   const deliveryId = deliveryIdHeader ? headerValue(headers, deliveryIdHeader) : undefined;
   const type = fields.type || (eventHeader ? headerValue(headers, eventHeader) : undefined) || 'unknown';
-  const dedupeKey = fields.id ?? (deliveryId && deliveryIdIsStable ? deliveryId : undefined) ?? bodyHash(bytes);
+  // `||`, not `??`: an empty id or delivery header must not become one key shared by every delivery.
+  const dedupeKey = fields.id || (deliveryIdIsStable ? deliveryId : undefined) || bodyHash(bytes);
   const event: WebhookEvent = {
     id: dedupeKey,
     type,
@@ -88,6 +89,9 @@ export function verifyDelivery(
   vendor: Pick<VendorDefinition, 'id' | 'envelope' | 'delivery' | 'signature'>,
   input: VerifyDeliveryInput,
 ): VerifyDeliveryResult {
+  if (input === null || typeof input !== 'object') {
+    return { ok: false, status: 400, reason: 'invalid_body', message: 'no delivery given (expected { body, headers, secret })' };
+  }
   const secrets =
     typeof input.secret === 'string' ? [input.secret] : Array.isArray(input.secret) ? input.secret : [];
   const noSecret = secrets.every((s) => typeof s !== 'string' || s.trim() === '');
