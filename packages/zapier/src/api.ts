@@ -20,10 +20,18 @@ export function baseUrlFor(z: ZObject, vendor: RestVendor, bundle: Pick<Bundle, 
   try {
     url = new URL(raw);
   } catch {
-    throw new z.errors.Error(`Base URL "${raw}" is not an absolute URL (expected e.g. ${vendor.api.baseUrl}).`, 'InvalidBaseUrl', 400);
+    throw new z.errors.Error(
+      `Base URL "${raw}" is not an absolute URL (expected e.g. ${vendor.api.baseUrl}).`,
+      'InvalidBaseUrl',
+      400,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new z.errors.Error(`Base URL "${raw}" must start with https:// (got ${url.protocol}).`, 'InvalidBaseUrl', 400);
+    throw new z.errors.Error(
+      `Base URL "${raw}" must start with https:// (got ${url.protocol}).`,
+      'InvalidBaseUrl',
+      400,
+    );
   }
   return raw.replace(/\/+$/, '');
 }
@@ -40,7 +48,8 @@ export function endpointRequest(
   if (!endpoint) throw new z.errors.Error(`${vendor.displayName} has no ${operation} endpoint.`, 'Unsupported', 400);
   const fill = (template: string) => {
     if (!template.includes('{id}')) return template;
-    if (!parts.id) throw new z.errors.Error(`${vendor.displayName} ${operation} needs a subscription id.`, 'MissingId', 400);
+    if (!parts.id)
+      throw new z.errors.Error(`${vendor.displayName} ${operation} needs a subscription id.`, 'MissingId', 400);
     return template.split('{id}').join(encodeURIComponent(parts.id));
   };
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -92,7 +101,11 @@ export function vendorMessage(vendor: RestVendor, response: HttpResponse): strin
 export function operationError(z: ZObject, vendor: RestVendor, what: string, response: HttpResponse): Error {
   const said = vendorMessage(vendor, response);
   const hint =
-    response.status === 404 ? ' Check the Base URL of this connection.' : response.status >= 500 ? ' Try again later.' : '';
+    response.status === 404
+      ? ' Check the Base URL of this connection.'
+      : response.status >= 500
+        ? ' Try again later.'
+        : '';
   return new z.errors.Error(
     `${vendor.displayName} could not ${what} (HTTP ${response.status})${said ? `: ${said}` : '.'}${hint}`,
     response.status >= 500 ? 'VendorServerError' : 'VendorRequestError',

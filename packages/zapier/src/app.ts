@@ -26,7 +26,10 @@ export function createZapierApp(vendor: VendorDefinition, options: ZapierAppOpti
   const triggers: Record<string, ReturnType<typeof restHookTrigger> | ReturnType<typeof staticHookTrigger>> = {};
   for (const event of vendor.events) {
     const trigger = rest ? restHookTrigger(rest, event) : staticHookTrigger(vendor, event);
-    if (triggers[trigger.key]) throw new Error(`${vendor.id}: events "${event.type}" and "${triggers[trigger.key]!.display.label}" map to one trigger key "${trigger.key}"`);
+    if (triggers[trigger.key])
+      throw new Error(
+        `${vendor.id}: events "${event.type}" and "${triggers[trigger.key]!.display.label}" map to one trigger key "${trigger.key}"`,
+      );
     triggers[trigger.key] = trigger;
   }
   return {

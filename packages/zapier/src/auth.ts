@@ -1,6 +1,14 @@
-import type { ApiKeyAuth } from '@hookpack/core';
+import { parseRetryAfter, type ApiKeyAuth } from '@hookpack/core';
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
-import { baseUrlFor, endpointRequest, isSuccess, operationError, responseBody, vendorMessage, type RestVendor } from './api.js';
+import {
+  baseUrlFor,
+  endpointRequest,
+  isSuccess,
+  operationError,
+  responseBody,
+  vendorMessage,
+  type RestVendor,
+} from './api.js';
 
 /** Data a request hands to afterResponse (Zapier passes `middlewareData` through). */
 export interface HookpackMiddlewareData {
@@ -23,7 +31,8 @@ export function maskKey(vendor: RestVendor, apiKey: string): string {
 export function authenticationFor(vendor: RestVendor) {
   const auth = apiKeyAuth(vendor);
   const testOperation = vendor.api.endpoints.me ? 'me' : 'list';
-  if (!vendor.api.endpoints[testOperation]) throw new Error(`${vendor.id}: needs a "me" or "list" endpoint to test a connection`);
+  if (!vendor.api.endpoints[testOperation])
+    throw new Error(`${vendor.id}: needs a "me" or "list" endpoint to test a connection`);
   return {
     type: 'custom' as const,
     fields: [
@@ -62,9 +71,9 @@ export function authenticationFor(vendor: RestVendor) {
     // added when the connection does not use the documented one.
     connectionLabel: (z: ZObject, bundle: Bundle) => {
       const me = (bundle.inputData ?? {}) as Record<string, unknown>;
-      const who = ['email', 'name', 'organisation', 'organization', 'username'].map((k) => me[k]).find(
-        (v): v is string => typeof v === 'string' && v.trim() !== '',
-      );
+      const who = ['email', 'name', 'organisation', 'organization', 'username']
+        .map((k) => me[k])
+        .find((v): v is string => typeof v === 'string' && v.trim() !== '');
       const label = who ?? `API key ${maskKey(vendor, String(bundle.authData?.apiKey ?? ''))}`;
       let host = '';
       try {
@@ -90,7 +99,8 @@ export function addAuthHeader(vendor: RestVendor) {
     } catch {
       return request;
     }
-    if (!(request.url === base || request.url.startsWith(`${base}/`) || request.url.startsWith(`${base}?`))) return request;
+    if (!(request.url === base || request.url.startsWith(`${base}/`) || request.url.startsWith(`${base}?`)))
+      return request;
     request.headers = { ...(request.headers ?? {}) };
     if (auth.placement === 'bearer') request.headers.Authorization = `Bearer ${apiKey}`;
     else request.headers[auth.headerName ?? 'X-API-Key'] = apiKey;
@@ -98,14 +108,10 @@ export function addAuthHeader(vendor: RestVendor) {
   };
 }
 
-/** Retry-After as seconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+/** Retry-After as whole seconds (Zapier's ThrottledError unit); core parses both forms. */
 export function retryAfterSeconds(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v);
-  const date = Date.parse(v);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+  const ms = parseRetryAfter(value, now);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }
 
 /**
@@ -133,11 +139,17 @@ export function handleAuthErrors(vendor: RestVendor) {
         paid.length > 0
           ? `${paid.join(', ')} ${paid.length === 1 ? 'needs' : 'need'} a paid ${vendor.displayName} plan or a credit balance.`
           : `your ${vendor.displayName} plan or credit balance does not allow this.`;
-      throw new z.errors.Error(`${vendor.displayName} refused the request (403): ${why}${saidText}`, 'PlanRequired', 403);
+      throw new z.errors.Error(
+        `${vendor.displayName} refused the request (403): ${why}${saidText}`,
+        'PlanRequired',
+        403,
+      );
     }
     const header = response.headers?.get?.('retry-after') ?? response.getHeader?.('retry-after');
     const delay = retryAfterSeconds(header) ?? vendor.api.rateLimit?.perSeconds;
-    const limit = vendor.api.rateLimit ? ` (${vendor.api.rateLimit.requests} requests per ${vendor.api.rateLimit.perSeconds} s)` : '';
+    const limit = vendor.api.rateLimit
+      ? ` (${vendor.api.rateLimit.requests} requests per ${vendor.api.rateLimit.perSeconds} s)`
+      : '';
     const when = delay === undefined ? 'retrying later' : `retrying after ${delay} s`;
     throw new z.errors.ThrottledError(`${vendor.displayName} rate limit reached${limit}; ${when}.`, delay);
   };

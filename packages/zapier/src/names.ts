@@ -11,7 +11,7 @@ export function triggerKey(eventType: string): string {
     .replace(/^_+|_+$/g, '')
     .toLowerCase();
   const key = /^[a-z]/.test(snake) ? snake : `event_${snake}`;
-  if (!/^[a-zA-Z]+[a-zA-Z0-9_]*$/.test(key) || key.length < 2) {
+  if (snake === '' || !/^[a-zA-Z]+[a-zA-Z0-9_]*$/.test(key) || key.length < 2) {
     throw new Error(`cannot derive a Zapier trigger key from event type "${eventType}"`);
   }
   return key;
@@ -40,7 +40,24 @@ export function triggerDescription(event: Pick<EventDefinition, 'description'>):
 }
 
 // Words Zapier's Title Case check leaves lower-case inside a label.
-const SMALL_WORDS = new Set(['a', 'an', 'and', 'as', 'at', 'but', 'by', 'for', 'in', 'of', 'on', 'or', 'the', 'to', 'via', 'with']);
+const SMALL_WORDS = new Set([
+  'a',
+  'an',
+  'and',
+  'as',
+  'at',
+  'but',
+  'by',
+  'for',
+  'in',
+  'of',
+  'on',
+  'or',
+  'the',
+  'to',
+  'via',
+  'with',
+]);
 
 /** True when every word but small connectives (not first) starts with an upper-case letter or digit. */
 export function isTitleCase(label: string): boolean {

@@ -17,7 +17,7 @@ export interface TriggerOutput {
 export interface OutputField {
   key: string;
   label: string;
-  type?: 'string' | 'number' | 'integer' | 'boolean' | 'datetime';
+  type?: 'string' | 'number' | 'boolean' | 'datetime';
   list?: boolean;
 }
 
@@ -28,7 +28,13 @@ const SAMPLE_TIME = '2026-03-20T12:00:00Z';
 
 /** Whether this vendor's envelope carries `livemode`: read back a built sample. */
 function envelopeHasLivemode(vendor: OutputVendor): boolean {
-  const probe = vendor.envelope.build({ id: 'evt_probe', type: 'probe', createdAt: SAMPLE_TIME, data: {}, livemode: false });
+  const probe = vendor.envelope.build({
+    id: 'evt_probe',
+    type: 'probe',
+    createdAt: SAMPLE_TIME,
+    data: {},
+    livemode: false,
+  });
   try {
     return vendor.envelope.read(probe).livemode !== undefined;
   } catch {
@@ -60,7 +66,13 @@ export function toTriggerOutput(vendor: OutputVendor, event: WebhookEvent): Trig
  */
 export function sampleOutput(vendor: OutputVendor, event: Pick<EventDefinition, 'type' | 'sample'>): TriggerOutput {
   const sampleId = `evt_sample_${event.type.replace(/[^A-Za-z0-9]+/g, '_')}`;
-  const body = vendor.envelope.build({ id: sampleId, type: event.type, createdAt: SAMPLE_TIME, data: event.sample, livemode: false });
+  const body = vendor.envelope.build({
+    id: sampleId,
+    type: event.type,
+    createdAt: SAMPLE_TIME,
+    data: event.sample,
+    livemode: false,
+  });
   const headers: Record<string, string> = {};
   if (vendor.delivery.eventHeader) headers[vendor.delivery.eventHeader] = event.type;
   if (vendor.delivery.deliveryIdHeader) headers[vendor.delivery.deliveryIdHeader] = `dlv_${sampleId}`;
@@ -76,7 +88,8 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 
 function leafType(value: unknown): OutputField['type'] {
   if (typeof value === 'boolean') return 'boolean';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  // 'number', never 'integer': a sample's 80 may well be 80.5 in the next delivery.
+  if (typeof value === 'number') return 'number';
   if (typeof value === 'string' && ISO_DATE_TIME.test(value)) return 'datetime';
   return 'string';
 }

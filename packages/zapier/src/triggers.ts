@@ -81,7 +81,10 @@ function performFor(vendor: VendorDefinition, event: EventDefinition, secretOf: 
   };
 }
 
-function sampleParts(vendor: VendorDefinition, event: EventDefinition): { sample: TriggerOutput; outputFields: OutputField[] } {
+function sampleParts(
+  vendor: VendorDefinition,
+  event: EventDefinition,
+): { sample: TriggerOutput; outputFields: OutputField[] } {
   const sample = sampleOutput(vendor, event);
   return { sample, outputFields: outputFieldsFor(sample as unknown as Record<string, unknown>) };
 }
@@ -102,7 +105,11 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         const targetUrl = bundle.targetUrl;
         if (!targetUrl) throw new z.errors.Error('Zapier gave no target URL to subscribe.', 'MissingTargetUrl', 400);
         const events = [event.type];
-        const body = vendor.api.createBody({ url: targetUrl, events, options: optionValues(vendor, bundle.inputData ?? {}) });
+        const body = vendor.api.createBody({
+          url: targetUrl,
+          events,
+          options: optionValues(vendor, bundle.inputData ?? {}),
+        });
         const request = endpointRequest(z, vendor, bundle, 'create', { body });
         request.middlewareData = { events } satisfies HookpackMiddlewareData;
         const response = await z.request(request);
@@ -127,12 +134,18 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
             502,
           );
         }
-        return { id: subscription.id, secret: subscription.secret ?? null, events: subscription.events, url: subscription.url };
+        return {
+          id: subscription.id,
+          secret: subscription.secret ?? null,
+          events: subscription.events,
+          url: subscription.url,
+        };
       },
 
       performUnsubscribe: async (z: ZObject, bundle: Bundle) => {
         const id = (bundle.subscribeData as Partial<SubscribeData> | undefined)?.id;
-        if (!id) throw new z.errors.Error('Nothing to unsubscribe: this Zap has no stored subscription id.', 'MissingId', 400);
+        if (!id)
+          throw new z.errors.Error('Nothing to unsubscribe: this Zap has no stored subscription id.', 'MissingId', 400);
         const response = await z.request(endpointRequest(z, vendor, bundle, 'delete', { id }));
         // Already deleted (by hand, or by the vendor) is what we wanted.
         if (response.status === 404 || response.status === 410) return { id, deleted: true, alreadyGone: true };
@@ -140,7 +153,11 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         return { id, deleted: true, alreadyGone: false };
       },
 
-      perform: performFor(vendor, event, (bundle) => (bundle.subscribeData as Partial<SubscribeData> | undefined)?.secret),
+      perform: performFor(
+        vendor,
+        event,
+        (bundle) => (bundle.subscribeData as Partial<SubscribeData> | undefined)?.secret,
+      ),
       // No vendor has a polling endpoint; the test endpoints send to a URL rather than
       // return data. So samples come from the event catalog, through perform's parser.
       performList: async (): Promise<TriggerOutput[]> => [sampleOutput(vendor, event)],
@@ -177,7 +194,11 @@ export function staticHookTrigger(vendor: VendorDefinition, event: EventDefiniti
           helpText: `${secretHelp}${docsLink(vendor)}`,
         },
       ],
-      perform: performFor(vendor, event, (bundle) => (bundle.inputData as Record<string, unknown> | undefined)?.[SIGNING_SECRET_FIELD]),
+      perform: performFor(
+        vendor,
+        event,
+        (bundle) => (bundle.inputData as Record<string, unknown> | undefined)?.[SIGNING_SECRET_FIELD],
+      ),
       performList: async (): Promise<TriggerOutput[]> => [sampleOutput(vendor, event)],
       sample,
       outputFields,

@@ -89,7 +89,11 @@ export function shapeOf(value: unknown): unknown {
   if (Array.isArray(value)) return value.length ? [shapeOf(value[0])] : [];
   if (value === null) return 'null';
   if (typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, shapeOf(v)]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+    return Object.fromEntries(
+      Object.entries(value as object)
+        .map(([k, v]) => [k, shapeOf(v)])
+        .sort(([a], [b]) => (a! < b! ? -1 : 1)),
+    );
   }
   return typeof value;
 }

@@ -39,13 +39,22 @@ describe('zapier-platform CLI accepts every app (offline)', { timeout: 240_000 }
       const entries = zipEntries(zipPath);
       const names = entries.map((e) => e.name);
       // Self-contained, rooted at the app directory: nothing from the monorepo leaks in.
-      expect(names).toEqual(expect.arrayContaining(['zapierwrapper.js', 'package.json', 'definition.json', 'dist/index.js']));
+      expect(names).toEqual(
+        expect.arrayContaining(['zapierwrapper.js', 'package.json', 'definition.json', 'dist/index.js']),
+      );
       expect(names).toContain('node_modules/zapier-platform-core/package.json');
-      expect(names.filter((n) => n.startsWith('packages/') || n.includes('@hookpack') || n.startsWith('../'))).toEqual([]);
+      expect(names.filter((n) => n.startsWith('packages/') || n.includes('@hookpack') || n.startsWith('../'))).toEqual(
+        [],
+      );
       expect(entries.filter((e) => e.isSymlink)).toEqual([]);
 
       // The definition Zapier will run is this app's, as the factory built it.
-      const definition = JSON.parse(entries.find((e) => e.name === 'definition.json')!.read().toString('utf8'));
+      const definition = JSON.parse(
+        entries
+          .find((e) => e.name === 'definition.json')!
+          .read()
+          .toString('utf8'),
+      );
       expect(Object.keys(definition.triggers)).toEqual(Object.keys(app.triggers));
       expect(definition.platformVersion).toBe('19.1.0');
 

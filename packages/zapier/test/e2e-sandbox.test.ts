@@ -102,7 +102,9 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
       await appTester(op.performUnsubscribe, { authData, subscribeData });
       expect(sandbox.subscriptions(vendor.id).map((s) => s.id)).not.toContain(subscribeData.id);
       // Unsubscribing again (already gone at the vendor) is still a success.
-      await expect(appTester(op.performUnsubscribe, { authData, subscribeData })).resolves.toMatchObject({ alreadyGone: true });
+      await expect(appTester(op.performUnsubscribe, { authData, subscribeData })).resolves.toMatchObject({
+        alreadyGone: true,
+      });
 
       const after = receiver.captured.length;
       sandbox.fire(vendor.id, event.type);
@@ -132,7 +134,10 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
       expect(results[0]).toMatchObject({ type: event.type, provider: vendor.id });
       // The same delivery checked against another secret starts nothing.
       expect(
-        await appTester(op.perform, { inputData: { [SIGNING_SECRET_FIELD]: 'other' }, rawRequest: rawRequestFrom(delivered[0]!) }),
+        await appTester(op.perform, {
+          inputData: { [SIGNING_SECRET_FIELD]: 'other' },
+          rawRequest: rawRequestFrom(delivered[0]!),
+        }),
       ).toEqual([]);
       sandbox.removeHook((hook as { id: string }).id);
     });

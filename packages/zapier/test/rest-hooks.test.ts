@@ -21,7 +21,10 @@ for (const fixture of restFixtures) {
   const appTester = zapier.createAppTester(app);
   const trigger = app.triggers[triggerKey(fixture.event)]!;
   const op = trigger.operation as any;
-  const authData = { apiKey: API_KEY, baseUrl: fixture.origin + (fixture.testPath.startsWith('/api/v1') ? '/api/v1' : '') };
+  const authData = {
+    apiKey: API_KEY,
+    baseUrl: fixture.origin + (fixture.testPath.startsWith('/api/v1') ? '/api/v1' : ''),
+  };
   // Parsley's documented base URL includes /api/v1; the others are the bare host.
   const bundleBase = { authData: { apiKey: API_KEY } };
 
@@ -41,7 +44,12 @@ for (const fixture of restFixtures) {
         targetUrl,
         inputData: fixture.inputData,
       });
-      expect(subscribeData).toEqual({ id: fixture.id, secret: fixture.secret, events: [fixture.event], url: targetUrl });
+      expect(subscribeData).toEqual({
+        id: fixture.id,
+        secret: fixture.secret,
+        events: [fixture.event],
+        url: targetUrl,
+      });
       if (fixture.idempotency) expect(idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
       else expect(idempotencyKey).toBeNull();
     });
@@ -49,7 +57,9 @@ for (const fixture of restFixtures) {
     it('subscribe goes to the Base URL of the connection when one is set', async () => {
       const custom = 'http://127.0.0.1:9/vendor-staging';
       const path = fixture.createPath.replace(/^\/api\/v1/, '');
-      nock('http://127.0.0.1:9').post(`/vendor-staging${path}`).reply(fixture.createReply.status, fixture.createReply.body);
+      nock('http://127.0.0.1:9')
+        .post(`/vendor-staging${path}`)
+        .reply(fixture.createReply.status, fixture.createReply.body);
       const data = await appTester(op.performSubscribe, {
         authData: { apiKey: API_KEY, baseUrl: `${custom}/` },
         targetUrl,
@@ -64,15 +74,22 @@ for (const fixture of restFixtures) {
       delete obj.secret;
       delete obj.signing_secret;
       nock(fixture.origin).post(fixture.createPath).reply(fixture.createReply.status, reply);
-      nock(fixture.origin).delete(fixture.deletePath).query(fixture.deleteQuery ?? {}).reply(204);
-      await expect(appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData })).rejects.toThrow(
-        /returned no signing secret/,
-      );
+      nock(fixture.origin)
+        .delete(fixture.deletePath)
+        .query(fixture.deleteQuery ?? {})
+        .reply(204);
+      await expect(
+        appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
+      ).rejects.toThrow(/returned no signing secret/);
     });
 
     it('unsubscribe deletes the stored subscription', async () => {
       const [authName, authValue] = fixture.authHeader(API_KEY);
-      nock(fixture.origin).delete(fixture.deletePath).query(fixture.deleteQuery ?? {}).matchHeader(authName, authValue).reply(204);
+      nock(fixture.origin)
+        .delete(fixture.deletePath)
+        .query(fixture.deleteQuery ?? {})
+        .matchHeader(authName, authValue)
+        .reply(204);
       const result = await appTester(op.performUnsubscribe, {
         ...bundleBase,
         subscribeData: { id: fixture.id, secret: fixture.secret },
@@ -81,13 +98,19 @@ for (const fixture of restFixtures) {
     });
 
     it('unsubscribe of a subscription that is already gone (404) succeeds', async () => {
-      nock(fixture.origin).delete(fixture.deletePath).query(fixture.deleteQuery ?? {}).reply(404, { error: 'Subscription not found' });
+      nock(fixture.origin)
+        .delete(fixture.deletePath)
+        .query(fixture.deleteQuery ?? {})
+        .reply(404, { error: 'Subscription not found' });
       const result = await appTester(op.performUnsubscribe, { ...bundleBase, subscribeData: { id: fixture.id } });
       expect(result).toMatchObject({ id: fixture.id, deleted: true, alreadyGone: true });
     });
 
     it('unsubscribe reports a vendor server error with its message', async () => {
-      nock(fixture.origin).delete(fixture.deletePath).query(fixture.deleteQuery ?? {}).reply(500, { error: 'database unavailable' });
+      nock(fixture.origin)
+        .delete(fixture.deletePath)
+        .query(fixture.deleteQuery ?? {})
+        .reply(500, { error: 'database unavailable' });
       await expect(
         appTester(op.performUnsubscribe, { ...bundleBase, subscribeData: { id: fixture.id } }),
       ).rejects.toThrow(/HTTP 500.*database unavailable/);
@@ -97,7 +120,11 @@ for (const fixture of restFixtures) {
 
     it('perform returns the normalized event for a correctly signed delivery (Zapier header casing)', async () => {
       const delivery = signedDelivery(vendor, docBody, fixture.secret, fixture.delivery.headers);
-      const bundle = { ...bundleBase, subscribeData: { id: fixture.id, secret: fixture.secret }, rawRequest: rawRequest(delivery) };
+      const bundle = {
+        ...bundleBase,
+        subscribeData: { id: fixture.id, secret: fixture.secret },
+        rawRequest: rawRequest(delivery),
+      };
       expect(Object.keys(bundle.rawRequest.headers).some((h) => h.startsWith('Http-X-'))).toBe(true);
       const results = (await appTester(op.perform, bundle)) as any[];
       expect(results).toHaveLength(1);
@@ -145,10 +172,20 @@ for (const fixture of restFixtures) {
     it('perform starts no run for an unsigned delivery or a Zap without a stored secret', async () => {
       const unsigned = signedDelivery(vendor, docBody, null, fixture.delivery.headers);
       expect(
-        await appTester(op.perform, { ...bundleBase, subscribeData: { id: fixture.id, secret: fixture.secret }, rawRequest: rawRequest(unsigned) }),
+        await appTester(op.perform, {
+          ...bundleBase,
+          subscribeData: { id: fixture.id, secret: fixture.secret },
+          rawRequest: rawRequest(unsigned),
+        }),
       ).toEqual([]);
       const signed = signedDelivery(vendor, docBody, fixture.secret, fixture.delivery.headers);
-      expect(await appTester(op.perform, { ...bundleBase, subscribeData: { id: fixture.id }, rawRequest: rawRequest(signed) })).toEqual([]);
+      expect(
+        await appTester(op.perform, {
+          ...bundleBase,
+          subscribeData: { id: fixture.id },
+          rawRequest: rawRequest(signed),
+        }),
+      ).toEqual([]);
     });
 
     it('performList returns catalog samples shaped exactly like perform output', async () => {
@@ -162,11 +199,15 @@ for (const fixture of restFixtures) {
       expect(listed.length).toBeGreaterThan(0);
       // Nullable fields may be null on one side; everything else must match key for key.
       const strip = (s: any): any =>
-        s && typeof s === 'object' && !Array.isArray(s) ? Object.fromEntries(Object.entries(s).map(([k, v]) => [k, strip(v)])) : s;
+        s && typeof s === 'object' && !Array.isArray(s)
+          ? Object.fromEntries(Object.entries(s).map(([k, v]) => [k, strip(v)]))
+          : s;
       const a = strip(shapeOf(performed));
       const b = strip(shapeOf(listed[0]));
       expect(Object.keys(b)).toEqual(Object.keys(a));
-      expect(JSON.stringify(b).replace(/"null"/g, '"string"')).toEqual(JSON.stringify(a).replace(/"null"/g, '"string"'));
+      expect(JSON.stringify(b).replace(/"null"/g, '"string"')).toEqual(
+        JSON.stringify(a).replace(/"null"/g, '"string"'),
+      );
       expect(listed[0]).toEqual(op.sample);
     });
 
@@ -191,20 +232,28 @@ for (const fixture of restFixtures) {
     });
 
     it('a 403 on subscribe carries the plan / credits message', async () => {
-      nock(fixture.origin).post(fixture.createPath).reply(403, { error: 'Event requires a paid plan or credit balance' });
-      const err = (await appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }).catch(
-        (e: Error) => e,
-      )) as Error;
+      nock(fixture.origin)
+        .post(fixture.createPath)
+        .reply(403, { error: 'Event requires a paid plan or credit balance' });
+      const err = (await appTester(op.performSubscribe, {
+        ...bundleBase,
+        targetUrl,
+        inputData: fixture.inputData,
+      }).catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/403/);
       expect(err.message).toMatch(/plan or (a )?credit/);
       expect(err.message).toContain('Event requires a paid plan or credit balance');
     });
 
     it('a 429 becomes a Zapier ThrottledError with the vendor Retry-After', async () => {
-      nock(fixture.origin).post(fixture.createPath).reply(429, { error: 'Rate limit exceeded' }, { 'Retry-After': '42' });
-      const err = (await appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }).catch(
-        (e: Error) => e,
-      )) as Error;
+      nock(fixture.origin)
+        .post(fixture.createPath)
+        .reply(429, { error: 'Rate limit exceeded' }, { 'Retry-After': '42' });
+      const err = (await appTester(op.performSubscribe, {
+        ...bundleBase,
+        targetUrl,
+        inputData: fixture.inputData,
+      }).catch((e: Error) => e)) as Error;
       expect(err.name).toBe('ThrottledError');
       expect(JSON.parse(err.message)).toMatchObject({ delay: 42 });
       expect(JSON.parse(err.message).message).toContain(vendor.displayName);

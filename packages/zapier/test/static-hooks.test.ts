@@ -36,7 +36,10 @@ for (const { app, vendor } of staticApps) {
       const delivery = signedDelivery(vendor, docBody, secret);
       const req = rawRequest(delivery);
       expect(req.headers).toHaveProperty('Http-X-Hub-Signature-256');
-      const results = (await appTester(op.perform, { inputData: { [SIGNING_SECRET_FIELD]: secret }, rawRequest: req })) as any[];
+      const results = (await appTester(op.perform, {
+        inputData: { [SIGNING_SECRET_FIELD]: secret },
+        rawRequest: req,
+      })) as any[];
       expect(results).toHaveLength(1);
       expect(results[0]).toMatchObject({
         type: 'RecipeCreated',
@@ -46,7 +49,10 @@ for (const { app, vendor } of staticApps) {
       });
       // No envelope id: the stable id is the hash of the exact body (same on every retry).
       expect(results[0].id).toMatch(/^sha256:[0-9a-f]{64}$/);
-      const again = (await appTester(op.perform, { inputData: { [SIGNING_SECRET_FIELD]: secret }, rawRequest: req })) as any[];
+      const again = (await appTester(op.perform, {
+        inputData: { [SIGNING_SECRET_FIELD]: secret },
+        rawRequest: req,
+      })) as any[];
       expect(again[0].id).toBe(results[0].id);
     });
 
@@ -70,12 +76,17 @@ for (const { app, vendor } of staticApps) {
 
     it('perform ignores other event types sent to the same URL', async () => {
       const other = signedDelivery(vendor, deliveryBody(vendor, 'EventRemoved'), secret);
-      expect(await appTester(op.perform, { inputData: { [SIGNING_SECRET_FIELD]: secret }, rawRequest: rawRequest(other) })).toEqual([]);
+      expect(
+        await appTester(op.perform, { inputData: { [SIGNING_SECRET_FIELD]: secret }, rawRequest: rawRequest(other) }),
+      ).toEqual([]);
     });
 
     it('performList returns the catalog sample, shaped exactly like perform output', async () => {
       const delivery = signedDelivery(vendor, docBody, secret);
-      const [performed] = (await appTester(op.perform, { inputData: { [SIGNING_SECRET_FIELD]: secret }, rawRequest: rawRequest(delivery) })) as any[];
+      const [performed] = (await appTester(op.perform, {
+        inputData: { [SIGNING_SECRET_FIELD]: secret },
+        rawRequest: rawRequest(delivery),
+      })) as any[];
       const listed = (await appTester(op.performList, { inputData: {} })) as any[];
       expect(shapeOf(listed[0])).toEqual(shapeOf(performed));
       expect(listed[0]).toEqual(op.sample);

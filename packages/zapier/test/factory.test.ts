@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { VendorDefinition } from '@hookpack/core';
+import { parley, parsleyRecipes } from '@hookpack/providers';
+import {
+  createZapierApp,
+  isTitleCase,
+  outputFieldsFor,
+  retryAfterSeconds,
+  triggerKey,
+  triggerNoun,
+} from '../src/index.js';
+import { zapier } from './apps.js';
+
+const options = { version: '1.0.0', platformVersion: '19.1.0' };
+
+describe('names derived from the catalog', () => {
+  it('trigger keys are Zapier keys', () => {
+    expect(triggerKey('violation.new')).toBe('violation_new');
+    expect(triggerKey('chatbot.conversation.completed')).toBe('chatbot_conversation_completed');
+    expect(triggerKey('RecipeCreatedSync')).toBe('recipe_created_sync');
+    expect(triggerKey('facility.status_changed')).toBe('facility_status_changed');
+    expect(triggerKey('2fa.enabled')).toBe('event_2fa_enabled');
+    expect(() => triggerKey('...')).toThrow(/cannot derive a Zapier trigger key from event type "..."/);
+  });
+
+  it('nouns complete "triggers on a new …"', () => {
+    expect(triggerNoun({ displayName: 'New Violation' })).toBe('Violation');
+    expect(triggerNoun({ displayName: 'Case Updated' })).toBe('Case');
+    expect(triggerNoun({ displayName: 'Recipe Created (Sync)' })).toBe('Recipe');
+    expect(triggerNoun({ displayName: 'Quota Warning' })).toBe('Quota Warning');
+    expect(triggerNoun({ displayName: 'Playbook Draft Completed' })).toBe('Playbook Draft');
+  });
+
+  it('Title Case check', () => {
+    expect(isTitleCase('New Violation')).toBe(true);
+    expect(isTitleCase('Recipe Created (Sync)')).toBe(true);
+    expect(isTitleCase('Status of Case')).toBe(true);
+    expect(isTitleCase('New violation')).toBe(false);
+    expect(isTitleCase('of Case')).toBe(false);
+  });
+});
+
+describe('output fields', () => {
+  it('use Zapier key notation for nested objects and arrays', () => {
+    const fields = outputFieldsFor({
+      id: 'e1',
+      createdAt: '2026-01-01T00:00:00Z',
+      data: { items: [{ sku: 'A', qty: 2 }], tags: ['x'], ok: true, note: null, id: 'd1' },
+    });
+    expect(fields).toEqual([
+      { key: 'id', label: 'ID', type: 'string' },
+      { key: 'createdAt', label: 'Created At', type: 'datetime' },
+      { key: 'data__items[]sku', label: 'Items Sku', type: 'string' },
+      { key: 'data__items[]qty', label: 'Items Qty', type: 'number' },
+      { key: 'data__tags', label: 'Tags', type: 'string', list: true },
+      { key: 'data__ok', label: 'Ok', type: 'boolean' },
+      { key: 'data__note', label: 'Note', type: 'string' },
+      { key: 'data__id', label: 'Data ID', type: 'string' },
+    ]);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads seconds and HTTP dates', () => {
+    const now = Date.parse('2026-03-20T12:00:00Z');
+    expect(retryAfterSeconds('60', now)).toBe(60);
+    expect(retryAfterSeconds('Fri, 20 Mar 2026 12:00:30 GMT', now)).toBe(30);
+    expect(retryAfterSeconds('soon', now)).toBeUndefined();
+    expect(retryAfterSeconds(undefined, now)).toBeUndefined();
+  });
+});
+
+describe('createZapierApp refuses vendors it cannot serve, saying why', () => {
+  it('no events', () => {
+    expect(() => createZapierApp({ ...parley, events: [] }, options)).toThrow(/parley: no events in the catalog/);
+  });
+  it('REST vendor without a delete endpoint', () => {
+    const api = { ...parley.api!, endpoints: { ...parley.api!.endpoints, delete: undefined } };
+    expect(() => createZapierApp({ ...parley, api } as VendorDefinition, options)).toThrow(
+      /parley: REST hooks need a "delete" endpoint/,
+    );
+  });
+  it('two events that map to one trigger key', () => {
+    const [first] = parley.events;
+    const twin = { ...first!, type: 'violation_new', displayName: 'Violation New' };
+    expect(() => createZapierApp({ ...parley, events: [first!, twin] }, options)).toThrow(
+      /map to one trigger key "violation_new"/,
+    );
+  });
+  it('vendor without API and without manual setup instructions', () => {
+    const { manualSetup: _omit, ...rest } = parsleyRecipes;
+    expect(() => createZapierApp(rest as VendorDefinition, options)).toThrow(/needs manualSetup.instructions/);
+  });
+});
+
+describe('connection settings', () => {
+  const app = createZapierApp(parley, options);
+  const appTester = zapier.createAppTester(app);
+  it('a Base URL that is not an http(s) URL is refused with a clear message', async () => {
+    await expect(
+      appTester(app.authentication!.test as any, { authData: { apiKey: 'prl_x', baseUrl: 'api.parley.dev' } }),
+    ).rejects.toThrow(/Base URL \W+api\.parley\.dev\W+ is not an absolute URL/);
+    await expect(
+      appTester(app.authentication!.test as any, { authData: { apiKey: 'prl_x', baseUrl: 'ftp://api.parley.dev' } }),
+    ).rejects.toThrow(/must start with https:\/\//);
+  });
+  it('the connection label masks the key and names a non-default host', async () => {
+    const label = await appTester(app.authentication!.connectionLabel as any, {
+      authData: { apiKey: 'prl_live_0123456789abcd', baseUrl: 'http://127.0.0.1:4010/parley' },
+      inputData: { subscriptionCount: 0 },
+    });
+    expect(label).toBe('API key prl_…abcd @ 127.0.0.1:4010');
+  });
+});
