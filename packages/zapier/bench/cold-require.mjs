@@ -44,7 +44,9 @@ try {
   const version = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
   console.log(`cold import, median of ${RUNS} fresh processes, Node ${version}`);
   console.log(`  baseline (empty module)                  ${baseline.toFixed(1).padStart(7)} ms`);
-  console.log(`  zapier-platform-core                     ${core.toFixed(1).padStart(7)} ms   ${(core / baseline).toFixed(1)}× baseline`);
+  console.log(
+    `  zapier-platform-core                     ${core.toFixed(1).padStart(7)} ms   ${(core / baseline).toFixed(1)}× baseline`,
+  );
   for (const dir of appDirs()) {
     const { outfile, bytes } = await bundleApp(dir);
     const ms = coldImportMs(nodeBin, pathToFileURL(outfile).href);

@@ -15,7 +15,9 @@ export async function bundleApp(appDir) {
   if (!existsSync(entry)) throw new Error(`${dir} is not a hookpack Zapier app: ${entry} is missing`);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   if (pkg.type !== 'module' || pkg.exports !== './dist/index.js') {
-    throw new Error(`${dir}/package.json must have "type": "module" and "exports": "./dist/index.js" (Zapier's ESM entry)`);
+    throw new Error(
+      `${dir}/package.json must have "type": "module" and "exports": "./dist/index.js" (Zapier's ESM entry)`,
+    );
   }
   const result = await build({
     entryPoints: [entry],
