@@ -109,6 +109,21 @@ describe.each(restVendors)('%s', (vendorId) => {
   });
 });
 
+describe('strictHttps', () => {
+  it('applies the HTTPS-only rule to loopback targets too, for vendors that have it', async () => {
+    const strict = await startSandbox({ strictHttps: true, vendors: ['parley', 'parseFlow'] });
+    try {
+      const err = await expectApiError(clientFor(strict, 'parley').create({ url: 'http://127.0.0.1:9/h', events: ['violation.new'] }), 'validation', 400);
+      expect(err.details).toHaveProperty('url');
+      expect((await clientFor(strict, 'parley').create({ url: 'https://127.0.0.1:9/h', events: ['violation.new'] })).id).toMatch(/^wh_/);
+      // ParseFlow states no HTTPS rule.
+      expect((await clientFor(strict, 'parseFlow').create({ url: 'http://127.0.0.1:9/h', events: ['batch.failed'] })).id).toMatch(/^wh_/);
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
 describe('Parley', () => {
   it('wraps every answer in {data}, redacts the secret on reads and stores facility_ids', async () => {
     const client = clientFor(sandbox, 'parley');
