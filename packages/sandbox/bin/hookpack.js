@@ -1,8 +1,17 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI lives in dist/ (built by `npm run build` / the root postinstall).
-import { main } from '../dist/cli/main.js';
+let cli;
+try {
+  cli = await import('../dist/cli/main.js');
+} catch (err) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
+    process.stderr.write('hookpack: the CLI is not built yet: run "npm run build" at the repository root (or "npx tsc -b packages/sandbox").\n');
+    process.exit(2);
+  }
+  throw err;
+}
 
-main(process.argv.slice(2)).then(
+cli.main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -4,6 +4,31 @@ import { getVendor } from '@hookpack/providers';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { clientFor, until } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A receiver that waits `delayMs(n)` before answering 200. */
+async function startSlowReceiver(delayMs: () => number): Promise<{ url: string; close(): Promise<void> }> {
+  const pending = new Set<NodeJS.Timeout>();
+  const server = createServer((req, res) => {
+    req.resume();
+    const t = setTimeout(() => {
+      pending.delete(t);
+      res.end('ok');
+    }, delayMs());
+    pending.add(t);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const t of pending) clearTimeout(t);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
 
 // The delivery engine: signed exactly like each vendor (checked with @hookpack/core), retry
 // schedules run at timeScale 0.001 (minutes → milliseconds), deactivation, pause queues.
@@ -157,6 +182,44 @@ describe('after the last retry', () => {
     } finally {
       await own.stop();
     }
+  });
+});
+
+describe('timeouts and stopping', () => {
+  it('an attempt that outlasts the vendor timeout is a failure and is retried', async () => {
+    // Parsley: 10 s timeout × 0.0001 = 1 ms, floored at 100 ms; the receiver takes 400 ms the first time.
+    await withSandbox({ vendors: ['parsley'], timeScale: 0.0001, minDeliveryTimeoutMs: 100 }, async (own) => {
+      const r = await receiver();
+      let calls = 0;
+      const slow = await startSlowReceiver(() => (calls++ === 0 ? 400 : 0));
+      try {
+        const sub = await clientFor(own, 'parsley').create({ url: slow.url, events: ['profile.viewed'] });
+        own.fire('parsley', 'profile.viewed');
+        expect(await own.settle()).toBe(true);
+        const [record] = own.deliveries({ subscriptionId: sub.id });
+        expect(record!.state).toBe('delivered');
+        expect(record!.attempts[0]).toMatchObject({ ok: false, error: 'timed out after 100 ms' });
+        expect(record!.attempts[1]).toMatchObject({ ok: true, statusCode: 200 });
+        expect(r.received).toHaveLength(0);
+      } finally {
+        await slow.close();
+      }
+    });
+  });
+
+  it('stop() cancels pending retries: nothing is sent afterwards and no timer is left', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((t) => t === 'Timeout').length;
+    const before = timers();
+    const r = await receiver(() => 500);
+    const own = await startSandbox({ vendors: ['parley'] }); // real schedule: next retry in 1 minute
+    await clientFor(own, 'parley').create({ url: r.url, events: ['violation.new'] });
+    const fired = own.fire('parley', 'violation.new');
+    await until(() => own.deliveries({ eventId: fired.eventId })[0]!.state === 'scheduled' && r.received.length === 1);
+    expect(own.deliveries({ eventId: fired.eventId })[0]!.nextAttemptAt).toBeTruthy();
+    await own.stop();
+    expect(timers()).toBeLessThanOrEqual(before);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(r.received).toHaveLength(1);
   });
 });
 
