@@ -26,15 +26,26 @@ function isFetchHeaders(h: object): h is { get(name: string): string | null } {
  * `multiple`: for a signature header that is ambiguous, and we fail closed on it.
  */
 export function readHeader(headers: HeaderInput, name: string): HeaderLookup {
-  return readHeaderLowerCased(headers, name.toLowerCase(), name);
+  const value = lookupHeader(headers, name.toLowerCase(), name);
+  if (typeof value === 'string') return { found: true, value };
+  return { found: false, reason: value === HEADER_MULTIPLE ? 'multiple' : 'missing' };
 }
 
+/** lookupHeader: no usable value (absent, blank, not a string or number, or unreadable). */
+export const HEADER_MISSING: unique symbol = Symbol('header missing');
+/** lookupHeader: several different values. */
+export const HEADER_MULTIPLE: unique symbol = Symbol('header sent several times');
+
 /**
- * `readHeader` for callers that lower-cased the name once up front (the signature schemes:
- * this runs on every delivery). `name` is the spelling to try as-is as well.
+ * `readHeader` without the result object, for the signature schemes (this runs on every
+ * delivery): `lower` is the name lower-cased once up front, `name` the spelling to try as-is.
  */
-export function readHeaderLowerCased(headers: HeaderInput, lower: string, name: string = lower): HeaderLookup {
-  if (headers === null || typeof headers !== 'object') return { found: false, reason: 'missing' };
+export function lookupHeader(
+  headers: HeaderInput,
+  lower: string,
+  name: string = lower,
+): string | typeof HEADER_MISSING | typeof HEADER_MULTIPLE {
+  if (headers === null || typeof headers !== 'object') return HEADER_MISSING;
   let raw: unknown;
   try {
     if (isFetchHeaders(headers)) {
@@ -54,17 +65,17 @@ export function readHeaderLowerCased(headers: HeaderInput, lower: string, name: 
       }
     }
   } catch {
-    return { found: false, reason: 'missing' };
+    return HEADER_MISSING;
   }
   if (Array.isArray(raw)) {
     const values = raw.filter((v): v is string => typeof v === 'string' && v !== '');
-    if (values.length === 0) return { found: false, reason: 'missing' };
-    if (values.some((v) => v !== values[0])) return { found: false, reason: 'multiple' };
+    if (values.length === 0) return HEADER_MISSING;
+    if (values.some((v) => v !== values[0])) return HEADER_MULTIPLE;
     raw = values[0];
   }
   if (typeof raw === 'number') raw = String(raw);
-  if (typeof raw !== 'string' || raw.trim() === '') return { found: false, reason: 'missing' };
-  return { found: true, value: raw };
+  if (typeof raw !== 'string' || raw.trim() === '') return HEADER_MISSING;
+  return raw;
 }
 
 /** Convenience: the header value or undefined. */

@@ -1,6 +1,6 @@
 import { toBytes } from '../bytes.js';
-import { readHeaderLowerCased } from '../headers.js';
-import { claimDigest, claimedDigestEquals, fail, hasUsableKey, hexDigestInto, hmacSha256, utf8Keys } from './shared.js';
+import { lookupHeader } from '../headers.js';
+import { claimDigest, claimedDigestEquals, fail, hasUsableKey, headerFailure, hexDigestInto, hmacSha256, utf8Keys } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface HmacHexOptions {
@@ -35,13 +35,9 @@ export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
       if (!hasUsableKey(keys)) return fail('no_secret', 'no signing secret is configured');
       const bytes = toBytes(input.body);
       if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
-      const h = readHeaderLowerCased(input.headers, lowerHeader, header);
-      if (!h.found) {
-        return h.reason === 'multiple'
-          ? fail('multiple_headers', `${header} was sent more than once with different values`)
-          : fail('missing_header', `${header} header is missing`);
-      }
-      const value = h.value.trim();
+      const raw = lookupHeader(input.headers, lowerHeader, header);
+      if (typeof raw !== 'string') return headerFailure(raw, header);
+      const value = raw.trim();
       const hasPrefix = value.startsWith(prefix) || value.slice(0, prefix.length).toLowerCase() === lowerPrefix;
       if (!hasPrefix || !claimDigest(hexDigestInto, value, prefix.length, value.length)) {
         return fail('malformed_header', `${header} must look like "${prefix}<64 hex chars>"`);

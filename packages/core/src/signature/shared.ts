@@ -1,4 +1,5 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { HEADER_MULTIPLE } from '../headers.js';
 import type { VerifyFailureReason, VerifyResult } from './types.js';
 
 import { SHA256_BYTES } from './digest-text.js';
@@ -7,6 +8,13 @@ export { base64DigestInto, hexDigestInto, SHA256_BYTES } from './digest-text.js'
 
 export function fail(reason: VerifyFailureReason, message: string): VerifyResult {
   return { ok: false, reason, message };
+}
+
+/** The failure for a header lookupHeader did not find a single value for. */
+export function headerFailure(lookup: symbol, header: string): VerifyResult {
+  return lookup === HEADER_MULTIPLE
+    ? fail('multiple_headers', `${header} was sent more than once with different values`)
+    : fail('missing_header', `${header} header is missing`);
 }
 
 /**

@@ -1,12 +1,13 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import { toBytes } from '../bytes.js';
-import { readHeaderLowerCased, type HeaderInput } from '../headers.js';
+import { lookupHeader, type HeaderInput } from '../headers.js';
 import {
   base64DigestInto,
   claimDigest,
   claimedDigestEquals,
   digestMatches,
   fail,
+  headerFailure,
   hmacSha256,
   isUnixSeconds,
   createKeyring,
@@ -42,11 +43,8 @@ function signingKey(secret: string): KeyObject {
 
 /** A header's trimmed value, or the failure to return when it is absent or ambiguous. */
 function readRequired(headers: HeaderInput, name: string): string | VerifyResult {
-  const h = readHeaderLowerCased(headers, name);
-  if (h.found) return h.value.trim();
-  return h.reason === 'multiple'
-    ? fail('multiple_headers', `${name} was sent more than once with different values`)
-    : fail('missing_header', `${name} header is missing`);
+  const raw = lookupHeader(headers, name);
+  return typeof raw === 'string' ? raw.trim() : headerFailure(raw, name);
 }
 
 /**

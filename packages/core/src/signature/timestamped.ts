@@ -1,6 +1,6 @@
 import { toBytes } from '../bytes.js';
-import { readHeaderLowerCased } from '../headers.js';
-import { claimedDigestEquals, digestMatches, fail, hasUsableKey, hexDigestInto, hmacSha256, nowMs, utf8Keys } from './shared.js';
+import { lookupHeader } from '../headers.js';
+import { claimedDigestEquals, digestMatches, fail, hasUsableKey, headerFailure, hexDigestInto, hmacSha256, nowMs, utf8Keys } from './shared.js';
 import { parseTimestampedHeader } from './timestamped-header.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
@@ -36,13 +36,9 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
       if (!hasUsableKey(keys)) return fail('no_secret', 'no signing secret is configured');
       const bytes = toBytes(input.body);
       if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
-      const h = readHeaderLowerCased(input.headers, lowerHeader, header);
-      if (!h.found) {
-        return h.reason === 'multiple'
-          ? fail('multiple_headers', `${header} was sent more than once with different values`)
-          : fail('missing_header', `${header} header is missing`);
-      }
-      const value = h.value;
+      const raw = lookupHeader(input.headers, lowerHeader, header);
+      if (typeof raw !== 'string') return headerFailure(raw, header);
+      const value = raw;
       const parsed = parseTimestampedHeader(value);
       if (typeof parsed === 'string') return fail('malformed_header', `${header} ${parsed}`);
       const signed = `${parsed.t}.`;
