@@ -22,7 +22,6 @@ const SIZES = [
 // One secret that every scheme accepts: a whsec_<base64> string. The hex and timestamped
 // schemes use the whole string as the key (as their vendors do); Standard Webhooks decodes it.
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
-const swKey = Buffer.from(secret.slice('whsec_'.length), 'base64');
 
 const prefixedHex = hmacHexScheme({ header: 'X-Hub-Signature-256', prefix: 'sha256=' });
 const plainHex = hmacHexScheme({ header: 'X-ParseFlow-Signature', prefix: '' });
@@ -35,7 +34,9 @@ const standardWebhookLib = new StandardWebhook(secret);
 function jsonBody(size) {
   const head = '{"type":"bench.event","data":"';
   const tail = '"}';
-  const filler = randomBytes(size).toString('base64').slice(0, size - head.length - tail.length);
+  const filler = randomBytes(size)
+    .toString('base64')
+    .slice(0, size - head.length - tail.length);
   const body = Buffer.from(head + filler + tail, 'utf8');
   if (body.length !== size) throw new Error(`body is ${body.length} bytes, wanted ${size}`);
   return body;
@@ -105,10 +106,16 @@ function fmtOps(n) {
 
 async function main() {
   const started = Date.now();
-  console.log(`@hookpack/core verify benchmark — node ${process.version}, ${rounds} interleaved rounds × ${sliceMs} ms per case`);
+  console.log(
+    `@hookpack/core verify benchmark — node ${process.version}, ${rounds} interleaved rounds × ${sliceMs} ms per case`,
+  );
   console.log('ratio = ops/s ÷ node:crypto floor ops/s of the same round (median over rounds); target ≥ 0.9');
-  console.log('floor = createHmac(sha256, secret string).update(body).digest() + timingSafeEqual vs a precomputed digest;');
-  console.log('every verifier gets a Buffer body (octokit: a string, it accepts nothing else); time = process CPU time\n');
+  console.log(
+    'floor = createHmac(sha256, secret string).update(body).digest() + timingSafeEqual vs a precomputed digest;',
+  );
+  console.log(
+    'every verifier gets a Buffer body (octokit: a string, it accepts nothing else); time = process CPU time\n',
+  );
   const rows = [];
   for (const size of SIZES) {
     const cases = await casesFor(size.bytes);
@@ -125,7 +132,8 @@ async function main() {
     r.ours ? (r.ratio >= TARGET ? 'PASS' : 'BELOW') : r.name.endsWith('floor') ? 'baseline' : 'reference',
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c].length)));
-  const line = (cells) => cells.map((cell, c) => (c >= 2 && c <= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
+  const line = (cells) =>
+    cells.map((cell, c) => (c >= 2 && c <= 3 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of table) console.log(line(row));
@@ -133,9 +141,13 @@ async function main() {
   const below = rows.filter((r) => r.ours && r.ratio < TARGET);
   console.log('');
   for (const r of rows.filter((x) => x.ours)) {
-    console.log(`${r.ratio >= TARGET ? 'PASS ' : 'BELOW'} ${r.name} @ ${r.size}: ${r.ratio.toFixed(2)} × floor (target ${TARGET})`);
+    console.log(
+      `${r.ratio >= TARGET ? 'PASS ' : 'BELOW'} ${r.name} @ ${r.size}: ${r.ratio.toFixed(2)} × floor (target ${TARGET})`,
+    );
   }
-  console.log(`\n${below.length === 0 ? 'ALL PASS' : `${below.length} row(s) BELOW target`} — ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `\n${below.length === 0 ? 'ALL PASS' : `${below.length} row(s) BELOW target`} — ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   if (below.length > 0 && process.env.BENCH_STRICT === '1') process.exitCode = 1;
 }
 

@@ -90,10 +90,14 @@ export function verifyDelivery(
   input: VerifyDeliveryInput,
 ): VerifyDeliveryResult {
   if (input === null || typeof input !== 'object') {
-    return { ok: false, status: 400, reason: 'invalid_body', message: 'no delivery given (expected { body, headers, secret })' };
+    return {
+      ok: false,
+      status: 400,
+      reason: 'invalid_body',
+      message: 'no delivery given (expected { body, headers, secret })',
+    };
   }
-  const secrets =
-    typeof input.secret === 'string' ? [input.secret] : Array.isArray(input.secret) ? input.secret : [];
+  const secrets = typeof input.secret === 'string' ? [input.secret] : Array.isArray(input.secret) ? input.secret : [];
   const noSecret = secrets.every((s) => typeof s !== 'string' || s.trim() === '');
   let secretIndex: number | null = null;
   if (!(noSecret && !vendor.signature.secretRequired)) {

@@ -7,14 +7,9 @@
  */
 export type HeaderValue = string | readonly string[] | undefined;
 export type HeaderInput =
-  | Readonly<Record<string, HeaderValue | number>>
-  | { get(name: string): string | null }
-  | undefined
-  | null;
+  Readonly<Record<string, HeaderValue | number>> | { get(name: string): string | null } | undefined | null;
 
-export type HeaderLookup =
-  | { found: true; value: string }
-  | { found: false; reason: 'missing' | 'multiple' };
+export type HeaderLookup = { found: true; value: string } | { found: false; reason: 'missing' | 'multiple' };
 
 function isFetchHeaders(h: object): h is { get(name: string): string | null } {
   return typeof (h as { get?: unknown }).get === 'function' && !Array.isArray(h);

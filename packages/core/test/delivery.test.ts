@@ -128,7 +128,9 @@ describe('parseDelivery', () => {
     const r = parseDelivery(acme, JSON.stringify({ id: 'evt_1', data: {} }));
     expect(r).toMatchObject({ ok: false, reason: 'invalid_envelope' });
     expect(!r.ok && r.message).toContain('acme');
-    expect(!r.ok && r.issues).toEqual(expect.arrayContaining([expect.stringMatching(/^type: /), expect.stringMatching(/^created_at: /)]));
+    expect(!r.ok && r.issues).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^type: /), expect.stringMatching(/^created_at: /)]),
+    );
     for (const body of ['[]', 'null', '42', '"text"', 'true']) {
       expect(parseDelivery(acme, body)).toMatchObject({ ok: false, reason: 'invalid_envelope' });
     }
@@ -175,7 +177,10 @@ describe('parseDelivery', () => {
     });
 
     it('a vendor without ids dedupes on the body hash (Parsley Recipes style)', () => {
-      const body = JSON.stringify({ event: 'RecipeCreated', payload: { recipeId: 1, timestamp: '2026-01-01T00:00:00Z' } });
+      const body = JSON.stringify({
+        event: 'RecipeCreated',
+        payload: { recipeId: 1, timestamp: '2026-01-01T00:00:00Z' },
+      });
       expect(parseDelivery(recipes, body)).toMatchObject({
         ok: true,
         dedupeKey: bodyHash(Buffer.from(body)),
@@ -236,7 +241,9 @@ describe('verifyDelivery', () => {
 
   it('secret required and none configured → 401 no_secret (fails closed), even for a "signed" delivery', () => {
     for (const s of [undefined, null, '', '  ', [], ['', ' ']]) {
-      expect(verifyDelivery(acme, { body: acmeBody, headers: signed(acme, acmeBody), secret: s as never })).toMatchObject({
+      expect(
+        verifyDelivery(acme, { body: acmeBody, headers: signed(acme, acmeBody), secret: s as never }),
+      ).toMatchObject({
         ok: false,
         status: 401,
         reason: 'no_secret',
@@ -259,20 +266,38 @@ describe('verifyDelivery', () => {
 
     it('secret configured: a bad or missing signature is still rejected', () => {
       const bad = { 'x-hub-signature-256': `sha256=${createHmac('sha256', 'wrong').update(body).digest('hex')}` };
-      expect(verifyDelivery(recipes, { body, headers: bad, secret })).toMatchObject({ ok: false, status: 401, reason: 'signature_mismatch' });
-      expect(verifyDelivery(recipes, { body, headers: {}, secret })).toMatchObject({ ok: false, status: 401, reason: 'missing_header' });
-      expect(verifyDelivery(recipes, { body, headers: signed(recipes, body), secret })).toMatchObject({ ok: true, secretIndex: 0 });
+      expect(verifyDelivery(recipes, { body, headers: bad, secret })).toMatchObject({
+        ok: false,
+        status: 401,
+        reason: 'signature_mismatch',
+      });
+      expect(verifyDelivery(recipes, { body, headers: {}, secret })).toMatchObject({
+        ok: false,
+        status: 401,
+        reason: 'missing_header',
+      });
+      expect(verifyDelivery(recipes, { body, headers: signed(recipes, body), secret })).toMatchObject({
+        ok: true,
+        secretIndex: 0,
+      });
     });
 
     it('unsigned but malformed body is still a 400', () => {
-      expect(verifyDelivery(recipes, { body: '{"event":""}', headers: {} })).toMatchObject({ status: 400, reason: 'invalid_envelope' });
+      expect(verifyDelivery(recipes, { body: '{"event":""}', headers: {} })).toMatchObject({
+        status: 400,
+        reason: 'invalid_envelope',
+      });
     });
   });
 
   it('passes now / toleranceSeconds to timestamped schemes', () => {
     const vendor: TestVendor = {
       ...acme,
-      signature: { scheme: timestampedScheme({ header: 'X-Acme-Signature' }), secretRequired: true, secretSource: 'subscription' },
+      signature: {
+        scheme: timestampedScheme({ header: 'X-Acme-Signature' }),
+        secretRequired: true,
+        secretSource: 'subscription',
+      },
     };
     const t = 1_700_000_000;
     const headers = vendor.signature.scheme.sign({ body: acmeBody, secret, timestamp: t });
@@ -281,7 +306,9 @@ describe('verifyDelivery', () => {
       status: 401,
       reason: 'timestamp_outside_tolerance',
     });
-    expect(verifyDelivery(vendor, { body: acmeBody, headers, secret, now: (t + 301) * 1000, toleranceSeconds: 600 })).toMatchObject({
+    expect(
+      verifyDelivery(vendor, { body: acmeBody, headers, secret, now: (t + 301) * 1000, toleranceSeconds: 600 }),
+    ).toMatchObject({
       ok: true,
     });
   });

@@ -21,18 +21,30 @@ describe('readHeader — sources', () => {
   });
 
   it('Zapier rawRequest headers: Http- prefix and Camel-Case, in objects and Headers', () => {
-    expect(readHeader({ 'Http-X-Parley-Signature': 'sig' }, 'X-Parley-Signature')).toEqual({ found: true, value: 'sig' });
-    expect(readHeader({ 'Http-X-Parley-Signature': 'sig' }, 'x-parley-signature')).toEqual({ found: true, value: 'sig' });
+    expect(readHeader({ 'Http-X-Parley-Signature': 'sig' }, 'X-Parley-Signature')).toEqual({
+      found: true,
+      value: 'sig',
+    });
+    expect(readHeader({ 'Http-X-Parley-Signature': 'sig' }, 'x-parley-signature')).toEqual({
+      found: true,
+      value: 'sig',
+    });
     expect(readHeader(new Headers({ 'Http-X-Parley-Signature': 'sig' }), 'X-Parley-Signature')).toEqual({
       found: true,
       value: 'sig',
     });
     // Content-Type is not prefixed by Zapier and is found as-is
-    expect(readHeader({ 'Content-Type': 'application/json' }, 'content-type')).toEqual({ found: true, value: 'application/json' });
+    expect(readHeader({ 'Content-Type': 'application/json' }, 'content-type')).toEqual({
+      found: true,
+      value: 'application/json',
+    });
   });
 
   it('the real name wins over the Zapier-prefixed one', () => {
-    expect(readHeader({ 'Http-X-Foo': 'zapier', 'x-foo': 'direct' }, 'X-Foo')).toEqual({ found: true, value: 'direct' });
+    expect(readHeader({ 'Http-X-Foo': 'zapier', 'x-foo': 'direct' }, 'X-Foo')).toEqual({
+      found: true,
+      value: 'direct',
+    });
   });
 
   it('a Map works like Headers (it has get)', () => {
@@ -43,7 +55,8 @@ describe('readHeader — sources', () => {
 describe('readHeader — values', () => {
   it('returns the value untrimmed (schemes decide) but treats blank as missing', () => {
     expect(readHeader({ 'x-foo': ' a b ' }, 'x-foo')).toEqual({ found: true, value: ' a b ' });
-    for (const v of ['', ' ', '\t\n']) expect(readHeader({ 'x-foo': v }, 'x-foo')).toEqual({ found: false, reason: 'missing' });
+    for (const v of ['', ' ', '\t\n'])
+      expect(readHeader({ 'x-foo': v }, 'x-foo')).toEqual({ found: false, reason: 'missing' });
   });
 
   it('arrays: equal values collapse, different values are ambiguous, empty entries are ignored', () => {

@@ -81,7 +81,9 @@ describe('hmacHexScheme — header format', () => {
   const hex = hexHmac(secret, body);
 
   it('accepts uppercase hex and an uppercase prefix (decision in signature/shared.ts)', () => {
-    expect(prefixed.verify({ body, headers: { 'x-parley-signature': `sha256=${hex.toUpperCase()}` }, secret }).ok).toBe(true);
+    expect(prefixed.verify({ body, headers: { 'x-parley-signature': `sha256=${hex.toUpperCase()}` }, secret }).ok).toBe(
+      true,
+    );
     expect(prefixed.verify({ body, headers: { 'x-parley-signature': `SHA256=${hex}` }, secret }).ok).toBe(true);
     expect(plain.verify({ body, headers: { 'x-parseflow-signature': hex.toUpperCase() }, secret }).ok).toBe(true);
   });
@@ -163,7 +165,10 @@ describe('hmacHexScheme — body bytes', () => {
     expect(prefixed.verify({ body: bytes, headers, secret }).ok).toBe(true);
     const asText = bytes.toString('utf8'); // 0xff → U+FFFD: different bytes
     expect(Buffer.from(asText).equals(bytes)).toBe(false);
-    expect(prefixed.verify({ body: asText, headers, secret })).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+    expect(prefixed.verify({ body: asText, headers, secret })).toMatchObject({
+      ok: false,
+      reason: 'signature_mismatch',
+    });
     expect(prefixed.verify({ body: bytes.toString('latin1'), headers, secret }).ok).toBe(false);
   });
 
@@ -203,7 +208,10 @@ describe('hmacHexScheme — body bytes', () => {
     expect(plain.verify({ body: raw, headers, secret }).ok).toBe(true);
     const reserialized = JSON.stringify(JSON.parse(raw));
     expect(reserialized).not.toBe(raw);
-    expect(plain.verify({ body: reserialized, headers, secret })).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+    expect(plain.verify({ body: reserialized, headers, secret })).toMatchObject({
+      ok: false,
+      reason: 'signature_mismatch',
+    });
   });
 
   it('uppercase \\u001B escape (octokit#71): re-serialising lower-cases it and breaks the signature', () => {
@@ -221,7 +229,10 @@ describe('hmacHexScheme — secrets', () => {
   it('rotation: reports which secret matched', () => {
     expect(prefixed.verify({ body, headers, secret: ['old-secret', secret] })).toEqual({ ok: true, secretIndex: 1 });
     expect(prefixed.verify({ body, headers, secret: [secret, 'new-secret'] })).toEqual({ ok: true, secretIndex: 0 });
-    expect(prefixed.verify({ body, headers, secret: ['a', 'b'] })).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+    expect(prefixed.verify({ body, headers, secret: ['a', 'b'] })).toMatchObject({
+      ok: false,
+      reason: 'signature_mismatch',
+    });
   });
 
   it('whitespace around a pasted secret is ignored', () => {

@@ -65,7 +65,8 @@ describe.each(schemes)('%s — hostile input', (_name, scheme, secret) => {
   });
 
   it('headers null / undefined / not an object → missing_header', () => {
-    for (const headers of [null, undefined, 0, 'x', true, []]) expectFailure({ body, headers, secret }, 'missing_header');
+    for (const headers of [null, undefined, 0, 'x', true, []])
+      expectFailure({ body, headers, secret }, 'missing_header');
   });
 
   it('headers whose getters throw → missing_header', () => {
@@ -73,14 +74,17 @@ describe.each(schemes)('%s — hostile input', (_name, scheme, secret) => {
     expectFailure(
       {
         body,
-        headers: new Proxy({}, {
-          get() {
-            throw new Error('trap');
+        headers: new Proxy(
+          {},
+          {
+            get() {
+              throw new Error('trap');
+            },
+            ownKeys() {
+              throw new Error('trap');
+            },
           },
-          ownKeys() {
-            throw new Error('trap');
-          },
-        }),
+        ),
         secret,
       },
       'missing_header',
@@ -123,14 +127,33 @@ describe.each(schemes)('%s — hostile input', (_name, scheme, secret) => {
   });
 
   it('control characters and non-ASCII in header values', () => {
-    for (const v of ['\u0000'.repeat(71), 'sha256=' + '\u0660'.repeat(64), 't=１２３,v1=' + 'ａ'.repeat(64), '\u{1F600}'.repeat(40)]) {
+    for (const v of [
+      '\u0000'.repeat(71),
+      'sha256=' + '\u0660'.repeat(64),
+      't=１２３,v1=' + 'ａ'.repeat(64),
+      '\u{1F600}'.repeat(40),
+    ]) {
       const headers = Object.fromEntries(scheme.headerNames.map((n) => [n, v]));
       expectFailure({ body, headers, secret });
     }
   });
 
   it('secrets that are not usable → no_secret; a hostile secret list too', () => {
-    for (const s of [[], '', ' ', null, undefined, 7, {}, [null, 3, ''], new Proxy([], { get() { throw new Error('x'); } })]) {
+    for (const s of [
+      [],
+      '',
+      ' ',
+      null,
+      undefined,
+      7,
+      {},
+      [null, 3, ''],
+      new Proxy([], {
+        get() {
+          throw new Error('x');
+        },
+      }),
+    ]) {
       expectFailure({ body, headers: good, secret: s }, 'no_secret');
     }
   });

@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hmacHexScheme, standardWebhooksScheme, timestampedScheme, type SignatureScheme } from '../src/signature/index.js';
+import {
+  hmacHexScheme,
+  standardWebhooksScheme,
+  timestampedScheme,
+  type SignatureScheme,
+} from '../src/signature/index.js';
 
 // Property tests: for any body bytes and any usable secret, sign → verify is ok, and flipping
 // any single byte of the body makes it a signature_mismatch. Seeded, so a failure reproduces.
@@ -11,7 +16,9 @@ const runs = { numRuns: 150, seed: 20261123 };
 
 /** Secrets a user could paste: printable, not blank after trimming. */
 const utf8Secret = fc.string({ minLength: 1, maxLength: 64, unit: 'binary' }).filter((s) => s.trim() !== '');
-const standardSecret = fc.uint8Array({ minLength: 1, maxLength: 64 }).map((k) => `whsec_${Buffer.from(k).toString('base64')}`);
+const standardSecret = fc
+  .uint8Array({ minLength: 1, maxLength: 64 })
+  .map((k) => `whsec_${Buffer.from(k).toString('base64')}`);
 const bodyBytes = fc.uint8Array({ minLength: 0, maxLength: 2048 });
 
 const cases: [string, SignatureScheme, fc.Arbitrary<string>][] = [
@@ -50,7 +57,10 @@ describe.each(cases)('%s — properties', (_name, scheme, secrets) => {
           const tampered = Buffer.from(body);
           const i = position % tampered.length;
           tampered[i] = (tampered[i]! + delta) & 0xff;
-          expect(scheme.verify({ body: tampered, headers, secret, now })).toMatchObject({ ok: false, reason: 'signature_mismatch' });
+          expect(scheme.verify({ body: tampered, headers, secret, now })).toMatchObject({
+            ok: false,
+            reason: 'signature_mismatch',
+          });
         },
       ),
       runs,
@@ -71,11 +81,15 @@ describe.each(cases)('%s — properties', (_name, scheme, secrets) => {
 
   it('arbitrary header values never throw and never verify', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200, unit: 'grapheme-composite' }), fc.string({ maxLength: 200 }), (v1, v2) => {
-        const headers = Object.fromEntries(scheme.headerNames.map((n, i) => [n, i % 2 ? v1 : v2]));
-        const r = scheme.verify({ body: 'x', headers, secret: 'whsec_c2VjcmV0', now });
-        expect(r.ok).toBe(false);
-      }),
+      fc.property(
+        fc.string({ maxLength: 200, unit: 'grapheme-composite' }),
+        fc.string({ maxLength: 200 }),
+        (v1, v2) => {
+          const headers = Object.fromEntries(scheme.headerNames.map((n, i) => [n, i % 2 ? v1 : v2]));
+          const r = scheme.verify({ body: 'x', headers, secret: 'whsec_c2VjcmV0', now });
+          expect(r.ok).toBe(false);
+        },
+      ),
       runs,
     );
   });
@@ -85,13 +99,20 @@ describe('hex digests in headers: case and exact length', () => {
   const scheme = hmacHexScheme({ header: 'X-Sig', prefix: 'sha256=' });
   it('any mix of upper/lower case hex verifies; one character more or less does not', () => {
     fc.assert(
-      fc.property(bodyBytes, utf8Secret, fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }), (bytes, secret, upper) => {
-        const hex = createHmac('sha256', secret.trim()).update(bytes).digest('hex');
-        const mixed = [...hex].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('');
-        expect(scheme.verify({ body: bytes, headers: { 'x-sig': `sha256=${mixed}` }, secret }).ok).toBe(true);
-        expect(scheme.verify({ body: bytes, headers: { 'x-sig': `sha256=${mixed}0` }, secret }).ok).toBe(false);
-        expect(scheme.verify({ body: bytes, headers: { 'x-sig': `sha256=${mixed.slice(1)}` }, secret }).ok).toBe(false);
-      }),
+      fc.property(
+        bodyBytes,
+        utf8Secret,
+        fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
+        (bytes, secret, upper) => {
+          const hex = createHmac('sha256', secret.trim()).update(bytes).digest('hex');
+          const mixed = [...hex].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join('');
+          expect(scheme.verify({ body: bytes, headers: { 'x-sig': `sha256=${mixed}` }, secret }).ok).toBe(true);
+          expect(scheme.verify({ body: bytes, headers: { 'x-sig': `sha256=${mixed}0` }, secret }).ok).toBe(false);
+          expect(scheme.verify({ body: bytes, headers: { 'x-sig': `sha256=${mixed.slice(1)}` }, secret }).ok).toBe(
+            false,
+          );
+        },
+      ),
       runs,
     );
   });

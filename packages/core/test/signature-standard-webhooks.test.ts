@@ -39,9 +39,9 @@ describe('standardWebhooksScheme — reference vectors', () => {
   });
 
   it('signs the vector exactly', () => {
-    expect(scheme.sign({ body: VECTOR.payload, secret: VECTOR.secret, id: VECTOR.id, timestamp: VECTOR.timestamp })).toEqual(
-      vectorHeaders,
-    );
+    expect(
+      scheme.sign({ body: VECTOR.payload, secret: VECTOR.secret, id: VECTOR.id, timestamp: VECTOR.timestamp }),
+    ).toEqual(vectorHeaders);
   });
 
   it('verifies the vector, with and without the whsec_ prefix', () => {
@@ -60,7 +60,9 @@ describe('standardWebhooksScheme — reference vectors', () => {
     const headers = { ...vectorHeaders, 'webhook-signature': list };
     expect(scheme.verify({ body: VECTOR.payload, headers, secret: VECTOR.secret, now: vectorNow }).ok).toBe(true);
     const onlyWrong = { ...vectorHeaders, 'webhook-signature': `${wrong} ${wrong}` };
-    expect(scheme.verify({ body: VECTOR.payload, headers: onlyWrong, secret: VECTOR.secret, now: vectorNow })).toMatchObject({
+    expect(
+      scheme.verify({ body: VECTOR.payload, headers: onlyWrong, secret: VECTOR.secret, now: vectorNow }),
+    ).toMatchObject({
       ok: false,
       reason: 'signature_mismatch',
     });
@@ -109,7 +111,9 @@ describe('standardWebhooksScheme — reference vectors', () => {
     const body = VECTOR.payload;
     const secret = VECTOR.secret;
     const now = vectorNow;
-    expect(scheme.verify({ body, headers: { ...vectorHeaders, 'webhook-id': 'msg_other' }, secret, now }).ok).toBe(false);
+    expect(scheme.verify({ body, headers: { ...vectorHeaders, 'webhook-id': 'msg_other' }, secret, now }).ok).toBe(
+      false,
+    );
     const t = String(VECTOR.timestamp + 1);
     expect(scheme.verify({ body, headers: { ...vectorHeaders, 'webhook-timestamp': t }, secret, now }).ok).toBe(false);
   });
@@ -130,7 +134,11 @@ describe('standardWebhooksScheme — interoperability with the standardwebhooks 
     const wh = new Webhook(VECTOR.secret);
     const body = '{"type":"invoice.paid","amount":100}';
     const now = new Date();
-    const headers = { 'webhook-id': 'msg_2', 'webhook-timestamp': String(Math.floor(now.getTime() / 1000)), 'webhook-signature': wh.sign('msg_2', now, body) };
+    const headers = {
+      'webhook-id': 'msg_2',
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': wh.sign('msg_2', now, body),
+    };
     expect(scheme.verify({ body, headers, secret: VECTOR.secret }).ok).toBe(true);
   });
 
@@ -158,12 +166,18 @@ describe('standardWebhooksScheme — tolerance both directions', () => {
   it('±300 s pass, ±301 s fail (the reference library tests old and new timestamps)', () => {
     expect(scheme.verify({ body, headers: headersAt(T - 300), secret, now }).ok).toBe(true);
     expect(scheme.verify({ body, headers: headersAt(T + 300), secret, now }).ok).toBe(true);
-    expect(scheme.verify({ body, headers: headersAt(T - 301), secret, now })).toMatchObject({ reason: 'timestamp_outside_tolerance' });
-    expect(scheme.verify({ body, headers: headersAt(T + 301), secret, now })).toMatchObject({ reason: 'timestamp_outside_tolerance' });
+    expect(scheme.verify({ body, headers: headersAt(T - 301), secret, now })).toMatchObject({
+      reason: 'timestamp_outside_tolerance',
+    });
+    expect(scheme.verify({ body, headers: headersAt(T + 301), secret, now })).toMatchObject({
+      reason: 'timestamp_outside_tolerance',
+    });
   });
 
   it('custom tolerance per call and per scheme; now as a number', () => {
-    expect(scheme.verify({ body, headers: headersAt(T + 900), secret, now: T * 1000, toleranceSeconds: 900 }).ok).toBe(true);
+    expect(scheme.verify({ body, headers: headersAt(T + 900), secret, now: T * 1000, toleranceSeconds: 900 }).ok).toBe(
+      true,
+    );
     const strict = standardWebhooksScheme({ toleranceSeconds: 5 });
     expect(strict.verify({ body, headers: headersAt(T - 5), secret, now: T * 1000 }).ok).toBe(true);
     expect(strict.verify({ body, headers: headersAt(T - 6), secret, now: T * 1000 }).ok).toBe(false);
@@ -197,7 +211,9 @@ describe('standardWebhooksScheme — bodies, headers, secrets', () => {
 
   it('a non-ASCII message id is signed as UTF-8', () => {
     const id = 'msg_ünï';
-    expect(scheme.verify({ body: VECTOR.payload, headers: headersAt(T, VECTOR.payload, id), secret: VECTOR.secret, now }).ok).toBe(true);
+    expect(
+      scheme.verify({ body: VECTOR.payload, headers: headersAt(T, VECTOR.payload, id), secret: VECTOR.secret, now }).ok,
+    ).toBe(true);
   });
 
   it('Fetch Headers, Zapier Http- keys, upper-case keys; ambiguous arrays refused', () => {
@@ -226,14 +242,18 @@ describe('standardWebhooksScheme — bodies, headers, secrets', () => {
     });
     expect(scheme.verify({ body: VECTOR.payload, headers, secret: ` ${VECTOR.secret}\n`, now }).ok).toBe(true);
     // a secret that is not base64 cannot be a Standard Webhooks key
-    expect(scheme.verify({ body: VECTOR.payload, headers, secret: 'whsec_%%%', now })).toMatchObject({ reason: 'no_secret' });
+    expect(scheme.verify({ body: VECTOR.payload, headers, secret: 'whsec_%%%', now })).toMatchObject({
+      reason: 'no_secret',
+    });
     // but one unusable secret next to the right one does not spoil rotation
     expect(scheme.verify({ body: VECTOR.payload, headers, secret: ['whsec_%%%', VECTOR.secret], now })).toMatchObject({
       ok: true,
       secretIndex: 1,
     });
     for (const s of [[], '', ' ', null, 3]) {
-      expect(scheme.verify({ body: VECTOR.payload, headers, secret: s as never, now })).toMatchObject({ reason: 'no_secret' });
+      expect(scheme.verify({ body: VECTOR.payload, headers, secret: s as never, now })).toMatchObject({
+        reason: 'no_secret',
+      });
     }
   });
 });

@@ -67,7 +67,11 @@ describe('timestampedScheme — cross-check with the stripe package', () => {
 
   it("we accept what stripe's test-header generator signs", () => {
     const value = Stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: T });
-    expect(scheme.verify({ body, headers: header(value), secret, now })).toEqual({ ok: true, secretIndex: 0, timestamp: T });
+    expect(scheme.verify({ body, headers: header(value), secret, now })).toEqual({
+      ok: true,
+      secretIndex: 0,
+      timestamp: T,
+    });
   });
 });
 
@@ -117,13 +121,19 @@ describe('timestampedScheme — header format', () => {
     ['no = anywhere', 'garbage'],
     ['semicolons', `t=${T};v1=${sig}`],
   ])('%s → malformed_header', (_label, value) => {
-    expect(scheme.verify({ body, headers: header(value), secret, now })).toMatchObject({ ok: false, reason: 'malformed_header' });
+    expect(scheme.verify({ body, headers: header(value), secret, now })).toMatchObject({
+      ok: false,
+      reason: 'malformed_header',
+    });
   });
 
   it('missing, empty and ambiguous array headers', () => {
     const good = `t=${T},v1=${sig}`;
     expect(scheme.verify({ body, headers: {}, secret, now })).toMatchObject({ ok: false, reason: 'missing_header' });
-    expect(scheme.verify({ body, headers: header(''), secret, now })).toMatchObject({ ok: false, reason: 'missing_header' });
+    expect(scheme.verify({ body, headers: header(''), secret, now })).toMatchObject({
+      ok: false,
+      reason: 'missing_header',
+    });
     expect(scheme.verify({ body, headers: { 'x-parlay-signature': [good, good] }, secret, now }).ok).toBe(true);
     expect(
       scheme.verify({ body, headers: { 'x-parlay-signature': [good, `t=${T},v1=${'0'.repeat(64)}`] }, secret, now }),
@@ -181,7 +191,9 @@ describe('timestampedScheme — tolerance (replay protection, both directions)',
   it('without `now`, the real clock is used', () => {
     const t = Math.floor(Date.now() / 1000);
     expect(scheme.verify({ body, headers: at(t), secret }).ok).toBe(true);
-    expect(scheme.verify({ body, headers: at(t - 3600), secret })).toMatchObject({ reason: 'timestamp_outside_tolerance' });
+    expect(scheme.verify({ body, headers: at(t - 3600), secret })).toMatchObject({
+      reason: 'timestamp_outside_tolerance',
+    });
   });
 
   it('per-call toleranceSeconds overrides the default', () => {
@@ -244,7 +256,10 @@ describe('timestampedScheme — bodies and secrets', () => {
     });
     expect(scheme.verify({ body, headers, secret: `  ${secret}\n`, now }).ok).toBe(true);
     for (const s of [[], '', '   ', null, undefined, 7, [null]]) {
-      expect(scheme.verify({ body, headers, secret: s as never, now })).toMatchObject({ ok: false, reason: 'no_secret' });
+      expect(scheme.verify({ body, headers, secret: s as never, now })).toMatchObject({
+        ok: false,
+        reason: 'no_secret',
+      });
     }
   });
 

@@ -1,6 +1,15 @@
 import { toBytes } from '../bytes.js';
 import { lookupHeader } from '../headers.js';
-import { claimDigest, claimedDigestEquals, fail, hasUsableKey, headerFailure, hexDigestInto, hmacSha256, utf8Keys } from './shared.js';
+import {
+  claimDigest,
+  claimedDigestEquals,
+  fail,
+  hasUsableKey,
+  headerFailure,
+  hexDigestInto,
+  hmacSha256,
+  utf8Keys,
+} from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface HmacHexOptions {

@@ -97,7 +97,8 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
       if (typeof signatureList !== 'string') return signatureList;
       if (!isUnixSeconds(t)) return fail('malformed_header', `${TIMESTAMP} must be unix seconds`);
       // Usual case, one `v1,<base64>` entry: decode it once and compare it with every secret.
-      const single = signatureList.startsWith('v1,') && claimDigest(base64DigestInto, signatureList, 3, signatureList.length);
+      const single =
+        signatureList.startsWith('v1,') && claimDigest(base64DigestInto, signatureList, 3, signatureList.length);
       const candidates = single ? [3, signatureList.length] : parseSignatureList(signatureList);
       if (candidates.length === 0) return fail('malformed_header', `${SIGNATURE} has no well-formed v1,<base64> entry`);
       const signed = `${id}.${t}.`;
@@ -120,12 +121,16 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
         }
       }
       if (!usableSecret) return fail('no_secret', 'no secret is a valid whsec_<base64> Standard Webhooks secret');
-      if (match < 0) return fail('signature_mismatch', `${SIGNATURE} does not match the body for any configured secret`);
+      if (match < 0)
+        return fail('signature_mismatch', `${SIGNATURE} does not match the body for any configured secret`);
       const tolerance = input.toleranceSeconds ?? defaultTolerance;
       const timestamp = Number(t);
       const skew = Math.abs(nowMs(input.now) / 1000 - timestamp);
       if (!(skew <= tolerance)) {
-        return fail('timestamp_outside_tolerance', `${TIMESTAMP} ${timestamp} is ${Math.round(skew)} s from now (tolerance ${tolerance} s)`);
+        return fail(
+          'timestamp_outside_tolerance',
+          `${TIMESTAMP} ${timestamp} is ${Math.round(skew)} s from now (tolerance ${tolerance} s)`,
+        );
       }
       return { ok: true, secretIndex: match, timestamp };
     },

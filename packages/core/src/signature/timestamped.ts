@@ -1,6 +1,16 @@
 import { toBytes } from '../bytes.js';
 import { lookupHeader } from '../headers.js';
-import { claimedDigestEquals, digestMatches, fail, hasUsableKey, headerFailure, hexDigestInto, hmacSha256, nowMs, utf8Keys } from './shared.js';
+import {
+  claimedDigestEquals,
+  digestMatches,
+  fail,
+  hasUsableKey,
+  headerFailure,
+  hexDigestInto,
+  hmacSha256,
+  nowMs,
+  utf8Keys,
+} from './shared.js';
 import { parseTimestampedHeader } from './timestamped-header.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
