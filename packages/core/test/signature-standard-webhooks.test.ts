@@ -87,6 +87,19 @@ describe('standardWebhooksScheme — reference vectors', () => {
     expect(() => new Webhook(VECTOR.secret).verify(VECTOR.payload, headers)).toThrow(WebhookVerificationError);
   });
 
+  it('a good v1 next to malformed entries verifies in either order, with rotation', () => {
+    const almost = `v1,${VECTOR.signature.slice(3, 44)}!=`; // decodes 30 bytes, then fails
+    for (const list of [`${VECTOR.signature} ${almost}`, `${almost} ${VECTOR.signature}`, `  ${VECTOR.signature}  `]) {
+      const headers = { ...vectorHeaders, 'webhook-signature': list };
+      expect(
+        scheme.verify({ body: VECTOR.payload, headers, secret: [`whsec_${'QUJD'}`, VECTOR.secret], now: vectorNow }),
+      ).toMatchObject({
+        ok: true,
+        secretIndex: 1,
+      });
+    }
+  });
+
   it('an unpadded but canonical signature is accepted', () => {
     const headers = { ...vectorHeaders, 'webhook-signature': VECTOR.signature.replace(/=$/, '') };
     expect(scheme.verify({ body: VECTOR.payload, headers, secret: VECTOR.secret, now: vectorNow }).ok).toBe(true);

@@ -102,6 +102,18 @@ describe('timestampedScheme — header format', () => {
     });
   });
 
+  it('a good v1 followed by an almost-hex one still verifies, with one or several secrets', () => {
+    // the bad entry decodes 31 bytes before failing: the good one must not be compared against leftovers
+    const almost = `${'0'.repeat(62)}zz`;
+    const value = `t=${T},v1=${sig},v1=${almost}`;
+    expect(scheme.verify({ body, headers: header(value), secret, now })).toMatchObject({ ok: true, secretIndex: 0 });
+    expect(scheme.verify({ body, headers: header(value), secret: ['other', secret], now })).toMatchObject({
+      ok: true,
+      secretIndex: 1,
+    });
+    expect(scheme.verify({ body, headers: header(`t=${T},v1=${almost},v1=${sig}`), secret, now }).ok).toBe(true);
+  });
+
   it('uppercase hex v1 is accepted', () => {
     expect(scheme.verify({ body, headers: header(`t=${T},v1=${sig.toUpperCase()}`), secret, now }).ok).toBe(true);
   });
