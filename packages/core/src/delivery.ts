@@ -80,6 +80,19 @@ export interface VerifyDeliveryInput {
 }
 
 /**
+ * Whether the user configured any non-blank secret. A list that cannot be read (a hostile
+ * proxy) counts as configured, so the scheme runs and fails closed instead of the delivery
+ * being accepted unsigned.
+ */
+function isSecretConfigured(secrets: readonly unknown[]): boolean {
+  try {
+    return secrets.some((s) => typeof s === 'string' && s.trim() !== '');
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Signature check, then envelope parse: what every receiver (n8n, Zapier, CLI) does with a
  * delivery. Fails closed, except for vendors whose secret is optional (Parsley Recipes)
  * when the user configured none — then the delivery is accepted unsigned, as the vendor
@@ -98,7 +111,7 @@ export function verifyDelivery(
     };
   }
   const secrets = typeof input.secret === 'string' ? [input.secret] : Array.isArray(input.secret) ? input.secret : [];
-  const noSecret = secrets.every((s) => typeof s !== 'string' || s.trim() === '');
+  const noSecret = !isSecretConfigured(secrets);
   let secretIndex: number | null = null;
   if (!(noSecret && !vendor.signature.secretRequired)) {
     const v = vendor.signature.scheme.verify({

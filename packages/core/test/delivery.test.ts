@@ -282,6 +282,19 @@ describe('verifyDelivery', () => {
       });
     });
 
+    it('an unreadable secret list fails closed instead of accepting unsigned', () => {
+      const hostile = new Proxy([], {
+        get() {
+          throw new Error('no');
+        },
+      });
+      expect(verifyDelivery(recipes, { body, headers: {}, secret: hostile })).toMatchObject({
+        ok: false,
+        status: 401,
+        reason: 'no_secret',
+      });
+    });
+
     it('unsigned but malformed body is still a 400', () => {
       expect(verifyDelivery(recipes, { body: '{"event":""}', headers: {} })).toMatchObject({
         status: 400,
