@@ -1,0 +1,89 @@
+// Hand-made stand-ins for the n8n function contexts the node uses (IHookFunctions,
+// IWebhookFunctions): only the members the node calls, backed by plain objects the tests inspect.
+import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+export interface HookSetup {
+  credentials: IDataObject;
+  params: IDataObject;
+  staticData?: IDataObject;
+  webhookUrl?: string;
+  mode?: 'trigger' | 'manual' | 'webhook';
+}
+
+export const PRODUCTION_URL = 'https://n8n.example.com/webhook/5b1c1b3e-0000-4000-8000-000000000001/webhook';
+export const TEST_URL = 'https://n8n.example.com/webhook-test/5b1c1b3e-0000-4000-8000-000000000001/webhook';
+
+export function hookContext(setup: HookSetup): IHookFunctions & { staticData: IDataObject } {
+  const staticData = setup.staticData ?? {};
+  const mode = setup.mode ?? 'trigger';
+  const ctx = {
+    staticData,
+    getCredentials: async () => setup.credentials,
+    getNodeWebhookUrl: () => setup.webhookUrl ?? (mode === 'manual' ? TEST_URL : PRODUCTION_URL),
+    getNodeParameter: (name: string, fallback?: unknown) => (name in setup.params ? setup.params[name] : fallback),
+    getWorkflowStaticData: () => staticData,
+    getMode: () => mode,
+  };
+  return ctx as unknown as IHookFunctions & { staticData: IDataObject };
+}
+
+export interface WebhookSetup {
+  credentials?: IDataObject;
+  params: IDataObject;
+  staticData?: IDataObject;
+  body: Buffer | undefined;
+  headers: Record<string, string>;
+  /** Simulates n8n not keeping rawBody (multipart and other content types). */
+  rawBodyOnlyOnRead?: boolean;
+}
+
+export interface SentResponse {
+  status?: number;
+  body?: unknown;
+  ended: boolean;
+}
+
+export function webhookContext(setup: WebhookSetup) {
+  const staticData = setup.staticData ?? {};
+  const sent: SentResponse = { ended: false };
+  const request: { rawBody?: Buffer; readRawBody: () => Promise<void>; rawBodyReads: number } = {
+    rawBodyReads: 0,
+    async readRawBody() {
+      request.rawBodyReads++;
+      request.rawBody = setup.body;
+    },
+  };
+  if (!setup.rawBodyOnlyOnRead) request.rawBody = setup.body;
+  const response = {
+    status(code: number) {
+      sent.status = code;
+      return response;
+    },
+    json(body: unknown) {
+      sent.body = body;
+      return response;
+    },
+    send(body: unknown) {
+      sent.body = body;
+      return response;
+    },
+    end() {
+      sent.ended = true;
+      return response;
+    },
+  };
+  const lowerHeaders = Object.fromEntries(Object.entries(setup.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const ctx = {
+    getRequestObject: () => request,
+    getResponseObject: () => response,
+    getHeaderData: () => lowerHeaders,
+    getCredentials: async () => setup.credentials ?? {},
+    getNodeParameter: (name: string, fallback?: unknown) => (name in setup.params ? setup.params[name] : fallback),
+    getWorkflowStaticData: () => staticData,
+    getMode: () => 'webhook',
+    helpers: {
+      returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })),
+    },
+  };
+  return { ctx: ctx as unknown as IWebhookFunctions, sent, request, staticData };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { vendors } from '@hookpack/providers';
+import { createCredentialClass, createTriggerNodeClass } from '../src/index.js';
+
+describe('factory', () => {
+  for (const vendor of vendors) {
+    it(`${vendor.id}: node and credential named after the vendor, events from its catalog`, () => {
+      const Node = createTriggerNodeClass(vendor);
+      const node = new Node();
+      expect(Node.name).toBe(`${vendor.id[0]!.toUpperCase()}${vendor.id.slice(1)}Trigger`);
+      expect(node.description.name).toBe(`${vendor.id}Trigger`);
+      expect(node.description.displayName).toBe(`${vendor.displayName} Trigger`);
+      expect(node.description.credentials).toEqual([{ name: `${vendor.id}Api`, required: true }]);
+      const events = node.description.properties.find((p) => p.name === 'events')!;
+      expect((events.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(vendor.events.map((e) => e.type).sort());
+      for (const option of events.options as Array<{ description: string }>) expect(option.description).toMatch(/^Triggers when /);
+      expect(node.webhookMethods?.default).toBeDefined();
+
+      const cred = new (createCredentialClass(vendor))();
+      expect(cred.name).toBe(`${vendor.id}Api`);
+      if (vendor.api) {
+        expect(cred.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(true);
+        expect(cred.properties.find((p) => p.name === 'baseUrl')?.default).toBe(vendor.api.baseUrl);
+        const probe = vendor.api.endpoints.me ?? vendor.api.endpoints.list!;
+        expect(cred.test?.request.url).toBe(probe.path);
+      } else {
+        expect(cred.properties.map((p) => p.name)).toEqual(['signingSecret']);
+        expect(node.description.properties[0]!.type).toBe('notice');
+      }
+    });
+  }
+
+  it('offers each vendor subscription option', () => {
+    for (const vendor of vendors.filter((v) => v.api && v.subscriptionOptions.length)) {
+      const node = new (createTriggerNodeClass(vendor))();
+      const collection = node.description.properties.find((p) => p.name === 'subscriptionOptions')!;
+      expect((collection.options as Array<{ name: string }>).map((o) => o.name)).toEqual(vendor.subscriptionOptions.map((o) => o.name));
+    }
+  });
+});
