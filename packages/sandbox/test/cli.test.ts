@@ -36,7 +36,7 @@ function captured(vendorId: string, secret: string, opts: { timestamp?: number; 
 }
 
 describe('help and usage errors', () => {
-  it.each(['sandbox', 'trigger', 'listen', 'verify'])('%s --help prints usage and exits 0', async (command) => {
+  it.each(['sandbox', 'fire', 'trigger', 'listen', 'verify'])('%s --help prints usage and exits 0', async (command) => {
     const r = await runCli([command, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: hookpack ${command}`);
@@ -53,7 +53,7 @@ describe('help and usage errors', () => {
   it('unknown commands, vendors and options exit 2 and say what to fix', async () => {
     const unknown = await runCli(['deploy']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command "deploy".*sandbox, trigger, listen, verify/);
+    expect(unknown.stderr).toMatch(/unknown command "deploy".*sandbox, fire, trigger, listen, verify/);
     const vendor = await runCli(['listen', 'stripe']);
     expect(vendor.code).toBe(2);
     expect(vendor.stderr).toMatch(/unknown vendor "stripe".*parley, parlay, parsley, parsleyRecipes, parseFlow/);
@@ -260,5 +260,55 @@ describe('sandbox', () => {
     const state = await runCli(['sandbox', '--state', file('broken-state.json', 'not json')]);
     expect(state.code).toBe(2);
     expect(state.stderr).toMatch(/state file .* is not valid JSON/);
+  });
+});
+
+describe('fire', () => {
+  it('makes a running sandbox deliver an event, waits, and reports each delivery', async () => {
+    const proc = new CliProcess(['sandbox', '--json', '--time-scale', '0.001', '--vendors', 'parsley']);
+    const good = await startReceiver();
+    const bad = await startReceiver(() => 500);
+    try {
+      const [line] = await proc.waitFor(/^\{.*\}$/m);
+      const info = JSON.parse(line!) as { url: string; vendors: { id: string; baseUrl: string; apiKey: string }[] };
+      const fake = { apiKey: () => info.vendors[0]!.apiKey, baseUrl: () => info.vendors[0]!.baseUrl };
+      const client = clientFor(fake as never, 'parsley');
+      await client.create({ url: good.url, events: ['profile.viewed'] });
+      await client.create({ url: bad.url, events: ['profile.viewed'] });
+      await client.create({ url: good.url + 'other', events: ['lead.scored'] }); // not subscribed to this type
+
+      const ok = await runCli(['fire', 'parsley', 'profile.viewed', '--sandbox', info.url]);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/^fired Parsley profile\.viewed \(\S+\) → 2 subscriptions/);
+
+      // Parsley retries 1 s / 5 s / 30 s (36 ms at this time scale), then drops the delivery.
+      const waited = await runCli(['fire', 'parsley', 'profile.viewed', '--sandbox', info.url, '--wait', '20000'], 60_000);
+      expect(waited.code).toBe(1); // one receiver always answers 500
+      expect(waited.stdout).toMatch(/delivered after 1 attempt\(s\), last HTTP 200/);
+      expect(waited.stdout).toMatch(/failed after 4 attempt\(s\), last HTTP 500/);
+    } finally {
+      await proc.stop();
+      await good.close();
+      await bad.close();
+    }
+  }, 90_000);
+
+  it('says what to fix when there is no sandbox or the event is refused', async () => {
+    const none = await runCli(['fire', 'parley', 'violation.new', '--sandbox', 'http://127.0.0.1:9']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no sandbox answers at http:\/\/127\.0\.0\.1:9\/.*hookpack sandbox/);
+    const external = await runCli(['fire', 'parley', 'violation.new', '--sandbox', 'http://192.0.2.1:80']);
+    expect(external.code).toBe(2);
+    expect(external.stderr).toMatch(/not a loopback address/);
+    const proc = new CliProcess(['sandbox', '--json', '--vendors', 'parley']);
+    try {
+      const [line] = await proc.waitFor(/^\{.*\}$/m);
+      const { url } = JSON.parse(line!) as { url: string };
+      const refused = await runCli(['fire', 'parlay', 'analysis.completed', '--sandbox', url]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/the sandbox refused the event \(\d+\)/);
+    } finally {
+      await proc.stop();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { EXIT, processIo, UsageError, type Io } from './args.js';
+import { fireCommand } from './fire.js';
 import { listenCommand } from './listen.js';
 import { sandboxCommand } from './sandbox-command.js';
 import { triggerCommand } from './trigger.js';
@@ -7,6 +8,7 @@ import { verifyCommand } from './verify.js';
 export const mainHelp = `Usage: hookpack <command> [options]
 
   sandbox    run every vendor's subscription API and delivery engine on 127.0.0.1
+  fire       make a running sandbox deliver an event:    fire <vendor> <event> --sandbox <url>
   trigger    send one delivery signed like the vendor:  trigger <vendor> <event> --to <url>
   listen     receive, verify and print deliveries:      listen <vendor> --secret <s>
   verify     check a captured delivery and explain why it fails
@@ -25,6 +27,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     switch (command) {
       case 'sandbox':
         return await sandboxCommand(rest, io, stop.signal);
+      case 'fire':
+        return await fireCommand(rest, io);
       case 'trigger':
         return await triggerCommand(rest, io);
       case 'listen':
@@ -38,7 +42,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         io.out(mainHelp);
         return command === undefined ? EXIT.usage : EXIT.ok;
       default:
-        throw new UsageError(`unknown command "${command}". Commands: sandbox, trigger, listen, verify (hookpack --help).`);
+        throw new UsageError(`unknown command "${command}". Commands: sandbox, fire, trigger, listen, verify (hookpack --help).`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
