@@ -113,6 +113,28 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
     });
   }
 
+  for (const { app, vendor } of restApps.filter((a) => a.vendor.events.some((e) => e.paid))) {
+    const appTester = zapier.createAppTester(app);
+    const paid = vendor.events.find((e) => e.paid)!;
+    const op = app.triggers[triggerKey(paid.type)]!.operation as any;
+
+    it(`${vendor.displayName}: subscribing to a paid event without credits gives the plan / credits message`, async () => {
+      const authData = { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id) };
+      sandbox.setCredits(vendor.id, false);
+      try {
+        const err = (await appTester(op.performSubscribe, { authData, targetUrl: receiver.url, inputData: {} }).catch(
+          (e: Error) => e,
+        )) as Error;
+        expect(err).toBeInstanceOf(Error);
+        expect(err.message).toContain('403');
+        expect(err.message).toContain(`${paid.type} needs a paid ${vendor.displayName} plan or a credit balance`);
+        expect(sandbox.subscriptions(vendor.id).filter((s) => s.url === receiver.url)).toEqual([]);
+      } finally {
+        sandbox.setCredits(vendor.id, true);
+      }
+    });
+  }
+
   for (const { app, vendor } of staticApps) {
     const appTester = zapier.createAppTester(app);
     const event = vendor.events[0]!;
