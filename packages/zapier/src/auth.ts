@@ -53,7 +53,7 @@ export function authenticationFor(vendor: RestVendor) {
         helpText: `Advanced: the ${vendor.displayName} API address. Keep \`${vendor.api.baseUrl}\` unless you use a staging, self-hosted or sandbox deployment.`,
       },
     ],
-    // Parsley-style vendors have GET /me; the others prove the key with a list call.
+    // Vendors with an identity endpoint (GET /me) are tested with it; the others with a list call.
     test: async (z: ZObject, bundle: Bundle) => {
       const response = await z.request(endpointRequest(z, vendor, bundle, testOperation));
       if (!isSuccess(response)) throw operationError(z, vendor, `verify the API key`, response);

@@ -7,9 +7,9 @@ export interface TriggerOutput {
   type: string;
   createdAt: string | null;
   provider: string;
-  /** Only for vendors whose envelope carries it (Parlay). */
+  /** Only for vendors whose envelope carries it. */
   livemode?: boolean | null;
-  /** Only for vendors that send a delivery-id header (ParseFlow, Parsley, Parlay). */
+  /** Only for vendors that send a delivery-id header. */
   deliveryId?: string | null;
   data: unknown;
 }
