@@ -37,14 +37,19 @@ function median(values) {
 
 /**
  * @param {{name: string, fn: () => unknown, async?: boolean}[]} cases  cases[0] is the baseline
- * @param {{rounds: number, sliceMs: number, warmupMs: number}} opts
- * @returns {{name: string, opsPerSec: number, ratio: number}[]} medians over rounds
+ * @param {{rounds: number, sliceMs: number, warmupMs: number, wallBudgetMs?: number}} opts
+ *   wallBudgetMs: stop after fewer rounds (at least 5) when the machine is so busy that the
+ *   CPU-time slices take longer than this in wall time, so the run always ends by itself.
+ * @returns {{name: string, opsPerSec: number, ratio: number, rounds: number}[]} medians over rounds
  */
 export async function measureGroup(cases, opts) {
+  const started = Date.now();
+  const budget = opts.wallBudgetMs ?? Infinity;
   for (const c of cases) await runSlice(c.fn, c.async, opts.warmupMs);
   const ops = cases.map(() => []);
   const ratios = cases.map(() => []);
   for (let round = 0; round < opts.rounds; round++) {
+    if (round >= 5 && Date.now() - started > budget) break;
     const thisRound = new Array(cases.length);
     for (let k = 0; k < cases.length; k++) {
       const i = (k + round) % cases.length; // rotate who goes first
@@ -55,5 +60,10 @@ export async function measureGroup(cases, opts) {
       ratios[i].push(thisRound[i] / thisRound[0]);
     }
   }
-  return cases.map((c, i) => ({ name: c.name, opsPerSec: median(ops[i]), ratio: median(ratios[i]) }));
+  return cases.map((c, i) => ({
+    name: c.name,
+    opsPerSec: median(ops[i]),
+    ratio: median(ratios[i]),
+    rounds: ops[i].length,
+  }));
 }
