@@ -80,13 +80,17 @@ export interface VerifyDeliveryInput {
 }
 
 /**
- * Whether the user configured any non-blank secret. A list that cannot be read (a hostile
- * proxy) counts as configured, so the scheme runs and fails closed instead of the delivery
- * being accepted unsigned.
+ * Whether the user configured a secret: anything but nothing (`undefined`, `null`, blank
+ * strings, an empty list). A value of the wrong type (a number, an object, a list holding
+ * one) or a list that cannot be read (a hostile proxy) counts as configured, so the scheme
+ * runs and fails closed instead of the delivery being accepted unsigned.
  */
-function isSecretConfigured(secrets: readonly unknown[]): boolean {
+function isSecretConfigured(secret: unknown): boolean {
+  if (secret === undefined || secret === null) return false;
+  if (typeof secret === 'string') return secret.trim() !== '';
+  if (!Array.isArray(secret)) return true;
   try {
-    return secrets.some((s) => typeof s === 'string' && s.trim() !== '');
+    return secret.some((s) => s !== undefined && s !== null && (typeof s !== 'string' || s.trim() !== ''));
   } catch {
     return true;
   }
@@ -110,14 +114,13 @@ export function verifyDelivery(
       message: 'no delivery given (expected { body, headers, secret })',
     };
   }
-  const secrets = typeof input.secret === 'string' ? [input.secret] : Array.isArray(input.secret) ? input.secret : [];
-  const noSecret = !isSecretConfigured(secrets);
+  const secret = input.secret;
   let secretIndex: number | null = null;
-  if (!(noSecret && !vendor.signature.secretRequired)) {
+  if (vendor.signature.secretRequired || isSecretConfigured(secret)) {
     const v = vendor.signature.scheme.verify({
       body: input.body,
       headers: input.headers,
-      secret: secrets,
+      secret,
       ...(input.now !== undefined ? { now: input.now } : {}),
       ...(input.toleranceSeconds !== undefined ? { toleranceSeconds: input.toleranceSeconds } : {}),
     });

@@ -295,6 +295,21 @@ describe('verifyDelivery', () => {
       });
     });
 
+    it('a secret of the wrong type is a configured secret: fails closed instead of accepting unsigned', () => {
+      // e.g. a number read from a config file, or a list holding one
+      for (const s of [12345, { secret: 'x' }, [12345], [null, 12345]]) {
+        expect(verifyDelivery(recipes, { body, headers: {}, secret: s as never })).toMatchObject({
+          ok: false,
+          status: 401,
+          reason: 'no_secret',
+        });
+        expect(verifyDelivery(recipes, { body, headers: signed(recipes, body), secret: s as never })).toMatchObject({
+          ok: false,
+          status: 401,
+        });
+      }
+    });
+
     it('unsigned but malformed body is still a 400', () => {
       expect(verifyDelivery(recipes, { body: '{"event":""}', headers: {} })).toMatchObject({
         status: 400,
