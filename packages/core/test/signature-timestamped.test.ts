@@ -55,6 +55,29 @@ describe('timestampedScheme — Stripe-style headers generated with node:crypto'
     const sig = v1(secret, T, body);
     expect(scheme.verify({ body, headers: header(`v0=deadbeef,v1=${sig},t=${T},x=1`), secret, now }).ok).toBe(true);
   });
+
+  it('parts without "=" are skipped, wherever the next "=" is (long padded headers)', () => {
+    const sig = v1(secret, T, body);
+    const pad = ','.repeat(5000);
+    for (const value of [
+      `${pad}t=${T},junk,${pad}v1=${sig}`,
+      `junk,t=${T}${pad},v1=${sig},${pad}`,
+      `x,y,z,v1=${sig},a,b,t=${T}`,
+    ]) {
+      expect(scheme.verify({ body, headers: header(value), secret, now }), value.slice(0, 40)).toEqual({
+        ok: true,
+        secretIndex: 0,
+        timestamp: T,
+      });
+    }
+    expect(scheme.verify({ body, headers: header(`${pad}v0=x,${pad}`), secret, now })).toMatchObject({
+      reason: 'malformed_header',
+    });
+    expect(scheme.verify({ body, headers: header(`t=${T},${pad}junk=,v1`), secret, now })).toMatchObject({
+      reason: 'malformed_header',
+      message: expect.stringMatching(/no well-formed v1/),
+    });
+  });
 });
 
 describe('timestampedScheme — cross-check with the stripe package', () => {

@@ -29,10 +29,13 @@ function parseGeneral(value: string): ParsedHeader | string {
   let t: string | undefined;
   const signatures: number[] = [];
   let start = 0;
+  // Next '=' at or after `start`, searched again only once passed: one indexOf per part
+  // would rescan the rest of the header for every part (quadratic on `,,,,…,v0=x`).
+  let eq = value.indexOf('=');
   while (start <= value.length) {
     let end = value.indexOf(',', start);
     if (end < 0) end = value.length;
-    const eq = value.indexOf('=', start);
+    if (eq >= 0 && eq < start) eq = value.indexOf('=', start); // -1 once none is left: never rescanned
     if (eq >= 0 && eq < end) {
       let keyStart = start;
       while (keyStart < eq && isSpace(value.charCodeAt(keyStart))) keyStart++;
