@@ -59,14 +59,15 @@ export function lookupHeader(
         }
       }
     }
+    if (Array.isArray(raw)) {
+      const values = raw.filter((v): v is string => typeof v === 'string' && v !== '');
+      if (values.length === 0) return HEADER_MISSING;
+      if (values.some((v) => v !== values[0])) return HEADER_MULTIPLE;
+      raw = values[0];
+    }
   } catch {
+    // a getter or a proxy (object or array) that throws: no usable value
     return HEADER_MISSING;
-  }
-  if (Array.isArray(raw)) {
-    const values = raw.filter((v): v is string => typeof v === 'string' && v !== '');
-    if (values.length === 0) return HEADER_MISSING;
-    if (values.some((v) => v !== values[0])) return HEADER_MULTIPLE;
-    raw = values[0];
   }
   if (typeof raw === 'number') raw = String(raw);
   if (typeof raw !== 'string' || raw.trim() === '') return HEADER_MISSING;

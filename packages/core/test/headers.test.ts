@@ -115,6 +115,16 @@ describe('readHeader — hostile input never throws', () => {
     expect(readHeader(h, 'x-foo')).toEqual({ found: false, reason: 'missing' });
   });
 
+  it('an array value whose elements cannot be read', () => {
+    const values = new Proxy(['sha256=aa'], {
+      get(target, prop) {
+        if (prop === 'length' || prop === 'filter') throw new Error('array trap');
+        return Reflect.get(target, prop);
+      },
+    });
+    expect(readHeader({ 'x-foo': values }, 'x-foo')).toEqual({ found: false, reason: 'missing' });
+  });
+
   it('a Headers-like object whose get throws', () => {
     const h = {
       get() {
