@@ -162,4 +162,21 @@ describe.each(schemes)('%s — hostile input', (_name, scheme, secret) => {
     const headers = JSON.parse('{"__proto__": {"x-parley-signature": "sha256=00"}, "constructor": "x"}');
     expectFailure({ body, headers, secret }, 'missing_header');
   });
+
+  it('sign rejects bad input with a TypeError that names it', () => {
+    expect(() => scheme.sign({ body, secret: 42 as never })).toThrow(/secret must be a string, got number/);
+    expect(() => scheme.sign({ body, secret: ' \n' })).toThrow(/secret must not be empty/);
+    expect(() => scheme.sign({ body: {} as never, secret })).toThrow(/body must be a string, Buffer or Uint8Array/);
+    if (scheme.kind === 'hmac-sha256-hex') return; // no timestamp in this scheme
+    for (const timestamp of [-1, 1.5, Number.NaN, '1700000000' as never]) {
+      expect(() => scheme.sign({ body, secret, timestamp }), String(timestamp)).toThrow(
+        /timestamp must be whole unix seconds/,
+      );
+    }
+    // what sign accepts, verify reads back
+    const t = 1_700_000_000;
+    expect(
+      scheme.verify({ body, headers: scheme.sign({ body, secret, timestamp: t }), secret, now: t * 1000 }),
+    ).toMatchObject({ ok: true, timestamp: t });
+  });
 });

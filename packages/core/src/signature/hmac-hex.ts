@@ -8,6 +8,7 @@ import {
   headerFailure,
   hexDigestInto,
   hmacSha256,
+  signingSecret,
   utf8Keys,
 } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
@@ -35,8 +36,7 @@ export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
     sign({ body, secret }) {
       const bytes = toBytes(body);
       if (!bytes) throw new TypeError('body must be a string, Buffer or Uint8Array');
-      const key = secret.trim();
-      if (key === '') throw new TypeError('secret must not be empty');
+      const key = signingSecret(secret);
       return { [header]: prefix + hmacSha256(key, bytes).toString('hex') };
     },
     verify(input): VerifyResult {

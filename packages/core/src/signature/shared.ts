@@ -138,6 +138,23 @@ export function isUnixSeconds(value: string): boolean {
   return true;
 }
 
+/** The trimmed secret sign() keys with; throws a TypeError naming the problem. */
+export function signingSecret(secret: unknown): string {
+  if (typeof secret !== 'string') throw new TypeError(`secret must be a string, got ${typeof secret}`);
+  const trimmed = secret.trim();
+  if (trimmed === '') throw new TypeError('secret must not be empty');
+  return trimmed;
+}
+
+/** The unix seconds sign() writes (default: now); throws unless verify() could read them back. */
+export function signingTimestamp(timestamp: unknown): string {
+  if (timestamp === undefined) return String(Math.floor(Date.now() / 1000));
+  const t = typeof timestamp === 'number' && Number.isInteger(timestamp) ? String(timestamp) : '';
+  if (!isUnixSeconds(t))
+    throw new TypeError(`timestamp must be whole unix seconds (0 or more), got ${String(timestamp)}`);
+  return t;
+}
+
 /** Epoch milliseconds from a `now` option. */
 export function nowMs(now: Date | number | undefined): number {
   if (now instanceof Date) return now.getTime();

@@ -13,6 +13,8 @@ import {
   createKeyring,
   hasAnySecret,
   nowMs,
+  signingSecret,
+  signingTimestamp,
 } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
@@ -35,8 +37,8 @@ const standardKeys = createKeyring((secret) => {
 });
 
 /** The one key sign() uses; throws on a secret no verifier could use. */
-function signingKey(secret: string): KeyObject {
-  const key = standardKeys(secret)[0];
+function signingKey(secret: unknown): KeyObject {
+  const key = standardKeys(signingSecret(secret))[0];
   if (!key) throw new TypeError('secret must be "whsec_" followed by base64');
   return key;
 }
@@ -80,7 +82,7 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
       if (!bytes) throw new TypeError('body must be a string, Buffer or Uint8Array');
       const key = signingKey(secret);
       const msgId = id ?? `msg_${randomUUID().replaceAll('-', '')}`;
-      const t = String(timestamp ?? Math.floor(Date.now() / 1000));
+      const t = signingTimestamp(timestamp);
       const sig = hmacSha256(key, bytes, `${msgId}.${t}.`).toString('base64');
       return { [ID]: msgId, [TIMESTAMP]: t, [SIGNATURE]: `v1,${sig}` };
     },

@@ -9,6 +9,8 @@ import {
   hexDigestInto,
   hmacSha256,
   nowMs,
+  signingSecret,
+  signingTimestamp,
   utf8Keys,
 } from './shared.js';
 import { parseTimestampedHeader } from './timestamped-header.js';
@@ -36,9 +38,8 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
     sign({ body, secret, timestamp }) {
       const bytes = toBytes(body);
       if (!bytes) throw new TypeError('body must be a string, Buffer or Uint8Array');
-      const key = secret.trim();
-      if (key === '') throw new TypeError('secret must not be empty');
-      const t = String(timestamp ?? Math.floor(Date.now() / 1000));
+      const key = signingSecret(secret);
+      const t = signingTimestamp(timestamp);
       return { [header]: `t=${t},v1=${hmacSha256(key, bytes, `${t}.`).toString('hex')}` };
     },
     verify(input): VerifyResult {
