@@ -10,6 +10,13 @@ export function headerFormat(vendor: VendorDefinition): string {
     .join(', ');
 }
 
+/** Offset where the body's trailing ASCII whitespace starts (bytes: a non-UTF-8 body stays intact). */
+function trailingWhitespaceStart(body: Buffer): number {
+  let end = body.length;
+  while (end > 0 && (body[end - 1] === 0x20 || body[end - 1] === 0x0a || body[end - 1] === 0x0d || body[end - 1] === 0x09)) end--;
+  return end;
+}
+
 /**
  * Why a delivery failed verification and what to do, in plain words. Where a likely cause can
  * be checked (trailing newline in a saved body, whitespace around the secret), it is checked.
@@ -17,7 +24,7 @@ export function headerFormat(vendor: VendorDefinition): string {
 export function explainFailure(
   vendor: VendorDefinition,
   failure: Failure,
-  input: { body: Buffer; headers: HeaderInput; secrets: string[]; now?: number },
+  input: { body: Buffer; headers: HeaderInput; secrets: string[]; now?: number; toleranceSeconds?: number },
 ): string[] {
   const headers = vendor.signature.scheme.headerNames.join(', ');
   const lines: string[] = [];
@@ -44,20 +51,23 @@ export function explainFailure(
       lines.push('The signature does not match this body and secret. Either the body is not the exact bytes that were sent');
       lines.push('(re-serialized JSON, changed whitespace, a trailing newline added by an editor) or the secret is not the one that signed it');
       lines.push('(another subscription, or the old secret after a rotate).');
-      const retry = (body: Buffer, secrets: string[]) =>
-        verifyDelivery(vendor, { body, headers: input.headers, secret: secrets, ...(input.now !== undefined ? { now: input.now * 1000 } : {}) }).ok;
-      const trimmedBody = Buffer.from(input.body.toString('utf8').replace(/\s+$/, ''), 'utf8');
-      if (trimmedBody.length !== input.body.length && retry(trimmedBody, input.secrets)) {
+      // (Whitespace around a secret needs no check here: core trims secrets before use.)
+      const retry = (body: Buffer) =>
+        verifyDelivery(vendor, {
+          body,
+          headers: input.headers,
+          secret: input.secrets,
+          ...(input.now !== undefined ? { now: input.now * 1000 } : {}),
+          ...(input.toleranceSeconds !== undefined ? { toleranceSeconds: input.toleranceSeconds } : {}),
+        }).ok;
+      const trimmedBody = input.body.subarray(0, trailingWhitespaceStart(input.body));
+      if (trimmedBody.length !== input.body.length && retry(trimmedBody)) {
         lines.push('Found it: the body file ends with whitespace/newline that was not signed. It verifies without it.');
-      }
-      const trimmedSecrets = input.secrets.map((s) => s.trim());
-      if (trimmedSecrets.some((s, i) => s !== input.secrets[i]) && retry(input.body, trimmedSecrets)) {
-        lines.push('Found it: the secret has surrounding whitespace. It verifies with the trimmed secret.');
       }
       try {
         const parsed = JSON.parse(input.body.toString('utf8'));
         const reserialized = toBytes(JSON.stringify(parsed))!;
-        if (!reserialized.equals(input.body) && retry(reserialized, input.secrets)) {
+        if (!reserialized.equals(input.body) && retry(reserialized)) {
           lines.push('Found it: the body was reformatted after signing; it verifies in compact JSON form. Verify the raw bytes as received.');
         }
       } catch {

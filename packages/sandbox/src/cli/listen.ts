@@ -99,7 +99,7 @@ export async function listenCommand(argv: string[], io: Io, signal?: AbortSignal
   }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   io.out(`Listening for ${vendor.displayName} deliveries on ${url} (any path)${forwardTo ? `, forwarding verified ones to ${forwardTo.href}` : ''}`);
-  if (secrets.length === 0) io.out('No secret: only unsigned deliveries are accepted (the vendor sends those when no secret is set).');
+  if (secrets.length === 0) io.out('No secret: deliveries are accepted without a signature check (the vendor sends them unsigned when no secret is set there).');
   signal?.addEventListener('abort', () => finish(EXIT.ok), { once: true });
   const code = await finished;
   await new Promise<void>((resolve) => {

@@ -57,6 +57,6 @@ export function verifyCommand(argv: string[], io: Io): number {
     return EXIT.ok;
   }
   io.out(`invalid: ${result.reason} — ${result.message}`);
-  for (const line of explainFailure(vendor, result, { body, headers: headers as HeaderInput, secrets, ...(now !== undefined ? { now } : {}) })) io.out(`  ${line}`);
+  for (const line of explainFailure(vendor, result, { body, headers: headers as HeaderInput, secrets, ...(now !== undefined ? { now } : {}), ...(tolerance !== undefined ? { toleranceSeconds: tolerance } : {}) })) io.out(`  ${line}`);
   return EXIT.failed;
 }
