@@ -65,11 +65,29 @@ export function isTitleCase(label: string): boolean {
   return words.every((w, i) => /^[A-Z0-9]/.test(w) || (i > 0 && SMALL_WORDS.has(w)));
 }
 
-/** `data__violation__facility_id` → "Data Violation Facility ID". */
-export function fieldLabel(path: string[]): string {
-  return path
-    .flatMap((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[_\s.-]+/))
+function labelWords(part: string): string[] {
+  return part
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[_\s.-]+/)
     .filter(Boolean)
-    .map((w) => (/^(id|url|usd|ms)$/i.test(w) ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1)))
-    .join(' ');
+    .map((w) => (/^(id|url|usd|ms)$/i.test(w) ? w.toUpperCase() : w[0]!.toUpperCase() + w.slice(1)));
+}
+
+/**
+ * `data__violation__facility_id` → "Data Violation Facility ID". A part that repeats the word
+ * before it says it once: `case.case_number` → "Case Number", not "Case Case Number".
+ */
+export function fieldLabel(path: string[]): string {
+  const words: string[] = [];
+  for (const part of path) {
+    const next = labelWords(part);
+    if (words.length > 0 && next.length > 1 && next[0] === words[words.length - 1]) next.shift();
+    words.push(...next);
+  }
+  return words.join(' ');
+}
+
+/** The label without collapsing repeated words (to tell apart two paths that collapse alike). */
+export function fullFieldLabel(path: string[]): string {
+  return path.flatMap(labelWords).join(' ');
 }

@@ -1,5 +1,5 @@
 import { parseDelivery, type EventDefinition, type VendorDefinition, type WebhookEvent } from '@hookpack/core';
-import { fieldLabel } from './names.js';
+import { fieldLabel, fullFieldLabel } from './names.js';
 
 /** What every trigger of an app returns for one delivery (perform) or sample (performList). */
 export interface TriggerOutput {
@@ -101,27 +101,39 @@ function leafType(value: unknown): OutputField['type'] {
  */
 export function outputFieldsFor(sample: Record<string, unknown>): OutputField[] {
   const fields: OutputField[] = [];
+  const paths = new Map<OutputField, string[]>();
+  const push = (field: Omit<OutputField, 'label'>, path: string[]) => {
+    const labelPath = path.length ? path : [field.key];
+    const { key, ...rest } = field;
+    const f: OutputField = { key, label: fieldLabel(labelPath), ...rest };
+    paths.set(f, labelPath);
+    fields.push(f);
+  };
   const walk = (value: unknown, key: string, path: string[]) => {
     if (Array.isArray(value)) {
       const first = value.find((v) => v !== null && v !== undefined);
       if (first && typeof first === 'object' && !Array.isArray(first)) {
         for (const [k, v] of Object.entries(first)) walk(v, `${key}[]${k}`, [...path, k]);
       } else {
-        fields.push({ key, label: fieldLabel(path.length ? path : [key]), type: leafType(first), list: true });
+        push({ key, type: leafType(first), list: true }, path);
       }
       return;
     }
     if (value && typeof value === 'object') {
       const entries = Object.entries(value);
-      if (entries.length === 0) fields.push({ key, label: fieldLabel(path.length ? path : [key]), type: 'string' });
+      if (entries.length === 0) push({ key, type: 'string' }, path);
       for (const [k, v] of entries) walk(v, `${key}__${k}`, [...path, k]);
       return;
     }
-    fields.push({ key, label: fieldLabel(path.length ? path : [key]), type: leafType(value) });
+    push({ key, type: leafType(value) }, path);
   };
   // The payload's fields read better without a leading "Data" on every label.
   for (const [k, v] of Object.entries(sample)) walk(v, k, k === 'data' ? [] : [k]);
-  // …unless that makes two labels equal (payload `id` next to the event `id`).
+  // Repeated words are said once ("Case Number" for case.case_number) unless two fields
+  // then share a label: those keep every word.
+  const count = (label: string) => fields.filter((f) => f.label === label).length;
+  for (const f of fields.filter((f) => count(f.label) > 1)) f.label = fullFieldLabel(paths.get(f)!);
+  // …and payload fields lose their "Data" unless that makes two labels equal (payload `id` next to the event `id`).
   const taken = new Set(fields.filter((f) => !f.key.startsWith('data')).map((f) => f.label));
   for (const f of fields) if (f.key.startsWith('data') && taken.has(f.label)) f.label = `Data ${f.label}`;
   return fields;

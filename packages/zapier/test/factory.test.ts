@@ -58,6 +58,31 @@ describe('output fields', () => {
       { key: 'data__id', label: 'Data ID', type: 'string' },
     ]);
   });
+
+  it('say a word repeated by a nested key once ("Case Number", not "Case Case Number")', () => {
+    const fields = outputFieldsFor({
+      data: { case: { case_number: 'C-1', status: 'open' }, violation: { violationType: 'X' } },
+    });
+    expect(fields.map((f) => f.label)).toEqual(['Case Number', 'Case Status', 'Violation Type']);
+  });
+
+  it('keep every word where saying it once would give two fields one label', () => {
+    const fields = outputFieldsFor({ data: { case: { case_number: 'C-1', number: 7 } } });
+    expect(fields.map((f) => [f.key, f.label])).toEqual([
+      ['data__case__case_number', 'Case Case Number'],
+      ['data__case__number', 'Case Number'],
+    ]);
+  });
+
+  it('of every shipped trigger have distinct labels without a doubled word', () => {
+    for (const app of [createZapierApp(parley, options), createZapierApp(parsleyRecipes, options)]) {
+      for (const [key, trigger] of Object.entries(app.triggers)) {
+        const labels = (trigger.operation as { outputFields: { label: string }[] }).outputFields.map((f) => f.label);
+        expect(new Set(labels).size, key).toBe(labels.length);
+        for (const label of labels) expect(label, key).not.toMatch(/\b(\w+) \1\b/);
+      }
+    }
+  });
 });
 
 describe('Retry-After', () => {
