@@ -21,11 +21,7 @@ for (const fixture of restFixtures) {
   const appTester = zapier.createAppTester(app);
   const trigger = app.triggers[triggerKey(fixture.event)]!;
   const op = trigger.operation as any;
-  const authData = {
-    apiKey: API_KEY,
-    baseUrl: fixture.origin + (fixture.testPath.startsWith('/api/v1') ? '/api/v1' : ''),
-  };
-  // Parsley's documented base URL includes /api/v1; the others are the bare host.
+  // No baseUrl: the app's default is the vendor's documented host, which nock answers.
   const bundleBase = { authData: { apiKey: API_KEY } };
 
   describe(`${vendor.displayName} Zapier app`, () => {
@@ -197,17 +193,10 @@ for (const fixture of restFixtures) {
       })) as any[];
       const listed = (await appTester(op.performList, bundleBase)) as any[];
       expect(listed.length).toBeGreaterThan(0);
-      // Nullable fields may be null on one side; everything else must match key for key.
-      const strip = (s: any): any =>
-        s && typeof s === 'object' && !Array.isArray(s)
-          ? Object.fromEntries(Object.entries(s).map(([k, v]) => [k, strip(v)]))
-          : s;
-      const a = strip(shapeOf(performed));
-      const b = strip(shapeOf(listed[0]));
-      expect(Object.keys(b)).toEqual(Object.keys(a));
-      expect(JSON.stringify(b).replace(/"null"/g, '"string"')).toEqual(
-        JSON.stringify(a).replace(/"null"/g, '"string"'),
-      );
+      // Same keys at every level with the same value types; a nullable string field
+      // (deliveryId, createdAt) may be null on one side and a string on the other.
+      const nullAsString = (shape: unknown) => JSON.stringify(shape).replace(/"null"/g, '"string"');
+      expect(nullAsString(shapeOf(listed[0]))).toEqual(nullAsString(shapeOf(performed)));
       expect(listed[0]).toEqual(op.sample);
     });
 
@@ -258,7 +247,5 @@ for (const fixture of restFixtures) {
       expect(JSON.parse(err.message)).toMatchObject({ delay: 42 });
       expect(JSON.parse(err.message).message).toContain(vendor.displayName);
     });
-
-    void authData;
   });
 }
