@@ -126,10 +126,16 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
           );
         }
         if (!subscription.secret && vendor.signature.secretRequired) {
-          // Without the secret no delivery could ever be verified: undo, and say so.
-          await z.request(endpointRequest(z, vendor, bundle, 'delete', { id: subscription.id })).catch(() => undefined);
+          // Without the secret no delivery could ever be verified: undo, and say whether that worked.
+          const undone = await z.request(endpointRequest(z, vendor, bundle, 'delete', { id: subscription.id })).then(
+            (r) => isSuccess(r) || r.status === 404 || r.status === 410,
+            () => false,
+          );
           throw new z.errors.Error(
-            `${vendor.displayName} created the webhook but returned no signing secret, so deliveries could not be verified; it was deleted again.`,
+            `${vendor.displayName} created the webhook but returned no signing secret, so deliveries could not be verified; ` +
+              (undone
+                ? 'it was deleted again.'
+                : `deleting it failed: delete webhook ${subscription.id} in ${vendor.displayName} by hand.`),
             'MissingSecret',
             502,
           );

@@ -76,7 +76,24 @@ for (const fixture of restFixtures) {
         .reply(204);
       await expect(
         appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
-      ).rejects.toThrow(/returned no signing secret/);
+      ).rejects.toThrow(/returned no signing secret.*it was deleted again/);
+    });
+
+    it('subscribe without a signing secret names the webhook to delete by hand when the undo fails', async () => {
+      const reply = JSON.parse(JSON.stringify(fixture.createReply.body));
+      const obj = reply.data ?? reply;
+      delete obj.secret;
+      delete obj.signing_secret;
+      nock(fixture.origin).post(fixture.createPath).reply(fixture.createReply.status, reply);
+      nock(fixture.origin)
+        .delete(fixture.deletePath)
+        .query(fixture.deleteQuery ?? {})
+        .reply(500, { error: 'database unavailable' });
+      await expect(
+        appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
+      ).rejects.toThrow(
+        new RegExp(`deleting it failed: delete webhook ${fixture.id} in ${vendor.displayName} by hand`),
+      );
     });
 
     it('unsubscribe deletes the stored subscription', async () => {
