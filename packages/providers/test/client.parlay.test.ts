@@ -1,7 +1,8 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSubscriptionClient, HookpackApiError, RateLimitError } from '@hookpack/core';
+import { describe, expect, it } from 'vitest';
+import { createSubscriptionClient, RateLimitError } from '@hookpack/core';
 import { parlay } from '@hookpack/providers';
+import { failure, nockedClient } from './nocked-client.js';
 
 // Parlay (seed 001): Bearer key, Idempotency-Key on every mutation (so retried creates are
 // safe without a lookup), enabled_events, signing_secret, /test, /rotate, PATCH paused.
@@ -22,10 +23,8 @@ const createdWebhook = {
 };
 const { signing_secret: _s, ...storedWebhook } = createdWebhook;
 
-const delays: number[] = [];
-const client = (extra: Record<string, unknown> = {}) =>
-  createSubscriptionClient(parlay, { apiKey: KEY, sleep: async (ms) => void delays.push(ms), random: () => 0.5, ...extra });
 const keys: string[] = [];
+const { client, delays } = nockedClient(parlay, KEY, () => (keys.length = 0));
 // A missing header (null) does not match, so such a request fails the test.
 const recordKey = (v: string | null) => v != null && keys.push(v) > 0;
 /** Mutations: Bearer auth and an Idempotency-Key (recorded). */
@@ -33,16 +32,6 @@ const mutation = () => nock(BASE).matchHeader('Authorization', `Bearer ${KEY}`).
 /** Reads: Bearer auth and no Idempotency-Key. */
 const read = () =>
   nock(BASE).matchHeader('Authorization', `Bearer ${KEY}`).matchHeader('Idempotency-Key', (v) => v == null);
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  delays.length = 0;
-  keys.length = 0;
-  expect(pending, 'expected requests that were not made').toEqual([]);
-});
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HookpackApiError);
 
 describe('Parlay requests and mappings', () => {
   it('supports the documented create, test, rotate, update and the assumed list/get/delete; not me', async () => {

@@ -1,7 +1,8 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSubscriptionClient, HookpackApiError, RateLimitError } from '@hookpack/core';
+import { describe, expect, it } from 'vitest';
+import { RateLimitError } from '@hookpack/core';
 import { parley } from '@hookpack/providers';
+import { failure, nockedClient } from './nocked-client.js';
 
 // Parley (seed 000): X-API-Key, every response wrapped in {data}, facility_ids filter,
 // PATCH is_active to reactivate, no idempotency keys → creates are guarded by a list lookup.
@@ -26,24 +27,8 @@ const stored = (over: Record<string, unknown> = {}) => {
   return { ...rest, ...over };
 };
 
-const delays: number[] = [];
-const client = (extra: Record<string, unknown> = {}) =>
-  createSubscriptionClient(parley, {
-    apiKey: KEY,
-    sleep: async (ms) => void delays.push(ms),
-    random: () => 0.5,
-    ...extra,
-  });
+const { client, delays } = nockedClient(parley, KEY);
 const api = () => nock(BASE).matchHeader('X-API-Key', KEY).matchHeader('Idempotency-Key', (v) => v == null);
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  delays.length = 0;
-  expect(pending, 'expected requests that were not made').toEqual([]);
-});
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HookpackApiError);
 
 describe('Parley requests and mappings', () => {
   it('documents create, list, get, update, delete — not test, rotate or me', async () => {

@@ -1,7 +1,8 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSubscriptionClient, HookpackApiError, RateLimitError } from '@hookpack/core';
+import { describe, expect, it } from 'vitest';
+import { RateLimitError } from '@hookpack/core';
 import { parseFlow } from '@hookpack/providers';
+import { failure, nockedClient } from './nocked-client.js';
 
 // ParseFlow (seed 004): X-API-Key, POST/GET /api/webhooks/notifications, DELETE ?id=,
 // nothing else. No idempotency keys → creates are guarded by a list lookup.
@@ -25,19 +26,8 @@ const listed = (over: Record<string, unknown> = {}) => {
   return { ...rest, ...over };
 };
 
-const delays: number[] = [];
-const client = (extra: Record<string, unknown> = {}) =>
-  createSubscriptionClient(parseFlow, { apiKey: KEY, sleep: async (ms) => void delays.push(ms), random: () => 0.5, ...extra });
+const { client, delays } = nockedClient(parseFlow, KEY);
 const api = () => nock(BASE).matchHeader('X-API-Key', KEY).matchHeader('Idempotency-Key', (v) => v == null);
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  delays.length = 0;
-  expect(pending, 'expected requests that were not made').toEqual([]);
-});
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HookpackApiError);
 
 describe('ParseFlow requests and mappings', () => {
   it('supports create, list, delete only', async () => {

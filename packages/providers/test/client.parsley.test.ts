@@ -1,7 +1,8 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSubscriptionClient, HookpackApiError, RateLimitError } from '@hookpack/core';
+import { describe, expect, it } from 'vitest';
+import { RateLimitError } from '@hookpack/core';
 import { parsley } from '@hookpack/providers';
+import { failure, nockedClient } from './nocked-client.js';
 
 // Parsley (seed 002): base URL with a path (/api/v1), X-API-Key, GET /me, webhooks CRUD
 // without GET-by-id, /test, 100 req/min (429 + Retry-After: 60), 403 for paid events,
@@ -33,23 +34,12 @@ const meBody = {
   availableEvents: ['profile.viewed', 'chatbot.conversation.completed', 'lead.captured', 'lead.scored', 'signal.detected'],
 };
 
-const delays: number[] = [];
-const client = (extra: Record<string, unknown> = {}) =>
-  createSubscriptionClient(parsley, { apiKey: KEY, sleep: async (ms) => void delays.push(ms), random: () => 0.5, ...extra });
+const { client, delays } = nockedClient(parsley, KEY);
 const api = () =>
   nock(BASE)
     .matchHeader('X-API-Key', KEY)
     .matchHeader('Authorization', (v) => v == null)
     .matchHeader('Idempotency-Key', (v) => v == null);
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  delays.length = 0;
-  expect(pending, 'expected requests that were not made').toEqual([]);
-});
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HookpackApiError);
 
 describe('Parsley requests and mappings', () => {
   it('supports me, create, list, update, delete, test — not get or rotate', async () => {
