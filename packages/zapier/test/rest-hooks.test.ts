@@ -64,7 +64,8 @@ for (const fixture of restFixtures) {
       expect((data as any).id).toBe(fixture.id);
     });
 
-    it('subscribe refuses a vendor answer without a signing secret, and deletes what it created', async () => {
+    /** The vendor creates the webhook but its answer lacks the secret; the undo gets `deleteStatus`. */
+    const createWithoutSecret = (deleteStatus: number) => {
       const reply = JSON.parse(JSON.stringify(fixture.createReply.body));
       const obj = reply.data ?? reply;
       delete obj.secret;
@@ -73,22 +74,18 @@ for (const fixture of restFixtures) {
       nock(fixture.origin)
         .delete(fixture.deletePath)
         .query(fixture.deleteQuery ?? {})
-        .reply(204);
+        .reply(deleteStatus, deleteStatus >= 400 ? { error: 'database unavailable' } : undefined);
+    };
+
+    it('subscribe refuses a vendor answer without a signing secret, and deletes what it created', async () => {
+      createWithoutSecret(204);
       await expect(
         appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
       ).rejects.toThrow(/returned no signing secret.*it was deleted again/);
     });
 
     it('subscribe without a signing secret names the webhook to delete by hand when the undo fails', async () => {
-      const reply = JSON.parse(JSON.stringify(fixture.createReply.body));
-      const obj = reply.data ?? reply;
-      delete obj.secret;
-      delete obj.signing_secret;
-      nock(fixture.origin).post(fixture.createPath).reply(fixture.createReply.status, reply);
-      nock(fixture.origin)
-        .delete(fixture.deletePath)
-        .query(fixture.deleteQuery ?? {})
-        .reply(500, { error: 'database unavailable' });
+      createWithoutSecret(500);
       await expect(
         appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
       ).rejects.toThrow(
