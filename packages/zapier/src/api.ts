@@ -61,6 +61,8 @@ export function endpointRequest(
     // Status handling is ours (vendor wording, 404 on delete = gone); 401/403/429 are
     // turned into Zapier errors by the app's afterResponse before this sees them.
     skipThrowForStatus: true,
+    // A redirect would resend the API key header to wherever it points: report it instead.
+    redirect: 'manual',
   };
   if (endpoint.query) {
     request.params = Object.fromEntries(Object.entries(endpoint.query).map(([k, v]) => [k, fill(v)]));
@@ -100,12 +102,15 @@ export function vendorMessage(vendor: RestVendor, response: HttpResponse): strin
 /** A clear Zapier error for a non-2xx answer that the auth middleware did not already handle. */
 export function operationError(z: ZObject, vendor: RestVendor, what: string, response: HttpResponse): Error {
   const said = vendorMessage(vendor, response);
+  const location = response.status >= 300 && response.status < 400 ? response.getHeader?.('location') : undefined;
   const hint =
     response.status === 404
       ? ' Check the Base URL of this connection.'
       : response.status >= 500
         ? ' Try again later.'
-        : '';
+        : response.status >= 300 && response.status < 400
+          ? ` The API redirected${location ? ` to ${location}` : ''}: set the Base URL of this connection to the address it should use.`
+          : '';
   return new z.errors.Error(
     `${vendor.displayName} could not ${what} (HTTP ${response.status})${said ? `: ${said}` : '.'}${hint}`,
     response.status >= 500 ? 'VendorServerError' : 'VendorRequestError',

@@ -93,6 +93,22 @@ for (const fixture of restFixtures) {
       );
     });
 
+    it('a redirecting API is reported, never followed with the API key', async () => {
+      let followed = false;
+      nock('https://elsewhere.example')
+        .post(/.*/)
+        .optionally()
+        .reply(() => {
+          followed = true;
+          return [201, fixture.createReply.body];
+        });
+      nock(fixture.origin).post(fixture.createPath).reply(301, '', { Location: 'https://elsewhere.example/hooks' });
+      await expect(
+        appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
+      ).rejects.toThrow(/HTTP 301.*redirected to https:\/\/elsewhere\.example\/hooks: set the Base URL/);
+      expect(followed).toBe(false);
+    });
+
     it('unsubscribe deletes the stored subscription', async () => {
       const [authName, authValue] = fixture.authHeader(API_KEY);
       nock(fixture.origin)
