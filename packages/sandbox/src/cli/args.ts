@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { VendorDefinition } from '@hookpack/core';
 import { getVendor, vendors } from '@hookpack/providers';
+import { isLoopbackUrl } from '../http-util.js';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = {
@@ -82,8 +83,7 @@ export function loopbackUrlArg(flag: string, value: string | undefined, allowExt
     throw new UsageError(`${flag} "${value}" is not a URL (expected e.g. http://127.0.0.1:5678/webhook)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) || /^127\./.test(url.hostname);
-  if (!loopback && !allowExternal) {
+  if (!isLoopbackUrl(url) && !allowExternal) {
     throw new UsageError(`${flag} ${url.host} is not a loopback address; pass --allow-external to send outside this machine`);
   }
   return url;
