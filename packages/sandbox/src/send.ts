@@ -88,12 +88,23 @@ export function postDelivery(
       resolve({ error: `"${url}" is not a URL`, responseBody: '', durationMs: 0 });
       return;
     }
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      resolve({ error: `"${url}" is not an http(s) URL`, responseBody: '', durationMs: 0 });
+      return;
+    }
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(target, {
-      method: 'POST',
-      headers: { ...headers, 'Content-Length': String(body.length) },
-      agent: false,
-    });
+    let req: ReturnType<typeof httpRequest>;
+    try {
+      req = request(target, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Length': String(body.length) },
+        agent: false,
+      });
+    } catch (e) {
+      // node:http validates header names and values synchronously (e.g. a line break in a value)
+      resolve({ error: `request not sent: ${(e as Error).message}`, responseBody: '', durationMs: 0 });
+      return;
+    }
     const timer = setTimeout(() => {
       done({ error: `timed out after ${timeoutMs} ms`, responseBody: '' });
       req.destroy();
