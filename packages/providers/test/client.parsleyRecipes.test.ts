@@ -17,7 +17,7 @@ describe('Parsley Recipes (no REST API)', () => {
     expect((error as Error).message).toMatch(
       /^Parsley Recipes does not support create: it has no REST API; subscriptions are set up by hand in its UI/,
     );
-    if (parsleyRecipes.manualSetup) expect((error as Error).message).toContain(parsleyRecipes.manualSetup.instructions);
+    expect((error as Error).message).toContain(parsleyRecipes.manualSetup!.instructions);
     await expect(c.list()).rejects.toThrow('Parsley Recipes does not support list');
     await expect(c.delete('x')).rejects.toThrow('Parsley Recipes does not support delete');
     expect(fetchSpy).not.toHaveBeenCalled();
