@@ -9,6 +9,7 @@ import {
   vendorMessage,
   type RestVendor,
 } from './api.js';
+import { docsLink } from './names.js';
 
 /** Data a request hands to afterResponse (Zapier passes `middlewareData` through). */
 export interface HookpackMiddlewareData {
@@ -41,7 +42,7 @@ export function authenticationFor(vendor: RestVendor) {
         label: 'API Key',
         type: 'password' as const,
         required: true,
-        helpText: `${auth.keyHelp} See the [${vendor.displayName} API docs](${vendor.docsUrl}).`,
+        helpText: `${auth.keyHelp}${docsLink(vendor, 'API')}`,
       },
       {
         key: 'baseUrl',

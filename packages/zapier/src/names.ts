@@ -1,4 +1,4 @@
-import type { EventDefinition } from '@hookpack/core';
+import type { EventDefinition, VendorDefinition } from '@hookpack/core';
 
 /**
  * Zapier trigger key from a vendor event type: `violation.new` → `violation_new`,
@@ -90,4 +90,9 @@ export function fieldLabel(path: string[]): string {
 /** The label without collapsing repeated words (to tell apart two paths that collapse alike). */
 export function fullFieldLabel(path: string[]): string {
   return path.flatMap(labelWords).join(' ');
+}
+
+/** " See the [Parley webhook docs](…)." for help texts; empty when the vendor module names no docs. */
+export function docsLink(vendor: Pick<VendorDefinition, 'displayName' | 'docsUrl'>, what: 'webhook' | 'API'): string {
+  return vendor.docsUrl ? ` See the [${vendor.displayName} ${what} docs](${vendor.docsUrl}).` : '';
 }

@@ -2,7 +2,7 @@ import { verifyDelivery, type EventDefinition, type SubscriptionOption, type Ven
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { endpointRequest, isSuccess, operationError, responseBody, type RestVendor } from './api.js';
 import type { HookpackMiddlewareData } from './auth.js';
-import { triggerDescription, triggerKey, triggerNoun } from './names.js';
+import { docsLink, triggerDescription, triggerKey, triggerNoun } from './names.js';
 import { outputFieldsFor, sampleOutput, toTriggerOutput, type OutputField, type TriggerOutput } from './output.js';
 
 /** What performSubscribe stores in Zapier's `bundle.subscribeData`. */
@@ -19,10 +19,6 @@ export const SIGNING_SECRET_FIELD = 'signingSecret';
 
 type InputField = Record<string, unknown> & { key: string };
 
-function docsLink(vendor: VendorDefinition): string {
-  return vendor.docsUrl ? ` See the [${vendor.displayName} webhook docs](${vendor.docsUrl}).` : '';
-}
-
 function optionField(vendor: VendorDefinition, option: SubscriptionOption): InputField {
   return {
     key: option.name,
@@ -30,7 +26,7 @@ function optionField(vendor: VendorDefinition, option: SubscriptionOption): Inpu
     required: option.required ?? false,
     type: option.type === 'boolean' ? 'boolean' : 'string',
     ...(option.type === 'string[]' ? { list: true } : {}),
-    helpText: `${option.description}${docsLink(vendor)}`,
+    helpText: `${option.description}${docsLink(vendor, 'webhook')}`,
   };
 }
 
@@ -187,7 +183,7 @@ export function staticHookTrigger(vendor: VendorDefinition, event: EventDefiniti
     display: {
       label: event.displayName,
       description: triggerDescription(event),
-      directions: `${setup} Select the "${event.type}" event.${docsLink(vendor)}`.slice(0, 1000),
+      directions: `${setup} Select the "${event.type}" event.${docsLink(vendor, 'webhook')}`.slice(0, 1000),
     },
     operation: {
       type: 'hook' as const,
@@ -197,7 +193,7 @@ export function staticHookTrigger(vendor: VendorDefinition, event: EventDefiniti
           label: 'Signing Secret',
           type: 'password',
           required: vendor.signature.secretRequired,
-          helpText: `${secretHelp}${docsLink(vendor)}`,
+          helpText: `${secretHelp}${docsLink(vendor, 'webhook')}`,
         },
       ],
       perform: performFor(

@@ -95,6 +95,18 @@ describe('Retry-After', () => {
   });
 });
 
+describe('help texts', () => {
+  it('link the vendor docs when the module names them, and never print "undefined"', () => {
+    const withDocs = JSON.stringify(createZapierApp(parley, options));
+    expect(withDocs).toContain(`[Parley API docs](${parley.docsUrl})`);
+    expect(withDocs).toContain(`[Parley webhook docs](${parley.docsUrl})`);
+    for (const vendor of [parley, parsleyRecipes]) {
+      const app = JSON.stringify(createZapierApp({ ...vendor, docsUrl: undefined } as VendorDefinition, options));
+      expect(app, vendor.id).not.toMatch(/undefined|docs\]\(/);
+    }
+  });
+});
+
 describe('createZapierApp refuses vendors it cannot serve, saying why', () => {
   it('no events', () => {
     expect(() => createZapierApp({ ...parley, events: [] }, options)).toThrow(/parley: no events in the catalog/);
