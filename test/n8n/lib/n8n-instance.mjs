@@ -1,0 +1,162 @@
+// Starts a real n8n on 127.0.0.1 with a given user folder, and talks to it the way its editor
+// does (owner cookie + internal REST API): credentials, workflows, activation, executions.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { n8nBin } from './install-n8n.mjs';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Spawns `n8n start`. Resolves once /healthz answers and the editor's REST API is up; the
+ * returned handle keeps the log tail for error messages.
+ */
+export async function startN8n({ dir, userFolder, port, env = {}, readyTimeoutMs = 180_000 }) {
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [n8nBin(dir), 'start'], {
+    cwd: userFolder,
+    env: {
+      // Not the test runner's env: n8n treats NODE_ENV=test (set by vitest) as its own unit tests.
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_ENV')),
+      NODE_ENV: 'production',
+      N8N_USER_FOLDER: userFolder,
+      N8N_PORT: String(port),
+      N8N_LISTEN_ADDRESS: '127.0.0.1',
+      N8N_HOST: '127.0.0.1',
+      N8N_PROTOCOL: 'http',
+      WEBHOOK_URL: `${url}/`,
+      N8N_EDITOR_BASE_URL: `${url}/`,
+      N8N_ENCRYPTION_KEY: 'hookpack-e2e-encryption-key',
+      N8N_DIAGNOSTICS_ENABLED: 'false',
+      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+      N8N_TEMPLATES_ENABLED: 'false',
+      N8N_PERSONALIZATION_ENABLED: 'false',
+      N8N_RUNNERS_ENABLED: 'false',
+      N8N_EXPRESSION_ENGINE: 'legacy',
+      N8N_SECURE_COOKIE: 'false',
+      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+      N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+      DB_SQLITE_POOL_SIZE: '2',
+      EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+      N8N_LOG_LEVEL: 'info',
+      N8N_LOG_OUTPUT: 'console',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (c) => {
+    log = (log + c.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exitPromise = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = signal ?? `exit ${code}`;
+      resolve();
+    }),
+  );
+  const handle = {
+    url,
+    port,
+    child,
+    log: () => log,
+    async stop() {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exitPromise;
+      clearTimeout(killer);
+    },
+  };
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`n8n exited during startup (${exited}):\n${log.slice(-4000)}`);
+    if (Date.now() > deadline) {
+      await handle.stop();
+      throw new Error(`n8n did not become ready within ${readyTimeoutMs / 1000}s:\n${log.slice(-4000)}`);
+    }
+    try {
+      const health = await fetch(`${url}/healthz/readiness`);
+      const settings = await fetch(`${url}/rest/settings`);
+      if (health.ok && settings.ok) return handle;
+    } catch {
+      // not listening yet
+    }
+    await sleep(500);
+  }
+}
+
+/** The editor's REST API, logged in as the instance owner (set up on first use). */
+export class N8nRest {
+  constructor(url) {
+    this.url = url;
+    this.cookie = '';
+  }
+
+  async request(method, path, body) {
+    const res = await fetch(`${this.url}/rest${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0];
+    const text = await res.text();
+    if (!res.ok) throw new Error(`n8n ${method} /rest${path} → ${res.status}: ${text.slice(0, 500)}`);
+    return text ? JSON.parse(text).data : undefined;
+  }
+
+  static OWNER = { email: 'owner@hookpack.test', firstName: 'Hook', lastName: 'Pack', password: 'Hookpack-e2e-1' };
+
+  async login() {
+    try {
+      await this.request('POST', '/owner/setup', N8nRest.OWNER);
+    } catch (e) {
+      if (!/already setup|400/.test(e.message)) throw e;
+      await this.request('POST', '/login', { emailOrLdapLoginId: N8nRest.OWNER.email, password: N8nRest.OWNER.password });
+    }
+  }
+
+  createCredential(name, type, data) {
+    return this.request('POST', '/credentials', { name, type, data });
+  }
+
+  createWorkflow(workflow) {
+    return this.request('POST', '/workflows', workflow);
+  }
+
+  getWorkflow(id) {
+    return this.request('GET', `/workflows/${id}`);
+  }
+
+  async activate(id) {
+    const wf = await this.getWorkflow(id);
+    return this.request('POST', `/workflows/${id}/activate`, { versionId: wf.versionId });
+  }
+
+  deactivate(id) {
+    return this.request('POST', `/workflows/${id}/deactivate`, {});
+  }
+
+  async executions(workflowId) {
+    const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+    const data = await this.request('GET', `/executions?filter=${filter}&limit=250`);
+    return data.results;
+  }
+
+  async executionData(id) {
+    return this.request('GET', `/executions/${id}`);
+  }
+}

@@ -1,0 +1,236 @@
+// End to end in a real n8n: the packed n8n-nodes-hookpack installed as a community package,
+// the hookpack sandbox playing every vendor on loopback, one workflow per vendor.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VendorDefinition } from '@hookpack/core';
+import { vendors } from '@hookpack/providers';
+import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
+// @ts-expect-error plain ESM helpers, shared with the bench and the playground
+import { ensureN8n, installInfo } from './lib/install-n8n.mjs';
+// @ts-expect-error plain ESM helpers
+import { freePort, startN8n, N8nRest } from './lib/n8n-instance.mjs';
+// @ts-expect-error plain ESM helpers
+import { installCommunityPackage, packNodesPackage } from './lib/package-install.mjs';
+
+const INSTALL_TIMEOUT = 25 * 60_000;
+const restVendors = vendors.filter((v) => v.api);
+const manualVendors = vendors.filter((v) => !v.api);
+
+interface VendorSetup {
+  vendor: VendorDefinition;
+  workflowId: string;
+  webhookId: string;
+  productionUrl: string;
+  events: string[];
+}
+
+let installError: Error | undefined;
+let n8nDir = '';
+let workDir = '';
+let userFolder = '';
+let port = 0;
+let n8n: { url: string; stop(): Promise<void>; log(): string } | undefined;
+let rest: N8nRest;
+let sandbox: Sandbox;
+const setups = new Map<string, VendorSetup>();
+const timings: Record<string, number> = {};
+const started = Date.now();
+
+function chosenEvents(vendor: VendorDefinition): string[] {
+  return vendor.events.filter((e) => !e.paid).slice(0, 2).map((e) => e.type);
+}
+
+async function bootN8n() {
+  const t = Date.now();
+  n8n = await startN8n({ dir: n8nDir, userFolder, port });
+  rest = new N8nRest(n8n.url);
+  await rest.login();
+  timings[`n8n start #${Object.keys(timings).length}`] = Date.now() - t;
+}
+
+/** Polls n8n until the workflow has `count` finished executions (bounded), then returns them. */
+async function executionsOf(workflowId: string, count: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const list = await rest.executions(workflowId);
+    const finished = list.filter((e: { status: string }) => e.status !== 'running' && e.status !== 'new');
+    if (finished.length >= count || Date.now() > deadline) return finished;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function post(url: string, body: Buffer, headers: Record<string, string>) {
+  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return { status: res.status, text: await res.text() };
+}
+
+beforeAll(async () => {
+  try {
+    const t = Date.now();
+    n8nDir = await ensureN8n();
+    timings.install = Date.now() - t;
+  } catch (e) {
+    installError = e as Error;
+    console.warn(`\n[n8n e2e] SKIPPED: n8n could not be installed on this machine:\n${installError.message}\n`);
+    return;
+  }
+  workDir = mkdtempSync(join(tmpdir(), 'hookpack-n8n-e2e-'));
+  userFolder = join(workDir, 'user');
+  const tarball = packNodesPackage(join(workDir, 'pack'));
+  installCommunityPackage(userFolder, tarball);
+  sandbox = await startSandbox({ timeScale: 0.001 });
+  port = await freePort();
+  await bootN8n();
+
+  for (const vendor of vendors) {
+    const credentialType = `${vendor.id}Api`;
+    const data = vendor.api
+      ? { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id), allowHttpWebhookUrl: true }
+      : { signingSecret: `e2e-${vendor.id}-secret` };
+    const credential = await rest.createCredential(`${vendor.displayName} (sandbox)`, credentialType, data);
+    const webhookId = randomUUID();
+    const events = chosenEvents(vendor);
+    const workflow = await rest.createWorkflow({
+      name: `hookpack e2e: ${vendor.displayName}`,
+      active: false,
+      nodes: [
+        {
+          id: randomUUID(),
+          name: `${vendor.displayName} Trigger`,
+          type: `n8n-nodes-hookpack.${vendor.id}Trigger`,
+          typeVersion: 1,
+          position: [0, 0],
+          webhookId,
+          parameters: { events },
+          credentials: { [credentialType]: { id: credential.id, name: credential.name } },
+        },
+      ],
+      connections: {},
+      settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+    });
+    setups.set(vendor.id, {
+      vendor,
+      workflowId: workflow.id,
+      webhookId,
+      productionUrl: `${n8n!.url}/webhook/${webhookId}/webhook`,
+      events,
+    });
+    await rest.activate(workflow.id);
+  }
+}, INSTALL_TIMEOUT);
+
+afterAll(async () => {
+  await n8n?.stop();
+  await sandbox?.stop();
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  const info = n8nDir ? installInfo(n8nDir) : undefined;
+  console.log(
+    `[n8n e2e] n8n ${info ? `installed in ${info.totalSeconds}s (first run)` : 'install info missing'}; this run: ` +
+      `${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(', ')}; wall ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
+}, 60_000);
+
+const e2e = (name: string, fn: () => Promise<void>) =>
+  it(name, async (ctx) => {
+    if (installError) ctx.skip();
+    await fn();
+  }, 120_000);
+
+describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => {
+  const setup = () => setups.get(vendorId)!;
+
+  e2e('activation registered exactly one subscription with the production URL and chosen events', async () => {
+    const { productionUrl, events } = setup();
+    const subs = sandbox.subscriptions(vendorId);
+    expect(subs).toHaveLength(1);
+    expect(subs[0]!.url).toBe(productionUrl);
+    expect([...subs[0]!.events].sort()).toEqual([...events].sort());
+    expect(subs[0]!.active).toBe(true);
+  });
+
+  e2e('a fired event runs the workflow exactly once, with the event in its output', async () => {
+    const { workflowId, events } = setup();
+    const fired = sandbox.fire(vendorId, events[0]!);
+    expect(await sandbox.settle()).toBe(true);
+    const deliveries = sandbox.deliveries({ eventId: fired.eventId });
+    expect(deliveries.map((d) => d.state)).toEqual(['delivered']);
+    const executions = await executionsOf(workflowId, 1);
+    expect(executions).toHaveLength(1);
+    expect(executions[0].status).toBe('success');
+    const detail = await rest.executionData(executions[0].id);
+    // The event's id: the envelope id, or the delivery id for vendors whose envelope has none.
+    const ids = [fired.eventId, ...deliveries[0]!.attempts.map((a) => a.deliveryId)];
+    expect(ids.some((id) => detail.data.includes(`"${id}"`))).toBe(true);
+    expect(detail.data).toContain(events[0]);
+  });
+
+  e2e('a forged delivery gets 401 and no execution', async () => {
+    const { vendor, workflowId, productionUrl, events } = setup();
+    const before = (await rest.executions(workflowId)).length;
+    const body = deliveryBody(vendor, { id: `evt_forged_${Date.now()}`, type: events[0]!, createdAt: new Date().toISOString(), data: vendor.events.find((e) => e.type === events[0])!.sample, livemode: false });
+    const headers = deliveryHeaders(vendor, { body, type: events[0]!, secret: 'not-the-real-secret', deliveryId: randomUUID() });
+    const res = await post(productionUrl, body, headers);
+    expect(res.status).toBe(401);
+    expect((await rest.executions(workflowId)).length).toBe(before);
+  });
+
+  e2e('a redelivery of the same event adds no execution', async () => {
+    const { vendor, workflowId, productionUrl, events } = setup();
+    const secret = sandbox.subscriptions(vendorId)[0]!.secret!;
+    const before = (await executionsOf(workflowId, 1)).length;
+    const body = deliveryBody(vendor, { id: `evt_redeliver_${Date.now()}`, type: events[0]!, createdAt: new Date().toISOString(), data: vendor.events.find((e) => e.type === events[0])!.sample, livemode: false });
+    const headers = deliveryHeaders(vendor, { body, type: events[0]!, secret, deliveryId: randomUUID() });
+    expect((await post(productionUrl, body, headers)).status).toBe(200);
+    expect(await executionsOf(workflowId, before + 1)).toHaveLength(before + 1);
+    expect((await post(productionUrl, body, headers)).status).toBe(200);
+    // The duplicate was answered without starting a run, so none can still be on its way.
+    expect((await rest.executions(workflowId)).length).toBe(before + 1);
+  });
+});
+
+describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secret) in a real n8n', (vendorId) => {
+  const setup = () => setups.get(vendorId)!;
+
+  e2e('a delivery signed with the configured secret runs the workflow once; a forged one gets 401', async () => {
+    const { vendor, workflowId, productionUrl, events } = setup();
+    sandbox.addHook({ vendor: vendorId, url: productionUrl, events, secret: `e2e-${vendorId}-secret` });
+    const fired = sandbox.fire(vendorId, events[0]!);
+    expect(await sandbox.settle()).toBe(true);
+    expect(sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+    const executions = await executionsOf(workflowId, 1);
+    expect(executions).toHaveLength(1);
+    expect(executions[0].status).toBe('success');
+
+    const body = deliveryBody(vendor, { id: 'x', type: events[0]!, createdAt: new Date().toISOString(), data: vendor.events[0]!.sample, livemode: false });
+    const forged = await post(productionUrl, body, deliveryHeaders(vendor, { body, type: events[0]!, secret: 'guessed', deliveryId: randomUUID() }));
+    expect(forged.status).toBe(401);
+    expect((await rest.executions(workflowId)).length).toBe(1);
+  });
+});
+
+describe('n8n restart and deactivation', () => {
+  e2e('restarting n8n re-checks the subscriptions without creating new ones, and deliveries still verify', async () => {
+    const before = new Map(restVendors.map((v) => [v.id, sandbox.subscriptions(v.id).map((s) => s.id)]));
+    await n8n!.stop();
+    await bootN8n();
+    for (const vendor of restVendors) {
+      const { workflowId, events } = setups.get(vendor.id)!;
+      const count = (await rest.executions(workflowId)).length;
+      const fired = sandbox.fire(vendor.id, events[0]!);
+      expect(await sandbox.settle()).toBe(true);
+      expect(sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+      expect(await executionsOf(workflowId, count + 1)).toHaveLength(count + 1);
+      expect(sandbox.subscriptions(vendor.id).map((s) => s.id)).toEqual(before.get(vendor.id));
+    }
+  });
+
+  e2e('deactivating a workflow deletes its subscription at the vendor', async () => {
+    for (const vendor of restVendors) {
+      await rest.deactivate(setups.get(vendor.id)!.workflowId);
+      expect(sandbox.subscriptions(vendor.id)).toEqual([]);
+    }
+  });
+});
