@@ -1,4 +1,10 @@
-import { verifyDelivery, type EventDefinition, type SubscriptionOption, type VendorDefinition } from '@hookpack/core';
+import {
+  verifyDelivery,
+  type EventDefinition,
+  type SubscriptionOption,
+  type VendorDefinition,
+  type VerifyDeliveryInput,
+} from '@hookpack/core';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { endpointRequest, isSuccess, operationError, responseBody, type RestVendor } from './api.js';
 import type { HookpackMiddlewareData } from './auth.js';
@@ -63,7 +69,9 @@ function performFor(vendor: VendorDefinition, event: EventDefinition, secretOf: 
     const result = verifyDelivery(vendor, {
       body: typeof raw.content === 'string' ? raw.content : '',
       headers: raw.headers ?? {},
-      secret: typeof secret === 'string' ? secret : null,
+      // Passed as stored: core treats only undefined/null/blank as "no secret", so a value of
+      // the wrong type fails closed instead of letting an optional-secret vendor go unsigned.
+      secret: secret as VerifyDeliveryInput['secret'],
     });
     if (!result.ok) {
       z.console.log(`${vendor.displayName} delivery rejected, no run started (${result.reason}): ${result.message}`);

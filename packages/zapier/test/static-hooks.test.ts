@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deliveryBody, rawRequest, shapeOf, signedDelivery, staticApps, zapier } from './apps.js';
 import { SIGNING_SECRET_FIELD, triggerKey } from '../src/index.js';
@@ -48,7 +49,7 @@ for (const { app, vendor } of staticApps) {
         data: { recipeId: 14257, recipeItemNumber: 'ITM-REC-0021' },
       });
       // No envelope id: the stable id is the hash of the exact body (same on every retry).
-      expect(results[0].id).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(results[0].id).toBe(`sha256:${createHash('sha256').update(docBody).digest('hex')}`);
       const again = (await appTester(op.perform, {
         inputData: { [SIGNING_SECRET_FIELD]: secret },
         rawRequest: req,
@@ -72,6 +73,14 @@ for (const { app, vendor } of staticApps) {
       const results = (await appTester(op.perform, { inputData: {}, rawRequest: rawRequest(unsigned) })) as any[];
       expect(results).toHaveLength(1);
       expect(results[0].type).toBe('RecipeCreated');
+    });
+
+    it('perform fails closed when the stored secret is not a string (it is not "no secret")', async () => {
+      const unsigned = signedDelivery(vendor, docBody, null);
+      for (const bad of [12345, ['a'], { secret }]) {
+        const inputData = { [SIGNING_SECRET_FIELD]: bad };
+        expect(await appTester(op.perform, { inputData, rawRequest: rawRequest(unsigned) }), String(bad)).toEqual([]);
+      }
     });
 
     it('perform ignores other event types sent to the same URL', async () => {
