@@ -8,6 +8,9 @@ import { handleInspection } from './inspect.js';
 import { VendorApi } from './rest.js';
 import { Store, type SubscriptionRecord } from './state.js';
 
+/** Longest delay a Node timer supports. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
@@ -252,6 +255,10 @@ export class Sandbox {
 
   /** Waits until no delivery is scheduled or in flight; false if `timeoutMs` passed first. */
   settle(timeoutMs = 10_000): Promise<boolean> {
+    // Node fires a timer above 2^31-1 ms at once: such a wait would silently report "not settled".
+    if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || timeoutMs > MAX_TIMER_MS) {
+      return Promise.reject(new SandboxInputError(`settle timeoutMs must be 0..${MAX_TIMER_MS} milliseconds, got ${String(timeoutMs)}`));
+    }
     return this.engine.settle(timeoutMs);
   }
 

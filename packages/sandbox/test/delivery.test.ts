@@ -355,6 +355,13 @@ describe('matching', () => {
     expect(() => sandbox.fire('parley', 'violation.old')).toThrow(/no event "violation.old".*violation.new/);
   });
 
+  it('settle refuses a timeout it could not wait for, instead of answering "not settled" at once', async () => {
+    for (const bad of [Number.NaN, -1, 2 ** 31, Infinity, '5' as never]) {
+      await expect(sandbox.settle(bad), String(bad)).rejects.toThrow(/settle timeoutMs must be 0\.\.2147483647 milliseconds/);
+    }
+    expect(await sandbox.settle(0)).toBe(true);
+  });
+
   it('refuses to deliver outside loopback unless allowed', async () => {
     const sub = sandbox.addHook({ vendor: 'parsleyRecipes', url: 'http://192.0.2.1/hook', events: ['RecipeCreated'] });
     sandbox.fire('parsleyRecipes', 'RecipeCreated');
