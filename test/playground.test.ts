@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM helpers
+import { freePort } from '@hookpack/playground/n8n';
+
+// The README's first command, as a user runs it (minus the build, which `npm install` did):
+// sandbox + real n8n + one workflow per vendor, a sample event each, and the report.
+
+const root = join(import.meta.dirname, '..');
+
+function run(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'packages/playground/src/playground.mjs'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`playground did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm start (playground)', () => {
+  it('registers, delivers, verifies and refuses a forgery for every vendor in a real n8n', async () => {
+    const port = await freePort();
+    const r = await run(['--once', '--port', String(port)], 25 * 60_000);
+    expect(r.stdout, r.stderr).toMatch(/5\/5 vendors: registered, delivered, verified and forgery refused in n8n/);
+    for (const vendor of ['Parley', 'Parlay', 'Parsley', 'Parsley Recipes', 'ParseFlow']) {
+      expect(r.stdout).toMatch(new RegExp(`^${vendor} +\\S+ +(yes \\(\\S+\\)|pasted by hand \\(no API\\)) +delivered \\(HTTP 200\\) +yes, execution \\d+ +refused \\(401\\)`, 'm'));
+    }
+    expect(r.code).toBe(0);
+  }, 26 * 60_000);
+
+  it('says what to fix on bad options, exit 2', async () => {
+    const bad = await run(['--port', 'seventy'], 30_000);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--port must be a port number/);
+    const dir = await run(['--n8n-dir', '/nonexistent'], 30_000);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/--n8n-dir \/nonexistent has no node_modules\/n8n\/bin\/n8n/);
+  });
+});
