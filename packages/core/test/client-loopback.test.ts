@@ -1,7 +1,7 @@
 // The client over real sockets on 127.0.0.1 (no nock): a tiny in-memory vendor API whose
 // misbehaviour we control, to check what nock cannot fake faithfully — a really refused
 // connection, a request that was acted on but never answered, a socket closed mid-answer.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSubscriptionClient, HookpackApiError } from '../src/index.js';

@@ -368,6 +368,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!served.some((v) => v.id === key)) throw new SandboxInputError(`apiKeys has an entry for "${key}", which is not a served vendor id`);
   }
   store.save();
+  // Assigned once the server listens (it needs the server); a request before that gets 503.
+  // eslint-disable-next-line prefer-const
   let sandbox: Sandbox | undefined;
   const server = createServer((req, res) => {
     if (!sandbox) {
