@@ -1,5 +1,5 @@
 import type { Subscription, SubscriptionInput, VendorDefinition } from '@hookpack/core';
-import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
 import { actionableError, insecureUrlError } from './api-errors.js';
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
@@ -35,9 +35,28 @@ export function webhookLifecycle(vendor: VendorDefinition): Record<'checkExists'
       },
     };
   }
+  const steps = restLifecycle(vendor);
+  // Every failure reaches n8n as a NodeOperationError naming this node, with the actionable text.
+  const guarded =
+    (step: (fns: IHookFunctions) => Promise<boolean>): WebhookMethod =>
+    async function (this: IHookFunctions) {
+      try {
+        return await step(this);
+      } catch (error) {
+        throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error);
+      }
+    };
   return {
-    async checkExists() {
-      const ctx = await hookContext(this, vendor);
+    checkExists: guarded(steps.reconcile),
+    create: guarded(steps.register),
+    delete: guarded(steps.unregister),
+  };
+}
+
+function restLifecycle(vendor: VendorDefinition) {
+  return {
+    async reconcile(fns: IHookFunctions) {
+      const ctx = await hookContext(fns, vendor);
       const stored = storedSubscription(ctx.staticData, ctx.kind);
       let keep: Subscription | undefined;
       if (stored) keep = await reconcileStored(ctx, stored);
@@ -47,8 +66,8 @@ export function webhookLifecycle(vendor: VendorDefinition): Record<'checkExists'
       return keep !== undefined;
     },
 
-    async create() {
-      const ctx = await hookContext(this, vendor);
+    async register(fns: IHookFunctions) {
+      const ctx = await hookContext(fns, vendor);
       const input: SubscriptionInput = { url: ctx.url, events: ctx.events, options: ctx.options };
       let created: Subscription;
       try {
@@ -61,29 +80,28 @@ export function webhookLifecycle(vendor: VendorDefinition): Record<'checkExists'
         });
         throw failure;
       }
-      try {
-        if (!created.secret) {
-          throw new Error(`${vendor.displayName} did not return a signing secret for the new subscription`);
-        }
-        storeSubscription(ctx.staticData, ctx.kind, {
-          id: created.id,
-          url: ctx.url,
-          events: ctx.events,
-          secret: created.secret,
-        });
-        return true;
-      } catch (error) {
+      if (!created.secret) {
+        // Unusable without its secret: remove it before failing, so nothing is orphaned.
+        const problem = `${vendor.displayName} did not return a signing secret for the new subscription`;
         await ctx.api.delete(created.id).catch((cleanup: unknown) => {
-          throw new Error(
-            `${(error as Error).message}; removing the half-created subscription ${created.id} also failed: ${(cleanup as Error).message}`,
+          throw new NodeOperationError(
+            fns.getNode(),
+            `${problem}; removing the half-created subscription ${created.id} also failed: ${(cleanup as Error).message}`,
           );
         });
-        throw error;
+        throw new NodeOperationError(fns.getNode(), problem);
       }
+      storeSubscription(ctx.staticData, ctx.kind, {
+        id: created.id,
+        url: ctx.url,
+        events: ctx.events,
+        secret: created.secret,
+      });
+      return true;
     },
 
-    async delete() {
-      const ctx = await hookContext(this, vendor);
+    async unregister(fns: IHookFunctions) {
+      const ctx = await hookContext(fns, vendor);
       const stored = storedSubscription(ctx.staticData, ctx.kind);
       try {
         if (stored) await ctx.api.delete(stored.id); // "already gone" counts as deleted

@@ -1,0 +1,20 @@
+// n8n's community-node rules for this package (run through scripts/lint.mjs, which provides
+// the plugin from a cache outside the repository).
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const cache = process.env.HOOKPACK_N8N_LINT_CACHE;
+if (!cache) throw new Error('run this config through scripts/lint.mjs (npm run lint -w n8n-nodes-hookpack)');
+const load = (path) => import(pathToFileURL(join(cache, 'node_modules', path)).href);
+const { n8nCommunityNodesPlugin } = await load('@n8n/eslint-plugin-community-nodes/dist/plugin.js');
+const tseslint = (await load('typescript-eslint/dist/index.js')).default;
+
+export default [
+  { files: ['src/**/*.ts'], languageOptions: { parser: tseslint.parser } },
+  // package.json rules (n8n field, no runtime dependencies, peer deps…) read it as JSON.
+  { files: ['package.json'], languageOptions: { parser: await load('jsonc-eslint-parser/lib/index.js') } },
+  // recommendedWithoutN8nCloudSupport = recommended minus the two n8n Cloud-only rules
+  // (no-restricted-imports / -globals): they flag our imports of @hookpack/core, which the
+  // build bundles, so the published package still has no runtime dependencies.
+  n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,
+];
