@@ -85,9 +85,7 @@ export function acmeVendor(knobs: VendorKnobs = {}): VendorDefinition {
       keyHelp: 'Acme → Settings → API',
     },
     ...(knobs.noApi ? { manualSetup: { instructions: 'Paste the URL in Acme → Webhooks.' } } : { api }),
-    subscriptionOptions: [
-      { name: 'region', displayName: 'Region', description: 'where', type: 'string' },
-    ],
+    subscriptionOptions: [{ name: 'region', displayName: 'Region', description: 'where', type: 'string' }],
     signature: {
       scheme: hmacHexScheme({ header: 'X-Acme-Signature', prefix: 'sha256=' }),
       secretRequired: true,

@@ -38,7 +38,13 @@ function fakeVendor(postBehaviour: (n: number) => PostBehaviour = () => 'answer'
     }
     if (req.method === 'POST' && url.pathname === '/v2/hooks') {
       const body = JSON.parse(raw) as { target: string; topics: string[] };
-      const hook: StoredHook = { id: `wh_${nextId++}`, target: body.target, topics: body.topics, enabled: true, signing_key: `sk_${nextId}_${Math.random().toString(36).slice(2)}` };
+      const hook: StoredHook = {
+        id: `wh_${nextId++}`,
+        target: body.target,
+        topics: body.topics,
+        enabled: true,
+        signing_key: `sk_${nextId}_${Math.random().toString(36).slice(2)}`,
+      };
       hooks.set(hook.id, hook);
       const behaviour = postBehaviour(++posts);
       if (behaviour === 'hang') return void held.push(res);
@@ -113,7 +119,9 @@ describe('REST client over real loopback HTTP', () => {
     const { vendor, baseUrl } = await startVendor();
     await vendor.stop(); // nothing listens on that port any more
     running.length = 0;
-    const error = await clientFor(baseUrl).create(INPUT).catch((e: unknown) => e as HookpackApiError);
+    const error = await clientFor(baseUrl)
+      .create(INPUT)
+      .catch((e: unknown) => e as HookpackApiError);
     expect(error).toBeInstanceOf(HookpackApiError);
     // The duplicate-check list is a GET: refused three times, never a POST.
     expect(error).toMatchObject({ code: 'network', operation: 'list', mayHaveActed: false, attempts: 3 });
@@ -138,7 +146,9 @@ describe('REST client over real loopback HTTP', () => {
 
   it('every create attempt lost: no subscription is left behind', async () => {
     const { vendor, baseUrl } = await startVendor(() => 'destroy');
-    const error = await clientFor(baseUrl).create(INPUT).catch((e: unknown) => e as HookpackApiError);
+    const error = await clientFor(baseUrl)
+      .create(INPUT)
+      .catch((e: unknown) => e as HookpackApiError);
     expect(error).toMatchObject({ code: 'network', operation: 'create', mayHaveActed: true });
     expect(vendor.posts).toBe(3);
     expect(vendor.hooks.size).toBe(0);

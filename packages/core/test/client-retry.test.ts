@@ -40,7 +40,11 @@ function setup(knobs: VendorKnobs = {}, options: Partial<SubscriptionClientOptio
   return { client, delays };
 }
 
-const catchError = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HookpackApiError);
+const catchError = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as HookpackApiError,
+  );
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-23T12:00:00Z');
@@ -139,7 +143,9 @@ describe('5xx and network errors on idempotent requests', () => {
     api().get('/v2/hooks').replyWithError(reset());
     api().get('/v2/hooks').reply(200, listOf());
     api().patch('/v2/hooks/wh_1').replyWithError(reset());
-    api().patch('/v2/hooks/wh_1').reply(200, { data: hook('wh_1', URL_, { enabled: false }) });
+    api()
+      .patch('/v2/hooks/wh_1')
+      .reply(200, { data: hook('wh_1', URL_, { enabled: false }) });
     api().delete('/v2/hooks/wh_1').replyWithError(reset());
     api().delete('/v2/hooks/wh_1').reply(404);
     const { client, delays } = setup();
@@ -162,7 +168,9 @@ describe('5xx and network errors on idempotent requests', () => {
   it('times out a hanging request and retries it', async () => {
     let calls = 0;
     const { impl, hung } = fetchHangingOn(() => ++calls === 1);
-    api().get('/v2/whoami').reply(200, { data: { user: 'u' } });
+    api()
+      .get('/v2/whoami')
+      .reply(200, { data: { user: 'u' } });
     const { client } = setup({}, { fetch: impl, timeoutMs: 30 });
     expect(await client.me()).toEqual({ user: 'u' });
     expect(hung).toEqual([`GET ${BASE}/v2/whoami`]);
@@ -205,17 +213,32 @@ describe('Idempotency-Key', () => {
   });
 
   it('is sent on every mutation, never on reads, and only for vendors that honour it', async () => {
-    api().patch('/v2/hooks/wh_1').matchHeader('Idempotency-Key', /^[0-9a-f-]{36}$/).reply(200, { data: hook('wh_1', URL_) });
-    api().delete('/v2/hooks/wh_1').matchHeader('Idempotency-Key', /^[0-9a-f-]{36}$/).reply(204);
-    api().post('/v2/hooks/wh_1/rotate').matchHeader('Idempotency-Key', /^[0-9a-f-]{36}$/).reply(200, { data: hook('wh_1', URL_, { signing_key: 'sk_2' }) });
-    api().get('/v2/hooks/wh_1').matchHeader('Idempotency-Key', (v) => v == null).reply(200, { data: hook('wh_1', URL_) });
+    api()
+      .patch('/v2/hooks/wh_1')
+      .matchHeader('Idempotency-Key', /^[0-9a-f-]{36}$/)
+      .reply(200, { data: hook('wh_1', URL_) });
+    api()
+      .delete('/v2/hooks/wh_1')
+      .matchHeader('Idempotency-Key', /^[0-9a-f-]{36}$/)
+      .reply(204);
+    api()
+      .post('/v2/hooks/wh_1/rotate')
+      .matchHeader('Idempotency-Key', /^[0-9a-f-]{36}$/)
+      .reply(200, { data: hook('wh_1', URL_, { signing_key: 'sk_2' }) });
+    api()
+      .get('/v2/hooks/wh_1')
+      .matchHeader('Idempotency-Key', (v) => v == null)
+      .reply(200, { data: hook('wh_1', URL_) });
     const { client } = setup(idem);
     await client.update('wh_1', { active: true });
     await client.delete('wh_1');
     expect(await client.rotate('wh_1')).toBe('sk_2');
     await client.get('wh_1');
 
-    api().delete('/v2/hooks/wh_1').matchHeader('Idempotency-Key', (v) => v == null).reply(204);
+    api()
+      .delete('/v2/hooks/wh_1')
+      .matchHeader('Idempotency-Key', (v) => v == null)
+      .reply(204);
     await setup().client.delete('wh_1');
   });
 });
@@ -223,7 +246,12 @@ describe('Idempotency-Key', () => {
 describe('a retried create never produces two subscriptions', () => {
   const countPosts = () => {
     let posts = 0;
-    return { onPost: () => posts++, get posts() { return posts; } };
+    return {
+      onPost: () => posts++,
+      get posts() {
+        return posts;
+      },
+    };
   };
 
   it('429: the vendor did not act, so create is simply retried', async () => {
@@ -244,9 +272,13 @@ describe('a retried create never produces two subscriptions', () => {
   });
 
   it('5xx, and the vendor did not create it: the list shows nothing new, create again', async () => {
-    api().get('/v2/hooks').reply(200, listOf(hook('wh_mine_before', URL_)));
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_mine_before', URL_)));
     api().post('/v2/hooks').reply(500, { error: 'db timeout' });
-    api().get('/v2/hooks').reply(200, listOf(hook('wh_mine_before', URL_)));
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_mine_before', URL_)));
     api().post('/v2/hooks').reply(201, created('wh_1'));
     const { client, delays } = setup();
     expect((await client.create(INPUT)).id).toBe('wh_1');
@@ -255,9 +287,13 @@ describe('a retried create never produces two subscriptions', () => {
 
   it('5xx, but the vendor did create it: delete that one (secret lost), then create again', async () => {
     const before = hook('wh_preexisting', URL_); // same URL, existed before: must survive
-    api().get('/v2/hooks').reply(200, listOf(before, hook('wh_x', 'https://other.example/')));
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(before, hook('wh_x', 'https://other.example/')));
     api().post('/v2/hooks').reply(502);
-    api().get('/v2/hooks').reply(200, listOf(before, hook('wh_orphan', URL_)));
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(before, hook('wh_orphan', URL_)));
     api().delete('/v2/hooks/wh_orphan').reply(204);
     api().post('/v2/hooks').reply(201, created('wh_2'));
     const { client } = setup();
@@ -270,7 +306,9 @@ describe('a retried create never produces two subscriptions', () => {
     let posts = 0;
     const { impl } = fetchHangingOn((_url, init) => init.method === 'POST' && ++posts === 1);
     api().get('/v2/hooks').reply(200, listOf());
-    api().get('/v2/hooks').reply(200, listOf(hook('wh_orphan', URL_)));
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_orphan', URL_)));
     api().delete('/v2/hooks/wh_orphan').reply(404); // gone meanwhile: fine
     api().post('/v2/hooks').reply(201, created('wh_2'));
     const { client } = setup({}, { fetch: impl, timeoutMs: 20 });
@@ -281,7 +319,9 @@ describe('a retried create never produces two subscriptions', () => {
   it('connection reset after sending: ambiguous too', async () => {
     api().get('/v2/hooks').reply(200, listOf());
     api().post('/v2/hooks').replyWithError(reset());
-    api().get('/v2/hooks').reply(200, listOf(hook('wh_orphan', URL_)));
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_orphan', URL_)));
     api().delete('/v2/hooks/wh_orphan').reply(204);
     api().post('/v2/hooks').reply(201, created('wh_2'));
     expect((await setup().client.create(INPUT)).id).toBe('wh_2');
@@ -291,17 +331,23 @@ describe('a retried create never produces two subscriptions', () => {
     const counter = countPosts();
     api().get('/v2/hooks').reply(200, listOf());
     for (const id of ['o1', 'o2', 'o3']) {
-      api().post('/v2/hooks').reply(() => {
-        counter.onPost();
-        return [503, { error: 'overloaded' }];
-      });
-      api().get('/v2/hooks').reply(200, listOf(hook(id, URL_)));
+      api()
+        .post('/v2/hooks')
+        .reply(() => {
+          counter.onPost();
+          return [503, { error: 'overloaded' }];
+        });
+      api()
+        .get('/v2/hooks')
+        .reply(200, listOf(hook(id, URL_)));
       api().delete(`/v2/hooks/${id}`).reply(204);
     }
     const { client } = setup();
     const error = await catchError(client.create(INPUT));
     expect(error).toMatchObject({ code: 'server', status: 503 });
-    expect(error!.message).toContain('hookpack deleted the subscription Acme had created anyway (o3), because its secret was lost.');
+    expect(error!.message).toContain(
+      'hookpack deleted the subscription Acme had created anyway (o3), because its secret was lost.',
+    );
     expect(counter.posts).toBe(3);
   });
 
@@ -319,7 +365,9 @@ describe('a retried create never produces two subscriptions', () => {
   it('a vendor with list but no delete cannot clean up either: no retry', async () => {
     api().post('/v2/hooks').reply(504);
     const error = await catchError(setup({ without: ['delete'] }).client.create(INPUT));
-    expect(error!.message).toContain('hookpack cannot check and clean up (Acme documents no delete endpoint), so it did not retry');
+    expect(error!.message).toContain(
+      'hookpack cannot check and clean up (Acme documents no delete endpoint), so it did not retry',
+    );
   });
 
   it('when the lookup itself fails, the create error says the subscription may exist', async () => {
@@ -345,23 +393,33 @@ describe('a retried create never produces two subscriptions', () => {
 
   it('4xx is final: no retry, no lookup', async () => {
     api().get('/v2/hooks').reply(200, listOf());
-    api().post('/v2/hooks').reply(422, { error: 'bad url', fields: { target: 'unreachable' } });
+    api()
+      .post('/v2/hooks')
+      .reply(422, { error: 'bad url', fields: { target: 'unreachable' } });
     const { client } = setup();
     await expect(client.create(INPUT)).rejects.toMatchObject({ code: 'validation', attempts: 1 });
   });
 
   it('a created answer hookpack cannot read is cleaned up, then reported', async () => {
     api().get('/v2/hooks').reply(200, listOf());
-    api().post('/v2/hooks').reply(201, { data: { surprise: true } });
-    api().get('/v2/hooks').reply(200, listOf(hook('wh_unreadable', URL_)));
+    api()
+      .post('/v2/hooks')
+      .reply(201, { data: { surprise: true } });
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_unreadable', URL_)));
     api().delete('/v2/hooks/wh_unreadable').reply(204);
     await expect(setup().client.create(INPUT)).rejects.toMatchObject({ code: 'invalid_response', operation: 'create' });
   });
 
   it('a created subscription without a secret is removed: its deliveries could not be verified', async () => {
     api().get('/v2/hooks').reply(200, listOf());
-    api().post('/v2/hooks').reply(201, { data: hook('wh_nosecret', URL_) });
-    api().get('/v2/hooks').reply(200, listOf(hook('wh_nosecret', URL_)));
+    api()
+      .post('/v2/hooks')
+      .reply(201, { data: hook('wh_nosecret', URL_) });
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_nosecret', URL_)));
     api().delete('/v2/hooks/wh_nosecret').reply(204);
     await expect(setup().client.create(INPUT)).rejects.toThrow(
       'Acme returned a create response hookpack cannot read: no signing secret in the answer, so deliveries could not be verified',

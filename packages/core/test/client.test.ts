@@ -42,7 +42,10 @@ describe('configuration (checked before any request)', () => {
   });
 
   it('trims a pasted key and sends it in the vendor header', async () => {
-    api().get('/v2/whoami').matchHeader('X-Acme-Key', KEY).reply(200, { data: { user: 'u1' } });
+    api()
+      .get('/v2/whoami')
+      .matchHeader('X-Acme-Key', KEY)
+      .reply(200, { data: { user: 'u1' } });
     const c = createSubscriptionClient(acmeVendor(), { apiKey: `  ${KEY}\n` });
     expect(await c.me()).toEqual({ user: 'u1' });
   });
@@ -105,12 +108,18 @@ describe('auth and common headers', () => {
 
 describe('operations', () => {
   it('create: snapshots the list, posts the mapped body, returns the subscription with its secret', async () => {
-    api().get('/v2/hooks').reply(200, listOf(hook('wh_old', 'https://other.example/x')));
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_old', 'https://other.example/x')));
     api()
       .post('/v2/hooks', { target: 'https://app.example/h', topics: ['order.paid'], region: 'eu' })
       .matchHeader('Content-Type', 'application/json')
       .reply(201, wrap(hook('wh_1', 'https://app.example/h', { signing_key: 'sk_secret_1', region: 'eu' })));
-    const sub = await client().create({ url: 'https://app.example/h', events: ['order.paid'], options: { region: 'eu' } });
+    const sub = await client().create({
+      url: 'https://app.example/h',
+      events: ['order.paid'],
+      options: { region: 'eu' },
+    });
     expect(sub).toMatchObject({
       id: 'wh_1',
       url: 'https://app.example/h',
@@ -123,7 +132,10 @@ describe('operations', () => {
 
   it('list maps every item; get, findById, findByUrl', async () => {
     const items = [hook('wh_1', 'https://a.example/1'), hook('wh_2', 'https://b.example/2', { enabled: false })];
-    api().get('/v2/hooks').times(3).reply(200, listOf(...items));
+    api()
+      .get('/v2/hooks')
+      .times(3)
+      .reply(200, listOf(...items));
     api().get('/v2/hooks/wh_2').reply(200, wrap(items[1]));
     api().get('/v2/hooks/wh_9').reply(404, { error: 'No such hook' });
     const c = client();
@@ -138,7 +150,10 @@ describe('operations', () => {
   });
 
   it('findById falls back to list + find where the vendor has no get', async () => {
-    api().get('/v2/hooks').times(2).reply(200, listOf(hook('wh_1', 'https://a.example/1')));
+    api()
+      .get('/v2/hooks')
+      .times(2)
+      .reply(200, listOf(hook('wh_1', 'https://a.example/1')));
     const c = client(acmeVendor({ without: ['get'] }));
     expect((await c.findById('wh_1'))?.id).toBe('wh_1');
     expect(await c.findById('wh_gone')).toBeUndefined();
@@ -164,7 +179,9 @@ describe('operations', () => {
         },
       },
     });
-    api().get('/v2/hooks/a%2Fb%20c').reply(200, wrap(hook('a/b c', 'https://a.example/')));
+    api()
+      .get('/v2/hooks/a%2Fb%20c')
+      .reply(200, wrap(hook('a/b c', 'https://a.example/')));
     api().delete('/v2/hooks').query({ id: 'a/b c', hard: 'true' }).reply(204);
     const c = client(vendor);
     expect((await c.get('a/b c')).id).toBe('a/b c');
@@ -172,16 +189,24 @@ describe('operations', () => {
   });
 
   it('update pauses and reactivates through `active`', async () => {
-    api().patch('/v2/hooks/wh_1', { enabled: false }).reply(200, wrap(hook('wh_1', 'https://a.example/', { enabled: false })));
-    api().patch('/v2/hooks/wh_1', { enabled: true }).reply(200, wrap(hook('wh_1', 'https://a.example/')));
+    api()
+      .patch('/v2/hooks/wh_1', { enabled: false })
+      .reply(200, wrap(hook('wh_1', 'https://a.example/', { enabled: false })));
+    api()
+      .patch('/v2/hooks/wh_1', { enabled: true })
+      .reply(200, wrap(hook('wh_1', 'https://a.example/')));
     const c = client();
     expect((await c.update('wh_1', { active: false })).active).toBe(false);
     expect((await c.update('wh_1', { active: true })).active).toBe(true);
   });
 
   it('update with an empty answer (204) reads the subscription back', async () => {
-    api().patch('/v2/hooks/wh_1', { topics: ['a.b'] }).reply(204);
-    api().get('/v2/hooks/wh_1').reply(200, wrap(hook('wh_1', 'https://a.example/', { topics: ['a.b'] })));
+    api()
+      .patch('/v2/hooks/wh_1', { topics: ['a.b'] })
+      .reply(204);
+    api()
+      .get('/v2/hooks/wh_1')
+      .reply(200, wrap(hook('wh_1', 'https://a.example/', { topics: ['a.b'] })));
     expect((await client().update('wh_1', { events: ['a.b'] })).events).toEqual(['a.b']);
   });
 
@@ -199,16 +224,22 @@ describe('operations', () => {
   });
 
   it('test posts to the test endpoint and returns the unwrapped answer', async () => {
-    api().post('/v2/hooks/wh_1/ping').reply(202, { data: { queued: true } });
+    api()
+      .post('/v2/hooks/wh_1/ping')
+      .reply(202, { data: { queued: true } });
     expect(await client().test('wh_1')).toEqual({ raw: { queued: true } });
   });
 
   it('rotate returns the new secret, via rotatedSecret or the subscription mapping', async () => {
-    api().post('/v2/hooks/wh_1/rotate').reply(200, wrap(hook('wh_1', 'https://a.example/', { signing_key: 'sk_new' })));
+    api()
+      .post('/v2/hooks/wh_1/rotate')
+      .reply(200, wrap(hook('wh_1', 'https://a.example/', { signing_key: 'sk_new' })));
     expect(await client().rotate('wh_1')).toBe('sk_new');
 
     const vendor = acmeVendor({ api: { rotatedSecret: (b) => (b as { new_secret?: string }).new_secret } });
-    api().post('/v2/hooks/wh_1/rotate').reply(200, { data: { new_secret: 'sk_newer' } });
+    api()
+      .post('/v2/hooks/wh_1/rotate')
+      .reply(200, { data: { new_secret: 'sk_newer' } });
     expect(await client(vendor).rotate('wh_1')).toBe('sk_newer');
 
     api().post('/v2/hooks/wh_1/rotate').reply(200, { data: {} });
@@ -227,7 +258,10 @@ describe('operations', () => {
 describe('unsupported operations', () => {
   it('throws "<Vendor> does not support <op>" before any request', async () => {
     const fetchSpy = vi.fn();
-    const c = createSubscriptionClient(acmeVendor({ without: ['rotate', 'me', 'test'] }), { apiKey: KEY, fetch: fetchSpy });
+    const c = createSubscriptionClient(acmeVendor({ without: ['rotate', 'me', 'test'] }), {
+      apiKey: KEY,
+      fetch: fetchSpy,
+    });
     expect(c.supports('rotate')).toBe(false);
     expect(c.supports('create')).toBe(true);
     const error = await c.rotate('wh_1').catch((e: unknown) => e);
@@ -260,15 +294,22 @@ describe('input checks on create and update', () => {
     await expect(c().create({ url: 'http://app.example/h', events: ['order.paid'] })).rejects.toThrow(
       'Acme only delivers to HTTPS URLs, and "http://app.example/h" is not one. Use an https:// URL (or set allowInsecureTargetUrl for a local sandbox).',
     );
-    await expect(c().update('wh_1', { url: 'http://app.example/h' })).rejects.toThrow(/"http:\/\/app.example\/h" is not one/);
+    await expect(c().update('wh_1', { url: 'http://app.example/h' })).rejects.toThrow(
+      /"http:\/\/app.example\/h" is not one/,
+    );
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
   it('allows http://127.0.0.1 targets with allowInsecureTargetUrl, and for vendors that do not require HTTPS', async () => {
     api().get('/v2/hooks').twice().reply(200, listOf());
     const local = 'http://127.0.0.1:5678/webhook/abc';
-    api().post('/v2/hooks', { target: local, topics: ['x'] }).twice().reply(201, wrap(hook('wh_1', local, { signing_key: 'sk' })));
-    expect((await client(acmeVendor(), { allowInsecureTargetUrl: true }).create({ url: local, events: ['x'] })).url).toBe(local);
+    api()
+      .post('/v2/hooks', { target: local, topics: ['x'] })
+      .twice()
+      .reply(201, wrap(hook('wh_1', local, { signing_key: 'sk' })));
+    expect(
+      (await client(acmeVendor(), { allowInsecureTargetUrl: true }).create({ url: local, events: ['x'] })).url,
+    ).toBe(local);
     const relaxed = acmeVendor({ api: { requiresHttpsTarget: false } });
     expect((await client(relaxed).create({ url: local, events: ['x'] })).url).toBe(local);
   });
@@ -294,14 +335,22 @@ describe('input checks on create and update', () => {
 });
 
 describe('error messages', () => {
-  const catchError = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HookpackApiError);
+  const catchError = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as HookpackApiError,
+    );
 
   it('401: names the vendor and the cause, never the key', async () => {
-    api().get('/v2/hooks').reply(401, { error: `Key ${KEY} is revoked` });
+    api()
+      .get('/v2/hooks')
+      .reply(401, { error: `Key ${KEY} is revoked` });
     const error = await catchError(client().list());
     expect(error).toBeInstanceOf(HookpackApiError);
     expect(error!.code).toBe('unauthorized');
-    expect(error!.message).toBe('Acme rejected the API key: invalid or revoked (401). Acme said: "Key [redacted] is revoked".');
+    expect(error!.message).toBe(
+      'Acme rejected the API key: invalid or revoked (401). Acme said: "Key [redacted] is revoked".',
+    );
     expect(JSON.stringify({ ...error, message: error!.message })).not.toContain(KEY);
   });
 
@@ -316,13 +365,21 @@ describe('error messages', () => {
   it('403 names the paid events in the request', async () => {
     api().get('/v2/hooks').times(2).reply(200, listOf());
     api().post('/v2/hooks').reply(403, { error: 'Insufficient credits' });
-    const one = await catchError(client().create({ url: 'https://a.example/', events: ['profile.viewed', 'lead.scored'] }));
-    expect(one!.message).toBe('Acme refused create (403): lead.scored needs a paid plan or credits. Acme said: "Insufficient credits".');
+    const one = await catchError(
+      client().create({ url: 'https://a.example/', events: ['profile.viewed', 'lead.scored'] }),
+    );
+    expect(one!.message).toBe(
+      'Acme refused create (403): lead.scored needs a paid plan or credits. Acme said: "Insufficient credits".',
+    );
     expect(one!.code).toBe('forbidden');
 
     api().post('/v2/hooks').reply(403, {});
-    const two = await catchError(client().create({ url: 'https://a.example/', events: ['lead.scored', 'signal.detected'] }));
-    expect(two!.message).toBe('Acme refused create (403): lead.scored and signal.detected need a paid plan or credits.');
+    const two = await catchError(
+      client().create({ url: 'https://a.example/', events: ['lead.scored', 'signal.detected'] }),
+    );
+    expect(two!.message).toBe(
+      'Acme refused create (403): lead.scored and signal.detected need a paid plan or credits.',
+    );
   });
 
   it('403 without paid events is a permissions message', async () => {
@@ -337,7 +394,10 @@ describe('error messages', () => {
     api().get('/v2/hooks').reply(200, listOf());
     api()
       .post('/v2/hooks')
-      .reply(400, { error: 'Validation failed', fields: { target: 'must be reachable', topics: ['unknown: foo.bar'] } });
+      .reply(400, {
+        error: 'Validation failed',
+        fields: { target: 'must be reachable', topics: ['unknown: foo.bar'] },
+      });
     const error = await catchError(client().create({ url: 'https://a.example/', events: ['foo.bar'] }));
     expect(error!.code).toBe('validation');
     expect(error!.details).toEqual({ target: 'must be reachable', topics: ['unknown: foo.bar'] });
@@ -349,30 +409,42 @@ describe('error messages', () => {
   it('a non-JSON error body becomes a short vendor message', async () => {
     api().get('/v2/hooks').reply(502, '<html>\n<body>Bad   gateway</body></html>');
     const error = await catchError(client(acmeVendor(), { retry: { maxAttempts: 1 } }).list());
-    expect(error!.message).toBe('Acme had a server error on list (502). Acme said: "<html> <body>Bad gateway</body></html>".');
+    expect(error!.message).toBe(
+      'Acme had a server error on list (502). Acme said: "<html> <body>Bad gateway</body></html>".',
+    );
   });
 
   it('does not follow redirects (they would drop the method or leak the key)', async () => {
     api().get('/v2/hooks').reply(301, '', { Location: 'https://api2.acme.test/v2/hooks' });
     const error = await catchError(client().list());
     expect(error!.status).toBe(301);
-    expect(error!.message).toBe('Acme redirected list (301) to https://api2.acme.test/v2/hooks: use that as the base URL.');
+    expect(error!.message).toBe(
+      'Acme redirected list (301) to https://api2.acme.test/v2/hooks: use that as the base URL.',
+    );
   });
 });
 
 describe('response validation', () => {
   it('refuses an answer larger than 4 MiB (a wrong base URL), without reading it all', async () => {
-    api().get('/v2/hooks').reply(200, 'x'.repeat(4 * 1024 * 1024 + 1));
+    api()
+      .get('/v2/hooks')
+      .reply(200, 'x'.repeat(4 * 1024 * 1024 + 1));
     await expect(client().list()).rejects.toMatchObject({
       code: 'invalid_response',
       message: 'Acme answered list with more than 4 MiB: check the base URL',
     });
   });
 
-  const catchError = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as HookpackApiError);
+  const catchError = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as HookpackApiError,
+    );
 
   it('a subscription that does not match the mapping is invalid_response naming the operation', async () => {
-    api().get('/v2/hooks/wh_1').reply(200, { data: { id: 'wh_1' } });
+    api()
+      .get('/v2/hooks/wh_1')
+      .reply(200, { data: { id: 'wh_1' } });
     const error = await catchError(client().get('wh_1'));
     expect(error).toBeInstanceOf(HookpackApiError);
     expect(error!.code).toBe('invalid_response');
@@ -392,7 +464,9 @@ describe('response validation', () => {
 
   it('a mapping result that is not a Subscription is caught, not returned', async () => {
     const vendor = acmeVendor({ api: { toSubscription: (raw) => raw as never } });
-    api().get('/v2/hooks/wh_1').reply(200, { data: { id: 'wh_1', url: 'https://a.example/', events: 'all' } });
+    api()
+      .get('/v2/hooks/wh_1')
+      .reply(200, { data: { id: 'wh_1', url: 'https://a.example/', events: 'all' } });
     await expect(client(vendor).get('wh_1')).rejects.toThrow(
       'Acme returned a get response hookpack cannot read: events is not a list of strings',
     );
@@ -406,7 +480,9 @@ describe('response validation', () => {
         },
       },
     });
-    api().post('/v2/hooks/wh_1/rotate').reply(200, { data: { signing_key: 'sk_very_secret_value' } });
+    api()
+      .post('/v2/hooks/wh_1/rotate')
+      .reply(200, { data: { signing_key: 'sk_very_secret_value' } });
     const error = await catchError(client(vendor).rotate('wh_1'));
     expect(error!.code).toBe('invalid_response');
     expect(error!.message).not.toContain('sk_very_secret_value');

@@ -54,7 +54,14 @@ export function flatErrorBody({ message, details }: WireError): Record<string, u
 
 /** Stripe's `{error: {type, message, param?}}` (Parlay follows Stripe's conventions). */
 export function stripeErrorBody({ status, message, details }: WireError): Record<string, unknown> {
-  const type = status === 401 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+  const type =
+    status === 401
+      ? 'authentication_error'
+      : status === 429
+        ? 'rate_limit_error'
+        : status >= 500
+          ? 'api_error'
+          : 'invalid_request_error';
   const param = details ? Object.keys(details)[0] : undefined;
   return { error: { type, message, ...(param ? { param } : {}), ...(details ? { details } : {}) } };
 }

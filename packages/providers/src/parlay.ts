@@ -63,17 +63,27 @@ export const parlay: VendorDefinition = {
       // everything else, so list/get/delete are taken to be the Stripe-style routes.
       list: { method: 'GET', path: '/v1/webhooks', assumed: true, note: 'Stripe-style route, not in the docs' },
       get: { method: 'GET', path: '/v1/webhooks/{id}', assumed: true, note: 'Stripe-style route, not in the docs' },
-      delete: { method: 'DELETE', path: '/v1/webhooks/{id}', assumed: true, note: 'Stripe-style route, not in the docs' },
+      delete: {
+        method: 'DELETE',
+        path: '/v1/webhooks/{id}',
+        assumed: true,
+        note: 'Stripe-style route, not in the docs',
+      },
     },
     listItems: (body) => arrayIn(body, ['data', 'webhooks']),
     toSubscription,
     // "Returns a new signing_secret": read it whether or not the whole webhook comes with it.
     rotatedSecret: (body) => {
-      const secret = body && typeof body === 'object' ? (body as { signing_secret?: unknown }).signing_secret : undefined;
+      const secret =
+        body && typeof body === 'object' ? (body as { signing_secret?: unknown }).signing_secret : undefined;
       return typeof secret === 'string' ? secret : undefined;
     },
     createBody: ({ url, events, options }) =>
-      defined({ url, name: typeof options?.name === 'string' && options.name ? options.name : undefined, enabled_events: events }),
+      defined({
+        url,
+        name: typeof options?.name === 'string' && options.name ? options.name : undefined,
+        enabled_events: events,
+      }),
     updateBody: ({ url, events, active, options }) =>
       defined({
         url,
@@ -83,7 +93,15 @@ export const parlay: VendorDefinition = {
       }),
     errorInfo: (body) => commonErrorInfo(body),
     wire: {
-      fields: { id: 'id', url: 'url', events: 'enabled_events', secret: 'signing_secret', createdAt: 'created_at', active: 'paused', activeInverted: true },
+      fields: {
+        id: 'id',
+        url: 'url',
+        events: 'enabled_events',
+        secret: 'signing_secret',
+        createdAt: 'created_at',
+        active: 'paused',
+        activeInverted: true,
+      },
       idPrefix: 'wh_',
       secretPrefix: 'whsec_',
       secretOnReads: { kind: 'omit' }, // "there's no API to retrieve it again"

@@ -110,10 +110,22 @@ export const parley: VendorDefinition = {
     createBody: ({ url, events, options }) =>
       defined({ url, events, facility_ids: nonEmptyList(options?.facility_ids) }),
     updateBody: ({ url, events, active, options }) =>
-      defined({ url, events, is_active: active, facility_ids: options ? nonEmptyList(options.facility_ids) : undefined }),
+      defined({
+        url,
+        events,
+        is_active: active,
+        facility_ids: options ? nonEmptyList(options.facility_ids) : undefined,
+      }),
     errorInfo: (body) => commonErrorInfo(body),
     wire: {
-      fields: { id: 'id', url: 'url', events: 'events', secret: 'secret', createdAt: 'created_at', active: 'is_active' },
+      fields: {
+        id: 'id',
+        url: 'url',
+        events: 'events',
+        secret: 'secret',
+        createdAt: 'created_at',
+        active: 'is_active',
+      },
       idPrefix: 'wh_',
       secretPrefix: 'whsec_',
       secretOnReads: { kind: 'redact' }, // "secret is redacted"

@@ -33,7 +33,11 @@ function toSubscription(raw: unknown): Subscription {
   };
 }
 
-const documentMetadata = z.object({ fileName: z.string(), fileSize: z.number().int().nonnegative(), mimeType: z.string() });
+const documentMetadata = z.object({
+  fileName: z.string(),
+  fileSize: z.number().int().nonnegative(),
+  mimeType: z.string(),
+});
 const batch = { batchId: z.string(), documentCount: z.number().int().nonnegative() };
 const quota = {
   plan: z.string(),
@@ -165,7 +169,11 @@ export const parseFlow: VendorDefinition = {
       displayName: 'Batch Failed',
       description: 'a batch processing job fails',
       designedPayload: true,
-      schema: z.object({ ...batch, status: z.literal('failed'), error: z.object({ code: z.string(), message: z.string() }) }),
+      schema: z.object({
+        ...batch,
+        status: z.literal('failed'),
+        error: z.object({ code: z.string(), message: z.string() }),
+      }),
       sample: {
         batchId: 'bat_1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b',
         documentCount: 40,

@@ -214,7 +214,14 @@ export const parsley: VendorDefinition = {
       paid: true,
       schema: z.object({
         ...conversationRef,
-        signal: z.enum(['metrics', 'economic_buyer', 'decision_criteria', 'decision_process', 'identify_pain', 'champion']),
+        signal: z.enum([
+          'metrics',
+          'economic_buyer',
+          'decision_criteria',
+          'decision_process',
+          'identify_pain',
+          'champion',
+        ]),
         excerpt: z.string(),
         confidence: z.number().min(0).max(1),
       }),

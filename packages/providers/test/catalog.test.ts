@@ -46,7 +46,13 @@ describe.each(vendors.map((v) => [v.id, v] as [string, VendorDefinition]))('%s',
 
   it('passes unknown event types through instead of rejecting them', () => {
     const body = JSON.stringify(
-      vendor.envelope.build({ id: 'evt_x', type: 'brand.new_type', createdAt: '2026-01-01T00:00:00Z', data: { a: 1 }, livemode: true }),
+      vendor.envelope.build({
+        id: 'evt_x',
+        type: 'brand.new_type',
+        createdAt: '2026-01-01T00:00:00Z',
+        data: { a: 1 },
+        livemode: true,
+      }),
     );
     const r = parseDelivery(vendor, body, {});
     expect(r.ok && r.event.type).toBe('brand.new_type');
@@ -109,7 +115,9 @@ describe('documented specifics', () => {
   it('Parlay pauses through `paused` and names events `enabled_events`', () => {
     const api = getVendor('parlay')!.api!;
     expect(api.updateBody({ active: false })).toEqual({ paused: true });
-    expect(api.createBody({ url: 'https://a.test', events: ['analysis.completed'], options: { name: 'production' } })).toEqual({
+    expect(
+      api.createBody({ url: 'https://a.test', events: ['analysis.completed'], options: { name: 'production' } }),
+    ).toEqual({
       url: 'https://a.test',
       name: 'production',
       enabled_events: ['analysis.completed'],
@@ -137,7 +145,12 @@ describe('documented specifics', () => {
 
   it('Parsley marks its four high-signal events as paid', () => {
     const vendor = getVendor('parsley')!;
-    expect(vendor.events.filter((e) => e.paid).map((e) => e.type).sort()).toEqual([...vendor.api!.paidEvents!].sort());
+    expect(
+      vendor.events
+        .filter((e) => e.paid)
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual([...vendor.api!.paidEvents!].sort());
   });
 
   it('getVendor is forgiving about spelling and strict about unknown ids', () => {

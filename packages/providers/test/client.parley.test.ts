@@ -28,14 +28,17 @@ const stored = (over: Record<string, unknown> = {}) => {
 };
 
 const { client, delays } = nockedClient(parley, KEY);
-const api = () => nock(BASE).matchHeader('X-API-Key', KEY).matchHeader('Idempotency-Key', (v) => v == null);
+const api = () =>
+  nock(BASE)
+    .matchHeader('X-API-Key', KEY)
+    .matchHeader('Idempotency-Key', (v) => v == null);
 
 describe('Parley requests and mappings', () => {
   it('documents create, list, get, update, delete — not test, rotate or me', async () => {
     const c = client();
-    expect(['create', 'list', 'get', 'update', 'delete', 'test', 'rotate', 'me'].map((op) => c.supports(op as never))).toEqual(
-      [true, true, true, true, true, false, false, false],
-    );
+    expect(
+      ['create', 'list', 'get', 'update', 'delete', 'test', 'rotate', 'me'].map((op) => c.supports(op as never)),
+    ).toEqual([true, true, true, true, true, false, false, false]);
     await expect(c.rotate('wh_1')).rejects.toThrow('Parley does not support rotate');
     await expect(c.me()).rejects.toThrow('Parley does not support me');
   });
@@ -66,15 +69,22 @@ describe('Parley requests and mappings', () => {
   it('create without facilities omits facility_ids (= watch all)', async () => {
     api().get('/v1/webhooks').reply(200, { data: [] });
     api()
-      .post('/v1/webhooks', (body) => JSON.stringify(body) === JSON.stringify({ url: TARGET, events: ['violation.new'] }))
+      .post(
+        '/v1/webhooks',
+        (body) => JSON.stringify(body) === JSON.stringify({ url: TARGET, events: ['violation.new'] }),
+      )
       .reply(201, { data: { ...createdWebhook, events: ['violation.new'], facility_ids: null } });
     const sub = await client().create({ url: TARGET, events: ['violation.new'] });
     expect(sub.options).toEqual({});
   });
 
   it('list and get unwrap {data}; a redacted secret is not reported as a secret', async () => {
-    api().get('/v1/webhooks').reply(200, { data: [stored({ secret: 'whsec_****' }), stored({ id: 'wh_2', is_active: false })] });
-    api().get('/v1/webhooks/wh_2').reply(200, { data: stored({ id: 'wh_2', is_active: false, secret: 'whsec_9f8e…' }) });
+    api()
+      .get('/v1/webhooks')
+      .reply(200, { data: [stored({ secret: 'whsec_****' }), stored({ id: 'wh_2', is_active: false })] });
+    api()
+      .get('/v1/webhooks/wh_2')
+      .reply(200, { data: stored({ id: 'wh_2', is_active: false, secret: 'whsec_9f8e…' }) });
     const c = client();
     const list = await c.list();
     expect(list.map((s) => [s.id, s.active, s.secret])).toEqual([
@@ -87,10 +97,14 @@ describe('Parley requests and mappings', () => {
   });
 
   it('update: PATCH is_active reactivates an auto-deactivated webhook; other fields map too', async () => {
-    api().patch('/v1/webhooks/wh_1', { is_active: true }).reply(200, { data: stored({ id: 'wh_1' }) });
+    api()
+      .patch('/v1/webhooks/wh_1', { is_active: true })
+      .reply(200, { data: stored({ id: 'wh_1' }) });
     api()
       .patch('/v1/webhooks/wh_1', { url: 'https://myapp.com/v2', events: ['case.updated'], facility_ids: ['f-2'] })
-      .reply(200, { data: stored({ id: 'wh_1', url: 'https://myapp.com/v2', events: ['case.updated'], facility_ids: ['f-2'] }) });
+      .reply(200, {
+        data: stored({ id: 'wh_1', url: 'https://myapp.com/v2', events: ['case.updated'], facility_ids: ['f-2'] }),
+      });
     const c = client();
     expect((await c.update('wh_1', { active: true })).active).toBe(true);
     const changed = await c.update('wh_1', {
@@ -98,7 +112,11 @@ describe('Parley requests and mappings', () => {
       events: ['case.updated'],
       options: { facility_ids: ['f-2'] },
     });
-    expect(changed).toMatchObject({ url: 'https://myapp.com/v2', events: ['case.updated'], options: { facility_ids: ['f-2'] } });
+    expect(changed).toMatchObject({
+      url: 'https://myapp.com/v2',
+      events: ['case.updated'],
+      options: { facility_ids: ['f-2'] },
+    });
   });
 
   it('delete: DELETE /v1/webhooks/{id}; 404 means already gone', async () => {
@@ -155,12 +173,22 @@ describe('Parley error behaviour', () => {
   });
 
   it('5xx on create: no duplicate — the one Parley created anyway is deleted, then created again', async () => {
-    api().get('/v1/webhooks').reply(200, { data: [stored({ id: 'wh_other', url: 'https://other.example/h' })] });
+    api()
+      .get('/v1/webhooks')
+      .reply(200, { data: [stored({ id: 'wh_other', url: 'https://other.example/h' })] });
     api().post('/v1/webhooks').reply(500, { error: 'Internal error' });
-    api().get('/v1/webhooks').reply(200, { data: [stored({ id: 'wh_other', url: 'https://other.example/h' }), stored({ id: 'wh_lost' })] });
+    api()
+      .get('/v1/webhooks')
+      .reply(200, { data: [stored({ id: 'wh_other', url: 'https://other.example/h' }), stored({ id: 'wh_lost' })] });
     api().delete('/v1/webhooks/wh_lost').reply(204);
-    api().post('/v1/webhooks').reply(201, { data: { ...createdWebhook, id: 'wh_new' } });
-    const sub = await client().create({ url: TARGET, events: ['violation.new', 'case.new'], options: { facility_ids: [FACILITY] } });
+    api()
+      .post('/v1/webhooks')
+      .reply(201, { data: { ...createdWebhook, id: 'wh_new' } });
+    const sub = await client().create({
+      url: TARGET,
+      events: ['violation.new', 'case.new'],
+      options: { facility_ids: [FACILITY] },
+    });
     expect(sub).toMatchObject({ id: 'wh_new', secret: 'whsec_9f8e7d6c5b4a3210' });
   });
 

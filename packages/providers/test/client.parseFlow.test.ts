@@ -27,7 +27,10 @@ const listed = (over: Record<string, unknown> = {}) => {
 };
 
 const { client, delays } = nockedClient(parseFlow, KEY);
-const api = () => nock(BASE).matchHeader('X-API-Key', KEY).matchHeader('Idempotency-Key', (v) => v == null);
+const api = () =>
+  nock(BASE)
+    .matchHeader('X-API-Key', KEY)
+    .matchHeader('Idempotency-Key', (v) => v == null);
 
 describe('ParseFlow requests and mappings', () => {
   it('supports create, list, delete only', async () => {
@@ -42,7 +45,11 @@ describe('ParseFlow requests and mappings', () => {
   it('create: lists first, then POST {url, events}; maps isActive and the secret', async () => {
     api().get(PATH).reply(200, []);
     api()
-      .post(PATH, (b) => JSON.stringify(b) === JSON.stringify({ url: TARGET, events: ['extraction.completed', 'extraction.failed'] }))
+      .post(
+        PATH,
+        (b) =>
+          JSON.stringify(b) === JSON.stringify({ url: TARGET, events: ['extraction.completed', 'extraction.failed'] }),
+      )
       .matchHeader('Content-Type', 'application/json')
       .reply(200, createdHook);
     expect(await client().create({ url: TARGET, events: ['extraction.completed', 'extraction.failed'] })).toEqual({
@@ -58,8 +65,12 @@ describe('ParseFlow requests and mappings', () => {
   });
 
   it('list accepts a bare array or a {webhooks} wrapper', async () => {
-    api().get(PATH).reply(200, [listed(), listed({ id: 'wh_2', isActive: false })]);
-    api().get(PATH).reply(200, { webhooks: [listed()] });
+    api()
+      .get(PATH)
+      .reply(200, [listed(), listed({ id: 'wh_2', isActive: false })]);
+    api()
+      .get(PATH)
+      .reply(200, { webhooks: [listed()] });
     const c = client();
     expect((await c.list()).map((s) => [s.id, s.active, s.secret])).toEqual([
       ['wh_a1b2c3d4e5f6g7h8', true, undefined],
@@ -85,7 +96,9 @@ describe('ParseFlow requests and mappings', () => {
 
   it('http targets are allowed: ParseFlow states no HTTPS rule', async () => {
     api().get(PATH).reply(200, []);
-    api().post(PATH).reply(200, { ...createdHook, url: 'http://127.0.0.1:5678/webhook/x' });
+    api()
+      .post(PATH)
+      .reply(200, { ...createdHook, url: 'http://127.0.0.1:5678/webhook/x' });
     expect((await client().create({ url: 'http://127.0.0.1:5678/webhook/x', events: ['batch.completed'] })).url).toBe(
       'http://127.0.0.1:5678/webhook/x',
     );
@@ -95,14 +108,20 @@ describe('ParseFlow requests and mappings', () => {
 describe('ParseFlow error behaviour', () => {
   it('401', async () => {
     api().get(PATH).reply(401, { error: 'Invalid API key' });
-    await expect(client().list()).rejects.toThrow('ParseFlow rejected the API key: invalid or revoked (401). ParseFlow said: "Invalid API key".');
+    await expect(client().list()).rejects.toThrow(
+      'ParseFlow rejected the API key: invalid or revoked (401). ParseFlow said: "Invalid API key".',
+    );
   });
 
   it('403 (webhooks need Pro or Enterprise)', async () => {
     api().get(PATH).reply(200, []);
     api().post(PATH).reply(403, { error: 'Webhooks are available on Pro and Enterprise plans' });
     const e = await failure(client().create({ url: TARGET, events: ['quota.warning'] }));
-    expect(e).toMatchObject({ code: 'forbidden', status: 403, vendorMessage: 'Webhooks are available on Pro and Enterprise plans' });
+    expect(e).toMatchObject({
+      code: 'forbidden',
+      status: 403,
+      vendorMessage: 'Webhooks are available on Pro and Enterprise plans',
+    });
     expect(e!.message).toMatch(/^ParseFlow refused create \(403\): the API key's account is not allowed/);
   });
 
@@ -129,10 +148,16 @@ describe('ParseFlow error behaviour', () => {
 
   it('a reset connection on create, created anyway: deleted by ?id=, then created again', async () => {
     api().get(PATH).reply(200, []);
-    api().post(PATH).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    api().get(PATH).reply(200, [listed({ id: 'wh_lost' })]);
+    api()
+      .post(PATH)
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    api()
+      .get(PATH)
+      .reply(200, [listed({ id: 'wh_lost' })]);
     api().delete(PATH).query({ id: 'wh_lost' }).reply(200, {});
-    api().post(PATH).reply(200, { ...createdHook, id: 'wh_new' });
+    api()
+      .post(PATH)
+      .reply(200, { ...createdHook, id: 'wh_new' });
     expect((await client().create({ url: TARGET, events: ['extraction.completed'] })).id).toBe('wh_new');
   });
 });

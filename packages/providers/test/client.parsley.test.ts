@@ -31,7 +31,13 @@ const meBody = {
   name: 'Your Name',
   organisation: 'Your Company',
   tier: 'business',
-  availableEvents: ['profile.viewed', 'chatbot.conversation.completed', 'lead.captured', 'lead.scored', 'signal.detected'],
+  availableEvents: [
+    'profile.viewed',
+    'chatbot.conversation.completed',
+    'lead.captured',
+    'lead.scored',
+    'signal.detected',
+  ],
 };
 
 const { client, delays } = nockedClient(parsley, KEY);
@@ -59,7 +65,10 @@ describe('Parsley requests and mappings', () => {
   it('create: lists first, then POST /api/v1/webhooks {url, events}; maps the 201 answer', async () => {
     api().get('/api/v1/webhooks').reply(200, []);
     api()
-      .post('/api/v1/webhooks', (b) => JSON.stringify(b) === JSON.stringify({ url: TARGET, events: ['lead.scored', 'signal.detected'] }))
+      .post(
+        '/api/v1/webhooks',
+        (b) => JSON.stringify(b) === JSON.stringify({ url: TARGET, events: ['lead.scored', 'signal.detected'] }),
+      )
       .matchHeader('Content-Type', 'application/json')
       .reply(201, createdSub);
     expect(await client().create({ url: TARGET, events: ['lead.scored', 'signal.detected'] })).toEqual({
@@ -75,7 +84,9 @@ describe('Parsley requests and mappings', () => {
   });
 
   it('list: only a secret prefix comes back, which is not a secret', async () => {
-    api().get('/api/v1/webhooks').reply(200, { data: [listed(), listed({ id: 'sub_2', active: false })] });
+    api()
+      .get('/api/v1/webhooks')
+      .reply(200, { data: [listed(), listed({ id: 'sub_2', active: false })] });
     const subs = await client().list();
     expect(subs.map((s) => [s.id, s.active, s.secret])).toEqual([
       ['sub_abc123', true, undefined],
@@ -92,15 +103,17 @@ describe('Parsley requests and mappings', () => {
   });
 
   it('update: PATCH /api/v1/webhooks/{id} {active:false}, and url/events', async () => {
-    api().patch('/api/v1/webhooks/sub_abc123', { active: false }).reply(200, listed({ active: false }));
+    api()
+      .patch('/api/v1/webhooks/sub_abc123', { active: false })
+      .reply(200, listed({ active: false }));
     api()
       .patch('/api/v1/webhooks/sub_abc123', { url: 'https://hooks.example.com/v2', events: ['profile.viewed'] })
       .reply(200, listed({ url: 'https://hooks.example.com/v2', events: ['profile.viewed'] }));
     const c = client();
     expect((await c.update('sub_abc123', { active: false })).active).toBe(false);
-    expect((await c.update('sub_abc123', { url: 'https://hooks.example.com/v2', events: ['profile.viewed'] })).events).toEqual([
-      'profile.viewed',
-    ]);
+    expect(
+      (await c.update('sub_abc123', { url: 'https://hooks.example.com/v2', events: ['profile.viewed'] })).events,
+    ).toEqual(['profile.viewed']);
   });
 
   it('delete and test', async () => {
@@ -120,11 +133,13 @@ describe('Parsley requests and mappings', () => {
 });
 
 describe('Parsley error behaviour', () => {
-  it('401: invalid or revoked key, with Parsley\'s own words', async () => {
+  it("401: invalid or revoked key, with Parsley's own words", async () => {
     api().get('/api/v1/me').reply(401, { error: 'Invalid or revoked API key.' });
     const e = await failure(client().me());
     expect(e).toMatchObject({ code: 'unauthorized', status: 401, operation: 'me', vendor: 'Parsley' });
-    expect(e!.message).toBe('Parsley rejected the API key: invalid or revoked (401). Parsley said: "Invalid or revoked API key.".');
+    expect(e!.message).toBe(
+      'Parsley rejected the API key: invalid or revoked (401). Parsley said: "Invalid or revoked API key.".',
+    );
   });
 
   it('403 names the paid events of the request', async () => {
@@ -140,14 +155,24 @@ describe('Parsley error behaviour', () => {
   it('403 on update names the paid events of the patch', async () => {
     api().patch('/api/v1/webhooks/sub_1').reply(403, { error: 'Payment required' });
     const e = await failure(client().update('sub_1', { events: ['signal.detected', 'lead.captured'] }));
-    expect(e!.message).toMatch(/^Parsley refused update \(403\): signal\.detected and lead\.captured need a paid plan or credits\./);
+    expect(e!.message).toMatch(
+      /^Parsley refused update \(403\): signal\.detected and lead\.captured need a paid plan or credits\./,
+    );
   });
 
   it('400 carries the details object keyed by field', async () => {
     api().get('/api/v1/webhooks').reply(200, []);
-    api().post('/api/v1/webhooks').reply(400, { error: 'Validation failed', details: { url: 'Must be an HTTPS URL', events: 'Unknown event: lead.won' } });
+    api()
+      .post('/api/v1/webhooks')
+      .reply(400, {
+        error: 'Validation failed',
+        details: { url: 'Must be an HTTPS URL', events: 'Unknown event: lead.won' },
+      });
     const e = await failure(client().create({ url: TARGET, events: ['lead.won'] }));
-    expect(e).toMatchObject({ code: 'validation', details: { url: 'Must be an HTTPS URL', events: 'Unknown event: lead.won' } });
+    expect(e).toMatchObject({
+      code: 'validation',
+      details: { url: 'Must be an HTTPS URL', events: 'Unknown event: lead.won' },
+    });
     expect(e!.message).toBe(
       'Parsley rejected the create request as invalid (400). Parsley said: "Validation failed". Details: url: Must be an HTTPS URL; events: Unknown event: lead.won.',
     );
@@ -155,7 +180,9 @@ describe('Parsley error behaviour', () => {
 
   it('404 on update names the subscription', async () => {
     api().patch('/api/v1/webhooks/sub_x').reply(404, { error: 'Subscription not found' });
-    await expect(client().update('sub_x', { active: true })).rejects.toThrow('Parsley has no subscription "sub_x" (404).');
+    await expect(client().update('sub_x', { active: true })).rejects.toThrow(
+      'Parsley has no subscription "sub_x" (404).',
+    );
   });
 
   it('429 with the documented Retry-After: 60 is waited out (default cap 60 s)', async () => {
@@ -175,11 +202,17 @@ describe('Parsley error behaviour', () => {
   });
 
   it('500 on create ("safe to retry"): looks up first, so a created-anyway subscription is replaced, not duplicated', async () => {
-    api().get('/api/v1/webhooks').reply(200, [listed({ id: 'sub_existing', url: 'https://elsewhere.example/' })]);
+    api()
+      .get('/api/v1/webhooks')
+      .reply(200, [listed({ id: 'sub_existing', url: 'https://elsewhere.example/' })]);
     api().post('/api/v1/webhooks').reply(500, { error: 'Server error' });
-    api().get('/api/v1/webhooks').reply(200, [listed({ id: 'sub_existing', url: 'https://elsewhere.example/' }), listed({ id: 'sub_lost' })]);
+    api()
+      .get('/api/v1/webhooks')
+      .reply(200, [listed({ id: 'sub_existing', url: 'https://elsewhere.example/' }), listed({ id: 'sub_lost' })]);
     api().delete('/api/v1/webhooks/sub_lost').reply(200, {});
-    api().post('/api/v1/webhooks').reply(201, { ...createdSub, id: 'sub_new' });
+    api()
+      .post('/api/v1/webhooks')
+      .reply(201, { ...createdSub, id: 'sub_new' });
     expect((await client().create({ url: TARGET, events: ['lead.scored'] })).id).toBe('sub_new');
   });
 

@@ -5,7 +5,9 @@ try {
   cli = await import('../dist/cli/main.js');
 } catch (err) {
   if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
-    process.stderr.write('hookpack: the CLI is not built yet: run "npm run build" at the repository root (or "npx tsc -b packages/sandbox").\n');
+    process.stderr.write(
+      'hookpack: the CLI is not built yet: run "npm run build" at the repository root (or "npx tsc -b packages/sandbox").\n',
+    );
     process.exit(2);
   }
   throw err;

@@ -101,7 +101,8 @@ export class DeliveryEngine {
         attempts: [],
       };
       const live: LiveDelivery = { record, vendor, body };
-      if (vendor.delivery.deliveryIdIsStable) live.stableDeliveryId = vendor.delivery.deliveryIdHeader ? randomUUID() : event.id;
+      if (vendor.delivery.deliveryIdIsStable)
+        live.stableDeliveryId = vendor.delivery.deliveryIdHeader ? randomUUID() : event.id;
       this.remember(record);
       if (this.live.size >= this.options.maxLiveDeliveries) this.finish(live, 'dropped', 'sandbox delivery queue full');
       else if (!force && !sub.active) this.enqueueOrDrop(live, sub);
@@ -116,7 +117,12 @@ export class DeliveryEngine {
   }
 
   /** Records an event that reached no one because of the vendor's rules (paid event, no credits). */
-  recordDropped(vendor: VendorDefinition, event: OutgoingEvent, sub: SubscriptionRecord, reason: string): DeliveryRecord {
+  recordDropped(
+    vendor: VendorDefinition,
+    event: OutgoingEvent,
+    sub: SubscriptionRecord,
+    reason: string,
+  ): DeliveryRecord {
     const record: DeliveryRecord = {
       id: `dlv_${randomUUID()}`,
       vendor: vendor.id,
@@ -206,15 +212,24 @@ export class DeliveryEngine {
   private enqueueOrDrop(live: LiveDelivery, sub: SubscriptionRecord): void {
     const pauseQueueMs = live.vendor.delivery.pauseQueueMs;
     if (pauseQueueMs === undefined || sub.deactivatedReason) {
-      this.finish(live, 'dropped', sub.deactivatedReason ? `subscription deactivated (${sub.deactivatedReason})` : 'subscription inactive');
+      this.finish(
+        live,
+        'dropped',
+        sub.deactivatedReason ? `subscription deactivated (${sub.deactivatedReason})` : 'subscription inactive',
+      );
       return;
     }
-    const queued = [...this.live.values()].filter((l) => l.record.subscriptionId === sub.id && l.record.state === 'queued');
+    const queued = [...this.live.values()].filter(
+      (l) => l.record.subscriptionId === sub.id && l.record.state === 'queued',
+    );
     if (queued.length >= this.options.maxQueuedPerSubscription) this.finish(queued[0]!, 'dropped', 'pause queue full');
     live.record.state = 'queued';
     delete live.record.nextAttemptAt;
     this.live.set(live.record.id, live);
-    live.expiry = setTimeout(() => this.finish(live, 'dropped', 'queued longer than the vendor keeps paused events'), this.scaled(pauseQueueMs));
+    live.expiry = setTimeout(
+      () => this.finish(live, 'dropped', 'queued longer than the vendor keeps paused events'),
+      this.scaled(pauseQueueMs),
+    );
     live.expiry.unref?.();
   }
 
@@ -239,7 +254,12 @@ export class DeliveryEngine {
     record.state = 'in-flight';
     delete record.nextAttemptAt;
     const deliveryId = live.stableDeliveryId ?? randomUUID();
-    const headers = deliveryHeaders(vendor, { body: live.body, type: record.eventType, secret: sub.secret, deliveryId });
+    const headers = deliveryHeaders(vendor, {
+      body: live.body,
+      type: record.eventType,
+      secret: sub.secret,
+      deliveryId,
+    });
     const timeoutMs = Math.max(this.scaled(vendor.delivery.timeoutMs), this.options.minTimeoutMs);
     const startedAt = new Date().toISOString();
     let target: URL | undefined;
@@ -252,11 +272,22 @@ export class DeliveryEngine {
       !target || (target.protocol !== 'http:' && target.protocol !== 'https:')
         ? { error: 'target URL is not an http(s) URL', responseBody: '', durationMs: 0 }
         : !this.options.allowExternalTargets && !isLoopbackUrl(target)
-          ? { error: 'the sandbox only delivers to loopback addresses (start it with allowExternalTargets to change that)', responseBody: '', durationMs: 0 }
+          ? {
+              error:
+                'the sandbox only delivers to loopback addresses (start it with allowExternalTargets to change that)',
+              responseBody: '',
+              durationMs: 0,
+            }
           : await postDelivery(sub.url, live.body, headers, timeoutMs, this.aborter.signal);
     if (this.stopped) return;
     const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
-    const attempt: AttemptRecord = { number: record.attempts.length + 1, startedAt, deliveryId, durationMs: result.durationMs, ok };
+    const attempt: AttemptRecord = {
+      number: record.attempts.length + 1,
+      startedAt,
+      deliveryId,
+      durationMs: result.durationMs,
+      ok,
+    };
     if (result.status !== undefined) attempt.statusCode = result.status;
     if (result.error !== undefined) attempt.error = result.error;
     record.attempts.push(attempt);
@@ -287,7 +318,8 @@ export class DeliveryEngine {
     }
     const tooManyFailures =
       policy.afterRetries === 'deactivate' ||
-      (policy.deactivateAfterConsecutiveFailures !== undefined && sub.consecutiveFailures >= policy.deactivateAfterConsecutiveFailures);
+      (policy.deactivateAfterConsecutiveFailures !== undefined &&
+        sub.consecutiveFailures >= policy.deactivateAfterConsecutiveFailures);
     const failingTooLong =
       policy.deactivateAfterFailingForMs !== undefined &&
       sub.failingSince !== undefined &&

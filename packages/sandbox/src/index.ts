@@ -12,4 +12,11 @@ export {
 } from './sandbox.js';
 export type { DeliveryRecord, AttemptRecord, DeliveryState, FireResult } from './delivery.js';
 export type { SubscriptionRecord } from './state.js';
-export { deliveryBody, deliveryHeaders, postDelivery, newEventId, type OutgoingEvent, type SendResult } from './send.js';
+export {
+  deliveryBody,
+  deliveryHeaders,
+  postDelivery,
+  newEventId,
+  type OutgoingEvent,
+  type SendResult,
+} from './send.js';

@@ -51,12 +51,18 @@ export async function handleInspection(
     } else if (route === 'POST /hooks') {
       const b = object(body);
       const events = b.events;
-      if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) throw new SandboxInputError('events must be an array of strings');
+      if (!Array.isArray(events) || !events.every((e) => typeof e === 'string'))
+        throw new SandboxInputError('events must be an array of strings');
       const secret = b.secret;
       if (secret != null && typeof secret !== 'string') throw new SandboxInputError('secret must be a string or null');
-      sendJson(res, 201, sandbox.addHook({ vendor: str(b, 'vendor'), url: str(b, 'url'), events, secret: secret ?? null }));
+      sendJson(
+        res,
+        201,
+        sandbox.addHook({ vendor: str(b, 'vendor'), url: str(b, 'url'), events, secret: secret ?? null }),
+      );
     } else if (method === 'DELETE' && segments[0] === 'hooks' && segments.length === 2) {
-      if (!sandbox.removeHook(decodeURIComponent(segments[1]!))) throw new SandboxInputError(`no hand-configured hook ${segments[1]}`, 404);
+      if (!sandbox.removeHook(decodeURIComponent(segments[1]!)))
+        throw new SandboxInputError(`no hand-configured hook ${segments[1]}`, 404);
       sendJson(res, 204, undefined);
     } else if (method === 'PATCH' && segments[0] === 'accounts' && segments.length === 2) {
       const b = object(body);
@@ -66,13 +72,17 @@ export async function handleInspection(
     } else if (route === 'POST /settle') {
       const b = object(body);
       const timeoutMs = b.timeoutMs === undefined ? 10_000 : b.timeoutMs;
-      if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || timeoutMs > 600_000) throw new SandboxInputError('timeoutMs must be a number of milliseconds up to 600000');
+      if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || timeoutMs > 600_000)
+        throw new SandboxInputError('timeoutMs must be a number of milliseconds up to 600000');
       sendJson(res, 200, { settled: await sandbox.settle(timeoutMs) });
     } else if (route === 'POST /reset') {
       sandbox.reset();
       sendJson(res, 200, { reset: true });
     } else {
-      throw new SandboxInputError(`no inspection route ${method} /_sandbox${path}; see GET /_sandbox and the package README`, 404);
+      throw new SandboxInputError(
+        `no inspection route ${method} /_sandbox${path}; see GET /_sandbox and the package README`,
+        404,
+      );
     }
   } catch (e) {
     if (e instanceof SandboxInputError) sendJson(res, e.status, { error: e.message });

@@ -72,19 +72,28 @@ export class VendorApi {
         extraHeaders['X-RateLimit-Remaining'] = String(r.remaining);
         if (!r.allowed) {
           extraHeaders['Retry-After'] = String(r.retryAfterSeconds);
-          throw new VendorHttpError(429, `Rate limit exceeded: ${this.limiter.limit} requests per ${this.limiter.windowMs / 1000} seconds. Retry after ${r.retryAfterSeconds} s.`);
+          throw new VendorHttpError(
+            429,
+            `Rate limit exceeded: ${this.limiter.limit} requests per ${this.limiter.windowMs / 1000} seconds. Retry after ${r.retryAfterSeconds} s.`,
+          );
         }
       }
-      if (!path.startsWith(this.basePath + '/') && path !== this.basePath) throw new VendorHttpError(404, `No route ${req.method} ${path}.`);
+      if (!path.startsWith(this.basePath + '/') && path !== this.basePath)
+        throw new VendorHttpError(404, `No route ${req.method} ${path}.`);
       const route = this.route(req.method ?? 'GET', path.slice(this.basePath.length) || '/', query);
       const raw = await readBody(req);
-      const idemKey = this.vendor.api?.idempotencyKeys && req.method !== 'GET' ? header(req, 'idempotency-key') : undefined;
+      const idemKey =
+        this.vendor.api?.idempotencyKeys && req.method !== 'GET' ? header(req, 'idempotency-key') : undefined;
       if (idemKey) {
         const fingerprint = `${req.method} ${path}?${query.toString()} ${raw.toString('base64')}`;
         const stored = this.idempotency.get(idemKey);
         if (stored) {
           if (stored.fingerprint !== fingerprint) {
-            throw new VendorHttpError(400, 'Keys for idempotent requests can only be used with the same parameters they were first used with.', { 'Idempotency-Key': 'reused with different parameters' });
+            throw new VendorHttpError(
+              400,
+              'Keys for idempotent requests can only be used with the same parameters they were first used with.',
+              { 'Idempotency-Key': 'reused with different parameters' },
+            );
           }
           sendJson(res, stored.status, stored.body, { ...extraHeaders, 'Idempotent-Replayed': 'true' });
           return;
@@ -104,7 +113,11 @@ export class VendorApi {
           : e instanceof BodyTooLargeError
             ? new VendorHttpError(413, 'Request body too large.')
             : new VendorHttpError(500, `Internal sandbox error: ${(e as Error).message}`);
-      const body = wireOf(this.vendor).errorBody({ status: err.status, message: err.message, ...(err.details ? { details: err.details } : {}) });
+      const body = wireOf(this.vendor).errorBody({
+        status: err.status,
+        message: err.message,
+        ...(err.details ? { details: err.details } : {}),
+      });
       sendJson(res, err.status, body, extraHeaders);
     }
   }
@@ -125,8 +138,10 @@ export class VendorApi {
   private authMessage(req: IncomingMessage): string {
     const auth = this.vendor.auth;
     if (auth.kind !== 'apiKey') return 'Unauthorized.';
-    const where = auth.placement === 'bearer' ? 'Authorization: Bearer <key>' : `${auth.headerName ?? 'X-API-Key'}: <key>`;
-    const sent = auth.placement === 'bearer' ? header(req, 'authorization') : header(req, auth.headerName ?? 'X-API-Key');
+    const where =
+      auth.placement === 'bearer' ? 'Authorization: Bearer <key>' : `${auth.headerName ?? 'X-API-Key'}: <key>`;
+    const sent =
+      auth.placement === 'bearer' ? header(req, 'authorization') : header(req, auth.headerName ?? 'X-API-Key');
     return sent ? 'Invalid or revoked API key.' : `Missing API key: send it as ${where}.`;
   }
 
@@ -146,7 +161,15 @@ export class VendorApi {
       pathMatched = true;
       if (ep.method !== method) continue;
       if ((ep.path.includes('{id}') || Object.values(ep.query ?? {}).some((t) => t.includes('{id}'))) && !id) {
-        throw new VendorHttpError(400, `Missing webhook id: ${method} ${path} needs ${Object.keys(ep.query ?? {}).map((k) => `?${k}=`).join('') || 'an id'}.`, { id: 'is required' });
+        throw new VendorHttpError(
+          400,
+          `Missing webhook id: ${method} ${path} needs ${
+            Object.keys(ep.query ?? {})
+              .map((k) => `?${k}=`)
+              .join('') || 'an id'
+          }.`,
+          { id: 'is required' },
+        );
       }
       return id === undefined ? { op } : { op, id };
     }
@@ -159,7 +182,8 @@ export class VendorApi {
     const store = this.ctx.store;
     const find = (): SubscriptionRecord => {
       const sub = id === undefined ? undefined : store.subscriptions.get(id);
-      if (!sub || sub.vendor !== vendor.id || sub.manual) throw new VendorHttpError(404, `Webhook ${id ?? ''} not found.`);
+      if (!sub || sub.vendor !== vendor.id || sub.manual)
+        throw new VendorHttpError(404, `Webhook ${id ?? ''} not found.`);
       return sub;
     };
     const body = (): unknown => {
@@ -173,7 +197,13 @@ export class VendorApi {
       case 'list':
         return {
           status: 200,
-          body: listBody(vendor, store.subscriptionsOf(vendor.id).filter((s) => !s.manual).map((s) => toVendorObject(vendor, s, false))),
+          body: listBody(
+            vendor,
+            store
+              .subscriptionsOf(vendor.id)
+              .filter((s) => !s.manual)
+              .map((s) => toVendorObject(vendor, s, false)),
+          ),
         };
       case 'get':
         return { status: 200, body: wrapResponse(vendor, toVendorObject(vendor, find(), false)) };
@@ -202,7 +232,12 @@ export class VendorApi {
         const delivery = fired.deliveries[0];
         return {
           status: 200,
-          body: wrapResponse(vendor, { ok: true, event_id: fired.eventId, event_type: type, delivery_id: delivery?.id ?? null }),
+          body: wrapResponse(vendor, {
+            ok: true,
+            event_id: fired.eventId,
+            event_type: type,
+            delivery_id: delivery?.id ?? null,
+          }),
         };
       }
     }
@@ -215,7 +250,8 @@ export class VendorApi {
     const { url, events, options } = read.value;
     this.checkUrl(url!);
     this.checkEvents(events!);
-    if (this.ctx.store.subscriptions.size >= MAX_SUBSCRIPTIONS) throw new VendorHttpError(400, `Sandbox limit of ${MAX_SUBSCRIPTIONS} webhooks reached.`);
+    if (this.ctx.store.subscriptions.size >= MAX_SUBSCRIPTIONS)
+      throw new VendorHttpError(400, `Sandbox limit of ${MAX_SUBSCRIPTIONS} webhooks reached.`);
     const sub: SubscriptionRecord = {
       vendor: vendor.id,
       id: this.ctx.store.newSubscriptionId(wireOf(vendor).idPrefix),
@@ -267,7 +303,9 @@ export class VendorApi {
       throw new VendorHttpError(400, `Invalid ${f.url}: "${url}" is not a URL.`, { [f.url]: 'must be a valid URL' });
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      throw new VendorHttpError(400, `Invalid ${f.url}: only http(s) URLs can receive webhooks.`, { [f.url]: 'must be an http(s) URL' });
+      throw new VendorHttpError(400, `Invalid ${f.url}: only http(s) URLs can receive webhooks.`, {
+        [f.url]: 'must be an http(s) URL',
+      });
     }
     const loopbackAllowed = !this.ctx.strictHttps && isLoopbackUrl(parsed);
     if (this.vendor.api?.requiresHttpsTarget && parsed.protocol !== 'https:' && !loopbackAllowed) {

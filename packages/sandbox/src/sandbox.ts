@@ -175,12 +175,15 @@ export class Sandbox {
     const vendor = this.requireVendor(vendorId);
     const known = vendor.events.some((e) => e.type === type);
     if (!known) {
-      throw new SandboxInputError(`${vendor.displayName} has no event "${type}"; known: ${vendor.events.map((e) => e.type).join(', ')}`);
+      throw new SandboxInputError(
+        `${vendor.displayName} has no event "${type}"; known: ${vendor.events.map((e) => e.type).join(', ')}`,
+      );
     }
     let subs = this.store.subscriptionsOf(vendor.id).filter((s) => s.events.includes(type));
     if (options.subscriptionId !== undefined) {
       const sub = this.store.subscriptions.get(options.subscriptionId);
-      if (!sub || sub.vendor !== vendor.id) throw new SandboxInputError(`no ${vendor.displayName} subscription ${options.subscriptionId}`, 404);
+      if (!sub || sub.vendor !== vendor.id)
+        throw new SandboxInputError(`no ${vendor.displayName} subscription ${options.subscriptionId}`, 404);
       subs = [sub];
     }
     return this.dispatch(vendor, type, options.data, subs, false);
@@ -189,7 +192,10 @@ export class Sandbox {
   /** A hook configured by hand in the vendor's UI (Parsley Recipes): URL, events, optional secret. */
   addHook(input: HookInput): SubscriptionView {
     const vendor = this.requireVendor(input.vendor);
-    if (vendor.api) throw new SandboxInputError(`${vendor.displayName} has a REST API: create subscriptions through it (${this.vendor(vendor.id).baseUrl})`);
+    if (vendor.api)
+      throw new SandboxInputError(
+        `${vendor.displayName} has a REST API: create subscriptions through it (${this.vendor(vendor.id).baseUrl})`,
+      );
     let url: URL;
     try {
       url = new URL(input.url);
@@ -198,10 +204,15 @@ export class Sandbox {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SandboxInputError('url must be http(s)');
     const known = new Set(vendor.events.map((e) => e.type));
-    if (!Array.isArray(input.events) || input.events.length === 0) throw new SandboxInputError('events must be a non-empty array');
+    if (!Array.isArray(input.events) || input.events.length === 0)
+      throw new SandboxInputError('events must be a non-empty array');
     const unknown = input.events.filter((e) => !known.has(e));
-    if (unknown.length) throw new SandboxInputError(`unknown ${vendor.displayName} event(s): ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
-    if (input.secret != null && typeof input.secret !== 'string') throw new SandboxInputError('secret must be a string');
+    if (unknown.length)
+      throw new SandboxInputError(
+        `unknown ${vendor.displayName} event(s): ${unknown.join(', ')}; known: ${[...known].join(', ')}`,
+      );
+    if (input.secret != null && typeof input.secret !== 'string')
+      throw new SandboxInputError('secret must be a string');
     const sub: SubscriptionRecord = {
       vendor: vendor.id,
       id: this.store.newSubscriptionId('hook_'),
@@ -231,7 +242,9 @@ export class Sandbox {
 
   subscriptions(vendorId?: string): SubscriptionView[] {
     const id = vendorId === undefined ? undefined : this.requireVendor(vendorId).id;
-    return [...this.store.subscriptions.values()].filter((s) => id === undefined || s.vendor === id).map((s) => this.view(s));
+    return [...this.store.subscriptions.values()]
+      .filter((s) => id === undefined || s.vendor === id)
+      .map((s) => this.view(s));
   }
 
   subscription(id: string): SubscriptionView | undefined {
@@ -257,7 +270,9 @@ export class Sandbox {
   settle(timeoutMs = 10_000): Promise<boolean> {
     // Node fires a timer above 2^31-1 ms at once: such a wait would silently report "not settled".
     if (typeof timeoutMs !== 'number' || !(timeoutMs >= 0) || timeoutMs > MAX_TIMER_MS) {
-      return Promise.reject(new SandboxInputError(`settle timeoutMs must be 0..${MAX_TIMER_MS} milliseconds, got ${String(timeoutMs)}`));
+      return Promise.reject(
+        new SandboxInputError(`settle timeoutMs must be 0..${MAX_TIMER_MS} milliseconds, got ${String(timeoutMs)}`),
+      );
     }
     return this.engine.settle(timeoutMs);
   }
@@ -303,7 +318,13 @@ export class Sandbox {
     await api.handle(req, res, path.slice(first.length + 1) || '/', url.searchParams);
   }
 
-  private dispatch(vendor: VendorDefinition, type: string, data: unknown, subs: SubscriptionRecord[], force: boolean): FireResult {
+  private dispatch(
+    vendor: VendorDefinition,
+    type: string,
+    data: unknown,
+    subs: SubscriptionRecord[],
+    force: boolean,
+  ): FireResult {
     const definition = vendor.events.find((e) => e.type === type);
     const event = this.engine.newEvent(type, data === undefined ? structuredClone(definition?.sample ?? {}) : data);
     const paid = vendor.api?.paidEvents?.includes(type) ?? definition?.paid === true;
@@ -313,7 +334,8 @@ export class Sandbox {
     for (const sub of subs) {
       if (!force && !matchesOptions(vendor, sub, event.data)) continue;
       // Parsley: "events fired while you're out of credits are dropped silently rather than queued".
-      if (paid && !account.credits) dropped.push(this.engine.recordDropped(vendor, event, sub, 'paid event without credits'));
+      if (paid && !account.credits)
+        dropped.push(this.engine.recordDropped(vendor, event, sub, 'paid event without credits'));
       else targets.push(sub);
     }
     const result = this.engine.dispatch(vendor, event, targets, force);
@@ -328,7 +350,10 @@ export class Sandbox {
   private requireVendor(id: string): VendorDefinition {
     const v = typeof id === 'string' ? getVendor(id) : undefined;
     if (!v || !this.served.has(v.id)) {
-      throw new SandboxInputError(`unknown vendor "${String(id)}"; this sandbox serves: ${[...this.served.keys()].join(', ')}`, 404);
+      throw new SandboxInputError(
+        `unknown vendor "${String(id)}"; this sandbox serves: ${[...this.served.keys()].join(', ')}`,
+        404,
+      );
     }
     return v;
   }
@@ -357,15 +382,18 @@ function valueAt(data: unknown, path: string): unknown {
 /** Starts the sandbox on 127.0.0.1. Rejects with a clear message on a bad option or a busy port. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const timeScale = options.timeScale ?? 1;
-  if (!Number.isFinite(timeScale) || timeScale <= 0) throw new SandboxInputError(`timeScale must be a positive number, got ${String(options.timeScale)}`);
+  if (!Number.isFinite(timeScale) || timeScale <= 0)
+    throw new SandboxInputError(`timeScale must be a positive number, got ${String(options.timeScale)}`);
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SandboxInputError(`port must be an integer 0–65535, got ${String(options.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new SandboxInputError(`port must be an integer 0–65535, got ${String(options.port)}`);
   const served = resolveVendors(options.vendors);
   const store = new Store(options.stateFile);
   store.load();
   for (const vendor of served) store.ensureAccount(vendor, options.apiKeys?.[vendor.id]);
   for (const key of Object.keys(options.apiKeys ?? {})) {
-    if (!served.some((v) => v.id === key)) throw new SandboxInputError(`apiKeys has an entry for "${key}", which is not a served vendor id`);
+    if (!served.some((v) => v.id === key))
+      throw new SandboxInputError(`apiKeys has an entry for "${key}", which is not a served vendor id`);
   }
   store.save();
   // Assigned once the server listens (it needs the server); a request before that gets 503.
@@ -383,7 +411,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'EADDRINUSE' ? new SandboxInputError(`port ${port} on 127.0.0.1 is already in use: pick another with --port (0 = any free port)`) : e),
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new SandboxInputError(
+              `port ${port} on 127.0.0.1 is already in use: pick another with --port (0 = any free port)`,
+            )
+          : e,
+      ),
     );
     server.listen(port, '127.0.0.1', () => resolve());
   });

@@ -115,11 +115,17 @@ export function postDelivery(
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (e: NodeJS.ErrnoException) => done({ error: e.code ? `${e.code}: ${e.message}` : e.message, responseBody: '' }));
+    req.on('error', (e: NodeJS.ErrnoException) =>
+      done({ error: e.code ? `${e.code}: ${e.message}` : e.message, responseBody: '' }),
+    );
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const finish = () => done({ status: res.statusCode ?? 0, responseBody: Buffer.concat(chunks).subarray(0, RESPONSE_PREVIEW_BYTES).toString('utf8') });
+      const finish = () =>
+        done({
+          status: res.statusCode ?? 0,
+          responseBody: Buffer.concat(chunks).subarray(0, RESPONSE_PREVIEW_BYTES).toString('utf8'),
+        });
       res.on('data', (c: Buffer) => {
         if (size < RESPONSE_PREVIEW_BYTES) chunks.push(c);
         size += c.length;

@@ -57,7 +57,9 @@ export class Store {
     try {
       parsed = JSON.parse(readFileSync(this.file, 'utf8')) as StateFile;
     } catch (e) {
-      throw new Error(`sandbox state file ${this.file} is not valid JSON (${(e as Error).message}); delete it to start fresh`);
+      throw new Error(
+        `sandbox state file ${this.file} is not valid JSON (${(e as Error).message}); delete it to start fresh`,
+      );
     }
     if (parsed?.version !== 1 || !Array.isArray(parsed.subscriptions) || typeof parsed.accounts !== 'object') {
       throw new Error(`sandbox state file ${this.file} has an unknown format; delete it to start fresh`);

@@ -5,12 +5,17 @@ import type { SubscriptionRecord } from './state.js';
 /** The vendor's wire format, or a clear error for a definition that lacks one. */
 export function wireOf(vendor: VendorDefinition): WireFormat {
   const wire = vendor.api?.wire;
-  if (!wire) throw new Error(`${vendor.displayName} has no api.wire in its VendorDefinition: the sandbox cannot serve its API`);
+  if (!wire)
+    throw new Error(`${vendor.displayName} has no api.wire in its VendorDefinition: the sandbox cannot serve its API`);
   return wire;
 }
 
 /** A subscription rendered as the vendor's object; the secret only when `withSecret`. */
-export function toVendorObject(vendor: VendorDefinition, sub: SubscriptionRecord, withSecret: boolean): Record<string, unknown> {
+export function toVendorObject(
+  vendor: VendorDefinition,
+  sub: SubscriptionRecord,
+  withSecret: boolean,
+): Record<string, unknown> {
   const wire = wireOf(vendor);
   const f = wire.fields;
   const obj: Record<string, unknown> = { [f.id]: sub.id, [f.url]: sub.url };
@@ -21,7 +26,8 @@ export function toVendorObject(vendor: VendorDefinition, sub: SubscriptionRecord
   if (sub.secret) {
     if (withSecret) obj[f.secret] = sub.secret;
     else if (wire.secretOnReads.kind === 'redact') obj[f.secret] = redact(sub.secret, wire.secretPrefix);
-    else if (wire.secretOnReads.kind === 'prefix') obj[wire.secretOnReads.field] = redact(sub.secret, wire.secretPrefix).replace(/…$/, '');
+    else if (wire.secretOnReads.kind === 'prefix')
+      obj[wire.secretOnReads.field] = redact(sub.secret, wire.secretPrefix).replace(/…$/, '');
   }
   obj[f.active] = f.activeInverted ? !sub.active : sub.active;
   obj[f.createdAt] = sub.createdAt;
@@ -52,7 +58,8 @@ export interface ParsedSubscriptionBody {
   options: Record<string, unknown>;
 }
 
-export type ReadResult = { ok: true; value: ParsedSubscriptionBody } | { ok: false; message: string; details: Record<string, string> };
+export type ReadResult =
+  { ok: true; value: ParsedSubscriptionBody } | { ok: false; message: string; details: Record<string, string> };
 
 /**
  * Reads a create/update request body by the vendor's field names. `create` requires url and
@@ -90,12 +97,17 @@ export function readSubscriptionBody(vendor: VendorDefinition, body: unknown, mo
         : option.type === 'boolean'
           ? typeof v === 'boolean'
           : Array.isArray(v) && v.every((x) => typeof x === 'string');
-    if (!fine) details[option.name] = `must be ${option.type === 'string[]' ? 'an array of strings' : `a ${option.type}`}`;
+    if (!fine)
+      details[option.name] = `must be ${option.type === 'string[]' ? 'an array of strings' : `a ${option.type}`}`;
     else value.options[option.name] = v;
   }
   if (Object.keys(details).length > 0) {
     const fields = Object.keys(details);
-    return { ok: false, message: `Invalid ${fields.join(', ')}: ${fields.map((k) => `${k} ${details[k]}`).join('; ')}.`, details };
+    return {
+      ok: false,
+      message: `Invalid ${fields.join(', ')}: ${fields.map((k) => `${k} ${details[k]}`).join('; ')}.`,
+      details,
+    };
   }
   return { ok: true, value };
 }

@@ -5,14 +5,26 @@ import { loopbackUrlArg } from '../src/cli/args.js';
 
 describe('loopbackUrlArg', () => {
   it('accepts loopback addresses', () => {
-    for (const url of ['http://127.0.0.1:5678/hook', 'http://127.0.0.2/', 'http://localhost:1/', 'http://[::1]:8080/x']) {
+    for (const url of [
+      'http://127.0.0.1:5678/hook',
+      'http://127.0.0.2/',
+      'http://localhost:1/',
+      'http://[::1]:8080/x',
+    ]) {
       expect(loopbackUrlArg('--to', url, false).href).toBe(new URL(url).href);
     }
   });
 
   it('refuses other hosts, including names that merely start with "127."', () => {
-    for (const url of ['https://hooks.zapier.com/x', 'http://127.evil.example/', 'http://127.0.0.1.nip.io/', 'http://10.0.0.1/']) {
-      expect(() => loopbackUrlArg('--forward-to', url, false), url).toThrow(/is not a loopback address; pass --allow-external/);
+    for (const url of [
+      'https://hooks.zapier.com/x',
+      'http://127.evil.example/',
+      'http://127.0.0.1.nip.io/',
+      'http://10.0.0.1/',
+    ]) {
+      expect(() => loopbackUrlArg('--forward-to', url, false), url).toThrow(
+        /is not a loopback address; pass --allow-external/,
+      );
     }
     expect(loopbackUrlArg('--forward-to', 'http://127.evil.example/', true).hostname).toBe('127.evil.example');
   });

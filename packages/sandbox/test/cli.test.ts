@@ -30,9 +30,26 @@ function file(name: string, content: string | Buffer): string {
 function captured(vendorId: string, secret: string, opts: { timestamp?: number; name: string }) {
   const vendor = getVendor(vendorId)!;
   const event = vendor.events[0]!;
-  const body = deliveryBody(vendor, { id: 'evt_cli_1', type: event.type, createdAt: '2026-05-07T14:30:00Z', data: event.sample, livemode: false });
-  const headers = deliveryHeaders(vendor, { body, type: event.type, secret, deliveryId: 'd-1', ...(opts.timestamp ? { timestamp: opts.timestamp } : {}) });
-  return { body, headers, bodyFile: file(`${opts.name}.bin`, body), headersFile: file(`${opts.name}.json`, JSON.stringify(headers)) };
+  const body = deliveryBody(vendor, {
+    id: 'evt_cli_1',
+    type: event.type,
+    createdAt: '2026-05-07T14:30:00Z',
+    data: event.sample,
+    livemode: false,
+  });
+  const headers = deliveryHeaders(vendor, {
+    body,
+    type: event.type,
+    secret,
+    deliveryId: 'd-1',
+    ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
+  });
+  return {
+    body,
+    headers,
+    bodyFile: file(`${opts.name}.bin`, body),
+    headersFile: file(`${opts.name}.json`, JSON.stringify(headers)),
+  };
 }
 
 describe('help and usage errors', () => {
@@ -67,15 +84,37 @@ describe('help and usage errors', () => {
 describe('verify', () => {
   it('accepts a valid capture and prints the normalized event', async () => {
     const c = captured('parley', 'whsec_cli', { name: 'parley-ok' });
-    const r = await runCli(['verify', 'parley', '--secret', 'whsec_cli', '--headers', c.headersFile, '--body', c.bodyFile]);
+    const r = await runCli([
+      'verify',
+      'parley',
+      '--secret',
+      'whsec_cli',
+      '--headers',
+      c.headersFile,
+      '--body',
+      c.bodyFile,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^valid: Parley violation.new/);
-    expect(JSON.parse(r.stdout.slice(r.stdout.indexOf('{')))).toMatchObject({ id: 'evt_cli_1', type: 'violation.new', provider: 'parley' });
+    expect(JSON.parse(r.stdout.slice(r.stdout.indexOf('{')))).toMatchObject({
+      id: 'evt_cli_1',
+      type: 'violation.new',
+      provider: 'parley',
+    });
   });
 
   it('rejects a wrong secret with exit 1 and explains', async () => {
     const c = captured('parsley', 'whsec_right', { name: 'parsley-wrong' });
-    const r = await runCli(['verify', 'parsley', '--secret', 'whsec_wrong', '--headers', c.headersFile, '--body', c.bodyFile]);
+    const r = await runCli([
+      'verify',
+      'parsley',
+      '--secret',
+      'whsec_wrong',
+      '--headers',
+      c.headersFile,
+      '--body',
+      c.bodyFile,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^invalid: signature_mismatch/);
     expect(r.stdout).toMatch(/exact bytes/);
@@ -84,14 +123,32 @@ describe('verify', () => {
   it('finds a trailing newline added to the saved body', async () => {
     const c = captured('parseFlow', 'whsec_nl', { name: 'pf-nl' });
     const withNewline = file('pf-nl-edited.bin', Buffer.concat([c.body, Buffer.from('\n')]));
-    const r = await runCli(['verify', 'parseFlow', '--secret', 'whsec_nl', '--headers', c.headersFile, '--body', withNewline]);
+    const r = await runCli([
+      'verify',
+      'parseFlow',
+      '--secret',
+      'whsec_nl',
+      '--headers',
+      c.headersFile,
+      '--body',
+      withNewline,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/Found it: the body file ends with whitespace/);
   });
 
   it('names the missing header and its expected format', async () => {
     const c = captured('parlay', 'whsec_x', { name: 'parlay-nohdr' });
-    const r = await runCli(['verify', 'parlay', '--secret', 'whsec_x', '--headers', file('empty.json', '{}'), '--body', c.bodyFile]);
+    const r = await runCli([
+      'verify',
+      'parlay',
+      '--secret',
+      'whsec_x',
+      '--headers',
+      file('empty.json', '{}'),
+      '--body',
+      c.bodyFile,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/missing_header/);
     expect(r.stdout).toMatch(/X-Parlay-Signature: t=<unix seconds>,v1=<64 hex>/);
@@ -100,11 +157,31 @@ describe('verify', () => {
   it('explains an expired Parlay timestamp and checks old captures with --now', async () => {
     const signedAt = 1_700_000_000;
     const c = captured('parlay', 'whsec_t', { name: 'parlay-old', timestamp: signedAt });
-    const old = await runCli(['verify', 'parlay', '--secret', 'whsec_t', '--headers', c.headersFile, '--body', c.bodyFile]);
+    const old = await runCli([
+      'verify',
+      'parlay',
+      '--secret',
+      'whsec_t',
+      '--headers',
+      c.headersFile,
+      '--body',
+      c.bodyFile,
+    ]);
     expect(old.code).toBe(1);
     expect(old.stdout).toMatch(/timestamp_outside_tolerance/);
     expect(old.stdout).toMatch(/--now/);
-    const then = await runCli(['verify', 'parlay', '--secret', 'whsec_t', '--headers', c.headersFile, '--body', c.bodyFile, '--now', String(signedAt + 10)]);
+    const then = await runCli([
+      'verify',
+      'parlay',
+      '--secret',
+      'whsec_t',
+      '--headers',
+      c.headersFile,
+      '--body',
+      c.bodyFile,
+      '--now',
+      String(signedAt + 10),
+    ]);
     expect(then.code).toBe(0);
   });
 
@@ -113,17 +190,45 @@ describe('verify', () => {
     const noSecret = await runCli(['verify', 'parley', '--headers', c.headersFile, '--body', c.bodyFile]);
     expect(noSecret.code).toBe(2);
     expect(noSecret.stderr).toMatch(/pass --secret/);
-    const badJson = await runCli(['verify', 'parley', '--secret', 's', '--headers', file('bad.json', '{nope'), '--body', c.bodyFile]);
+    const badJson = await runCli([
+      'verify',
+      'parley',
+      '--secret',
+      's',
+      '--headers',
+      file('bad.json', '{nope'),
+      '--body',
+      c.bodyFile,
+    ]);
     expect(badJson.code).toBe(2);
     expect(badJson.stderr).toMatch(/not valid JSON/);
-    const array = await runCli(['verify', 'parley', '--secret', 's', '--headers', file('arr.json', '[]'), '--body', c.bodyFile]);
+    const array = await runCli([
+      'verify',
+      'parley',
+      '--secret',
+      's',
+      '--headers',
+      file('arr.json', '[]'),
+      '--body',
+      c.bodyFile,
+    ]);
     expect(array.code).toBe(2);
     expect(array.stderr).toMatch(/JSON object of header names/);
   });
 
   it('accepts unsigned Parsley Recipes deliveries without a secret', async () => {
-    const body = file('recipes.bin', JSON.stringify({ event: 'RecipeCreated', payload: { recipeId: 1, timestamp: '2025-10-16T18:42:10Z' } }));
-    const r = await runCli(['verify', 'parsleyRecipes', '--headers', file('recipes.json', '{"content-type":"application/json"}'), '--body', body]);
+    const body = file(
+      'recipes.bin',
+      JSON.stringify({ event: 'RecipeCreated', payload: { recipeId: 1, timestamp: '2025-10-16T18:42:10Z' } }),
+    );
+    const r = await runCli([
+      'verify',
+      'parsleyRecipes',
+      '--headers',
+      file('recipes.json', '{"content-type":"application/json"}'),
+      '--body',
+      body,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/unsigned/);
   });
@@ -133,7 +238,15 @@ describe('trigger', () => {
   it('sends one signed delivery, prints the response, exit 0 on 2xx', async () => {
     const receiver = await startReceiver();
     try {
-      const r = await runCli(['trigger', 'parlay', 'playbook.published', '--to', receiver.url, '--secret', 'whsec_trig']);
+      const r = await runCli([
+        'trigger',
+        'parlay',
+        'playbook.published',
+        '--to',
+        receiver.url,
+        '--secret',
+        'whsec_trig',
+      ]);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/← 200/);
       expect(r.stdout).toMatch(/X-Parlay-Signature: t=\d+,v1=[0-9a-f]{64}/);
@@ -151,10 +264,23 @@ describe('trigger', () => {
     const receiver = await startReceiver(() => 422);
     try {
       const data = file('data.json', JSON.stringify({ custom: 'payload' }));
-      const r = await runCli(['trigger', 'parseFlow', 'quota.warning', '--to', receiver.url, '--secret', 's', '--data', data]);
+      const r = await runCli([
+        'trigger',
+        'parseFlow',
+        'quota.warning',
+        '--to',
+        receiver.url,
+        '--secret',
+        's',
+        '--data',
+        data,
+      ]);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/← 422/);
-      expect(JSON.parse(receiver.received[0]!.body.toString())).toMatchObject({ event: 'quota.warning', data: { custom: 'payload' } });
+      expect(JSON.parse(receiver.received[0]!.body.toString())).toMatchObject({
+        event: 'quota.warning',
+        data: { custom: 'payload' },
+      });
     } finally {
       await receiver.close();
     }
@@ -173,7 +299,15 @@ describe('trigger', () => {
     const secret = await runCli(['trigger', 'parley', 'violation.new', '--to', 'http://127.0.0.1:9']);
     expect(secret.code).toBe(2);
     expect(secret.stderr).toMatch(/pass --secret/);
-    const external = await runCli(['trigger', 'parley', 'violation.new', '--to', 'https://example.com/h', '--secret', 's']);
+    const external = await runCli([
+      'trigger',
+      'parley',
+      'violation.new',
+      '--to',
+      'https://example.com/h',
+      '--secret',
+      's',
+    ]);
     expect(external.code).toBe(2);
     expect(external.stderr).toMatch(/not a loopback address; pass --allow-external/);
   });
@@ -182,14 +316,39 @@ describe('trigger', () => {
 describe('listen', () => {
   it('verifies deliveries, prints verdicts, forwards valid ones, exits 1 after --max with a rejection', async () => {
     const forward = await startReceiver(() => 202);
-    const listener = new CliProcess(['listen', 'parsley', '--secret', 'whsec_listen', '--forward-to', forward.url, '--max', '2']);
+    const listener = new CliProcess([
+      'listen',
+      'parsley',
+      '--secret',
+      'whsec_listen',
+      '--forward-to',
+      forward.url,
+      '--max',
+      '2',
+    ]);
     try {
       const [, url] = await listener.waitFor(/Listening for Parsley deliveries on (\S+)/);
       const vendor = getVendor('parsley')!;
-      const body = deliveryBody(vendor, { id: 'evt_listen_1', type: 'lead.scored', createdAt: '2026-05-07T14:30:00Z', data: vendor.events[3]!.sample, livemode: false });
-      const good = await postDelivery(url!, body, deliveryHeaders(vendor, { body, type: 'lead.scored', secret: 'whsec_listen', deliveryId: 'evt_listen_1' }), 5000);
+      const body = deliveryBody(vendor, {
+        id: 'evt_listen_1',
+        type: 'lead.scored',
+        createdAt: '2026-05-07T14:30:00Z',
+        data: vendor.events[3]!.sample,
+        livemode: false,
+      });
+      const good = await postDelivery(
+        url!,
+        body,
+        deliveryHeaders(vendor, { body, type: 'lead.scored', secret: 'whsec_listen', deliveryId: 'evt_listen_1' }),
+        5000,
+      );
       expect(good.status).toBe(202); // the forward target's answer goes back to the sender
-      const bad = await postDelivery(url!, body, deliveryHeaders(vendor, { body, type: 'lead.scored', secret: 'whsec_other', deliveryId: 'evt_listen_1' }), 5000);
+      const bad = await postDelivery(
+        url!,
+        body,
+        deliveryHeaders(vendor, { body, type: 'lead.scored', secret: 'whsec_other', deliveryId: 'evt_listen_1' }),
+        5000,
+      );
       expect(bad.status).toBe(401);
       expect(await listener.exitCode()).toBe(1);
       expect(listener.stdout).toMatch(/✔ verified Parsley lead.scored \(id evt_listen_1\)/);
@@ -213,7 +372,16 @@ describe('listen', () => {
 
 describe('sandbox', () => {
   it('prints base URLs and keys, serves the APIs and the inspection API, stops on SIGTERM with 0', async () => {
-    const proc = new CliProcess(['sandbox', '--json', '--time-scale', '0.001', '--vendors', 'parley,parsley', '--api-key', 'parsley=pk_live_fixed']);
+    const proc = new CliProcess([
+      'sandbox',
+      '--json',
+      '--time-scale',
+      '0.001',
+      '--vendors',
+      'parley,parsley',
+      '--api-key',
+      'parsley=pk_live_fixed',
+    ]);
     const receiver = await startReceiver();
     try {
       const [line] = await proc.waitFor(/^\{.*\}$/m);
@@ -223,13 +391,21 @@ describe('sandbox', () => {
       expect(parsley.apiKey).toBe('pk_live_fixed');
       expect(parsley.baseUrl).toBe(`${info.url}/parsley/api/v1`);
       // Same API as the library: drive it with core's client, fire over the inspection API.
-      const fake = { apiKey: (id: string) => info.vendors.find((v) => v.id === id)!.apiKey, baseUrl: (id: string) => info.vendors.find((v) => v.id === id)!.baseUrl };
+      const fake = {
+        apiKey: (id: string) => info.vendors.find((v) => v.id === id)!.apiKey,
+        baseUrl: (id: string) => info.vendors.find((v) => v.id === id)!.baseUrl,
+      };
       const sub = await clientFor(fake as never, 'parsley').create({ url: receiver.url, events: ['profile.viewed'] });
-      const fired = await fetch(`${info.url}/_sandbox/events`, { method: 'POST', body: JSON.stringify({ vendor: 'parsley', type: 'profile.viewed' }) });
+      const fired = await fetch(`${info.url}/_sandbox/events`, {
+        method: 'POST',
+        body: JSON.stringify({ vendor: 'parsley', type: 'profile.viewed' }),
+      });
       expect(fired.status).toBe(202);
       const settled = await fetch(`${info.url}/_sandbox/settle`, { method: 'POST', body: '{}' });
       expect(await settled.json()).toEqual({ settled: true });
-      const deliveries = (await (await fetch(`${info.url}/_sandbox/deliveries?subscription=${sub.id}`)).json()) as { state: string }[];
+      const deliveries = (await (await fetch(`${info.url}/_sandbox/deliveries?subscription=${sub.id}`)).json()) as {
+        state: string;
+      }[];
       expect(deliveries).toEqual([expect.objectContaining({ state: 'delivered' })]);
       expect(receiver.received).toHaveLength(1);
       expect(await proc.stop()).toBe(0);
@@ -243,7 +419,9 @@ describe('sandbox', () => {
     const proc = new CliProcess(['sandbox', '--vendors', 'parlay,parsleyRecipes']);
     try {
       await proc.waitFor(/Ctrl-C to stop/);
-      expect(proc.stdout).toMatch(/Parlay\s+base URL http:\/\/127\.0\.0\.1:\d+\/parlay\s+API key pk_sandbox_sandbox_\S+/);
+      expect(proc.stdout).toMatch(
+        /Parlay\s+base URL http:\/\/127\.0\.0\.1:\d+\/parlay\s+API key pk_sandbox_sandbox_\S+/,
+      );
       expect(proc.stdout).toMatch(/Parsley Recipes\s+no API: add a hook with POST/);
     } finally {
       expect(await proc.stop()).toBe(0);
@@ -282,7 +460,10 @@ describe('fire', () => {
       expect(ok.stdout).toMatch(/^fired Parsley profile\.viewed \(\S+\) → 2 subscriptions/);
 
       // Parsley retries 1 s / 5 s / 30 s (36 ms at this time scale), then drops the delivery.
-      const waited = await runCli(['fire', 'parsley', 'profile.viewed', '--sandbox', info.url, '--wait', '20000'], 60_000);
+      const waited = await runCli(
+        ['fire', 'parsley', 'profile.viewed', '--sandbox', info.url, '--wait', '20000'],
+        60_000,
+      );
       expect(waited.code).toBe(1); // one receiver always answers 500
       expect(waited.stdout).toMatch(/delivered after 1 attempt\(s\), last HTTP 200/);
       expect(waited.stdout).toMatch(/failed after 4 attempt\(s\), last HTTP 500/);

@@ -51,7 +51,10 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-async function withSandbox(options: Parameters<typeof startSandbox>[0], fn: (own: Sandbox) => Promise<void>): Promise<void> {
+async function withSandbox(
+  options: Parameters<typeof startSandbox>[0],
+  fn: (own: Sandbox) => Promise<void>,
+): Promise<void> {
   const own = await startSandbox(options);
   try {
     await fn(own);
@@ -77,13 +80,19 @@ describe.each(['parley', 'parlay', 'parsley', 'parseFlow'])('%s deliveries', (ve
     if (!verdict.ok) return;
     expect(verdict.event.type).toBe(event.type);
     expect(verdict.event.data).toEqual(event.sample);
-    for (const [name, value] of Object.entries(vendor.delivery.staticHeaders)) expect(got.headers[name.toLowerCase()]).toBe(value);
+    for (const [name, value] of Object.entries(vendor.delivery.staticHeaders))
+      expect(got.headers[name.toLowerCase()]).toBe(value);
     if (vendor.delivery.eventHeader) expect(got.headers[vendor.delivery.eventHeader.toLowerCase()]).toBe(event.type);
-    if (vendor.delivery.deliveryIdHeader) expect(got.headers[vendor.delivery.deliveryIdHeader.toLowerCase()]).toBeTruthy();
+    if (vendor.delivery.deliveryIdHeader)
+      expect(got.headers[vendor.delivery.deliveryIdHeader.toLowerCase()]).toBeTruthy();
     // A wrong secret does not verify: the signature really depends on the subscription's secret.
     expect(verifyDelivery(vendor, { body: got.body, headers: got.headers, secret: 'whsec_wrong' }).ok).toBe(false);
     const [record] = sandbox.deliveries({ eventId: fired.eventId });
-    expect(record).toMatchObject({ state: 'delivered', subscriptionId: sub.id, attempts: [{ number: 1, statusCode: 200, ok: true }] });
+    expect(record).toMatchObject({
+      state: 'delivered',
+      subscriptionId: sub.id,
+      attempts: [{ number: 1, statusCode: 200, ok: true }],
+    });
   });
 
   it('follow the retry schedule: N failures then one success', async () => {
@@ -173,12 +182,17 @@ describe('after the last retry', () => {
   it('records timeouts and connection errors as failed attempts', async () => {
     const own = await startSandbox({ vendors: ['parsley'], timeScale: 0.0001, minDeliveryTimeoutMs: 50 });
     try {
-      const sub = await clientFor(own, 'parsley').create({ url: 'http://127.0.0.1:1/closed', events: ['profile.viewed'] });
+      const sub = await clientFor(own, 'parsley').create({
+        url: 'http://127.0.0.1:1/closed',
+        events: ['profile.viewed'],
+      });
       own.fire('parsley', 'profile.viewed');
       expect(await own.settle()).toBe(true);
       const [record] = own.deliveries({ subscriptionId: sub.id });
       expect(record!.state).toBe('failed');
-      expect(record!.attempts.every((a) => a.statusCode === undefined && /ECONNREFUSED/.test(a.error ?? ''))).toBe(true);
+      expect(record!.attempts.every((a) => a.statusCode === undefined && /ECONNREFUSED/.test(a.error ?? ''))).toBe(
+        true,
+      );
     } finally {
       await own.stop();
     }
@@ -286,7 +300,11 @@ describe('Parlay pause, rotate, test', () => {
     await client.test(sub.id);
     expect(await sandbox.settle()).toBe(true);
     expect(other.received).toHaveLength(0);
-    const v = verifyDelivery(getVendor('parlay')!, { body: r.received[0]!.body, headers: r.received[0]!.headers, secret: sub.secret! });
+    const v = verifyDelivery(getVendor('parlay')!, {
+      body: r.received[0]!.body,
+      headers: r.received[0]!.headers,
+      secret: sub.secret!,
+    });
     expect(v.ok && v.event.type).toBe('webhook.test');
   });
 });
@@ -311,8 +329,16 @@ describe('matching', () => {
     const all = await receiver();
     const client = clientFor(sandbox, 'parley');
     const sample = getVendor('parley')!.events[0]!.sample as { violation: { facility_id: string } };
-    await client.create({ url: watched.url, events: ['violation.new'], options: { facility_ids: [sample.violation.facility_id] } });
-    await client.create({ url: other.url, events: ['violation.new'], options: { facility_ids: ['some-other-facility'] } });
+    await client.create({
+      url: watched.url,
+      events: ['violation.new'],
+      options: { facility_ids: [sample.violation.facility_id] },
+    });
+    await client.create({
+      url: other.url,
+      events: ['violation.new'],
+      options: { facility_ids: ['some-other-facility'] },
+    });
     await client.create({ url: all.url, events: ['violation.new'] });
     sandbox.fire('parley', 'violation.new');
     expect(await sandbox.settle()).toBe(true);
@@ -325,7 +351,9 @@ describe('matching', () => {
     sandbox.setCredits('parsley', false);
     try {
       const fired = sandbox.fire('parsley', 'lead.captured');
-      expect(fired.deliveries).toEqual([expect.objectContaining({ state: 'dropped', reason: 'paid event without credits' })]);
+      expect(fired.deliveries).toEqual([
+        expect.objectContaining({ state: 'dropped', reason: 'paid event without credits' }),
+      ]);
       expect(await sandbox.settle()).toBe(true);
       expect(r.received).toHaveLength(0);
     } finally {
@@ -343,7 +371,10 @@ describe('matching', () => {
       await until(() => r.received.length === 1);
       await client.delete(sub.id);
       expect(await own.settle()).toBe(true);
-      expect(own.deliveries({ eventId: fired.eventId })[0]).toMatchObject({ state: 'dropped', reason: 'subscription deleted' });
+      expect(own.deliveries({ eventId: fired.eventId })[0]).toMatchObject({
+        state: 'dropped',
+        reason: 'subscription deleted',
+      });
       expect(r.received).toHaveLength(1);
     } finally {
       await own.stop();
@@ -357,7 +388,9 @@ describe('matching', () => {
 
   it('settle refuses a timeout it could not wait for, instead of answering "not settled" at once', async () => {
     for (const bad of [Number.NaN, -1, 2 ** 31, Infinity, '5' as never]) {
-      await expect(sandbox.settle(bad), String(bad)).rejects.toThrow(/settle timeoutMs must be 0\.\.2147483647 milliseconds/);
+      await expect(sandbox.settle(bad), String(bad)).rejects.toThrow(
+        /settle timeoutMs must be 0\.\.2147483647 milliseconds/,
+      );
     }
     expect(await sandbox.settle(0)).toBe(true);
   });
@@ -396,8 +429,14 @@ describe('Parsley Recipes (configured by hand)', () => {
   });
 
   it('refuses hooks for vendors that have an API, and bad hook input', () => {
-    expect(() => sandbox.addHook({ vendor: 'parley', url: 'http://127.0.0.1:9', events: ['violation.new'] })).toThrow(/REST API/);
-    expect(() => sandbox.addHook({ vendor: 'parsleyRecipes', url: 'not a url', events: ['RecipeCreated'] })).toThrow(/not a URL/);
-    expect(() => sandbox.addHook({ vendor: 'parsleyRecipes', url: 'http://127.0.0.1:9', events: ['Nope'] })).toThrow(/unknown Parsley Recipes event/);
+    expect(() => sandbox.addHook({ vendor: 'parley', url: 'http://127.0.0.1:9', events: ['violation.new'] })).toThrow(
+      /REST API/,
+    );
+    expect(() => sandbox.addHook({ vendor: 'parsleyRecipes', url: 'not a url', events: ['RecipeCreated'] })).toThrow(
+      /not a URL/,
+    );
+    expect(() => sandbox.addHook({ vendor: 'parsleyRecipes', url: 'http://127.0.0.1:9', events: ['Nope'] })).toThrow(
+      /unknown Parsley Recipes event/,
+    );
   });
 });

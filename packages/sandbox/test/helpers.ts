@@ -3,7 +3,11 @@ import { getVendor } from '@hookpack/providers';
 import type { Sandbox } from '@hookpack/sandbox';
 
 /** core's REST client pointed at the sandbox; no client-side retries so every status is seen. */
-export function clientFor(sandbox: Sandbox, vendorId: string, extra: Partial<SubscriptionClientOptions> = {}): SubscriptionClient {
+export function clientFor(
+  sandbox: Sandbox,
+  vendorId: string,
+  extra: Partial<SubscriptionClientOptions> = {},
+): SubscriptionClient {
   return createSubscriptionClient(getVendor(vendorId)!, {
     apiKey: sandbox.apiKey(vendorId),
     baseUrl: sandbox.baseUrl(vendorId),
@@ -32,7 +36,11 @@ export async function raw(
     headers['Content-Type'] = 'application/json';
     body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   }
-  const res = await fetch(sandbox.baseUrl(vendorId) + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const res = await fetch(sandbox.baseUrl(vendorId) + path, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
   const text = await res.text();
   let json: unknown;
   try {

@@ -35,28 +35,49 @@ describe('inspection API', () => {
     const { status, json } = await call('GET', '');
     expect(status).toBe(200);
     expect(json.timeScale).toBe(0.001);
-    expect(json.vendors.map((v: { id: string }) => v.id)).toEqual(['parley', 'parlay', 'parsley', 'parsleyRecipes', 'parseFlow']);
+    expect(json.vendors.map((v: { id: string }) => v.id)).toEqual([
+      'parley',
+      'parlay',
+      'parsley',
+      'parsleyRecipes',
+      'parseFlow',
+    ]);
     const recipes = json.vendors.find((v: { id: string }) => v.id === 'parsleyRecipes');
     expect(recipes).toMatchObject({ baseUrl: null, apiKey: null });
     expect(json.vendors.find((v: { id: string }) => v.id === 'parley').apiKey).toBe(sandbox.apiKey('parley'));
   });
 
   it('adds a hand-configured hook, fires, settles and lists attempts', async () => {
-    const hook = await call('POST', '/hooks', { vendor: 'parsleyRecipes', url: receiver.url, events: ['RecipeModified'], secret: 'rs' });
+    const hook = await call('POST', '/hooks', {
+      vendor: 'parsleyRecipes',
+      url: receiver.url,
+      events: ['RecipeModified'],
+      secret: 'rs',
+    });
     expect(hook.status).toBe(201);
     expect(hook.json).toMatchObject({ vendor: 'parsleyRecipes', manual: true, secret: 'rs', active: true });
-    const fired = await call('POST', '/events', { vendor: 'parsleyRecipes', type: 'RecipeModified', data: { recipeId: 7, timestamp: '2026-01-01T00:00:00Z' } });
+    const fired = await call('POST', '/events', {
+      vendor: 'parsleyRecipes',
+      type: 'RecipeModified',
+      data: { recipeId: 7, timestamp: '2026-01-01T00:00:00Z' },
+    });
     expect(fired.status).toBe(202);
     expect(fired.json.deliveries).toHaveLength(1);
     expect((await call('POST', '/settle', { timeoutMs: 5000 })).json).toEqual({ settled: true });
     const deliveries = await call('GET', `/deliveries?subscription=${hook.json.id}`);
     expect(deliveries.json).toEqual([
-      expect.objectContaining({ eventId: fired.json.eventId, state: 'delivered', attempts: [expect.objectContaining({ statusCode: 200 })] }),
+      expect.objectContaining({
+        eventId: fired.json.eventId,
+        state: 'delivered',
+        attempts: [expect.objectContaining({ statusCode: 200 })],
+      }),
     ]);
     const got = receiver.received.at(-1)!;
     const v = verifyDelivery(getVendor('parsleyRecipes')!, { body: got.body, headers: got.headers, secret: 'rs' });
     expect(v.ok && v.event.data).toEqual({ recipeId: 7, timestamp: '2026-01-01T00:00:00Z' });
-    expect((await call('GET', '/subscriptions?vendor=parsleyRecipes')).json.map((s: { id: string }) => s.id)).toContain(hook.json.id);
+    expect((await call('GET', '/subscriptions?vendor=parsleyRecipes')).json.map((s: { id: string }) => s.id)).toContain(
+      hook.json.id,
+    );
     expect((await call('DELETE', `/hooks/${hook.json.id}`)).status).toBe(204);
     expect((await call('DELETE', `/hooks/${hook.json.id}`)).status).toBe(404);
   });
@@ -64,21 +85,37 @@ describe('inspection API', () => {
   it('switches an account’s credits', async () => {
     const off = await call('PATCH', '/accounts/parsley', { credits: false });
     expect(off.json.credits).toBe(false);
-    const res = await raw(sandbox, 'parsley', 'POST', '/webhooks', { body: { url: receiver.url, events: ['signal.detected'] } });
+    const res = await raw(sandbox, 'parsley', 'POST', '/webhooks', {
+      body: { url: receiver.url, events: ['signal.detected'] },
+    });
     expect(res.status).toBe(403);
     expect(res.json.error).toMatch(/paid plan or credit balance/);
     expect((await call('PATCH', '/accounts/parsley', { credits: true })).json.credits).toBe(true);
   });
 
   it('answers bad input with 400/404 and a message', async () => {
-    expect(await call('POST', '/events', { vendor: 'parley', type: 'nope' })).toMatchObject({ status: 400, json: { error: expect.stringMatching(/no event "nope"/) } });
-    expect(await call('POST', '/events', { vendor: 'stripe', type: 'x' })).toMatchObject({ status: 404, json: { error: expect.stringMatching(/unknown vendor/) } });
-    expect(await call('POST', '/events', '{broken')).toMatchObject({ status: 400, json: { error: expect.stringMatching(/not valid JSON/) } });
+    expect(await call('POST', '/events', { vendor: 'parley', type: 'nope' })).toMatchObject({
+      status: 400,
+      json: { error: expect.stringMatching(/no event "nope"/) },
+    });
+    expect(await call('POST', '/events', { vendor: 'stripe', type: 'x' })).toMatchObject({
+      status: 404,
+      json: { error: expect.stringMatching(/unknown vendor/) },
+    });
+    expect(await call('POST', '/events', '{broken')).toMatchObject({
+      status: 400,
+      json: { error: expect.stringMatching(/not valid JSON/) },
+    });
     expect(await call('POST', '/events', [])).toMatchObject({ status: 400 });
-    expect(await call('POST', '/hooks', { vendor: 'parsleyRecipes', url: receiver.url, events: 'RecipeCreated' })).toMatchObject({ status: 400 });
+    expect(
+      await call('POST', '/hooks', { vendor: 'parsleyRecipes', url: receiver.url, events: 'RecipeCreated' }),
+    ).toMatchObject({ status: 400 });
     expect(await call('PATCH', '/accounts/parsley', { credits: 'yes' })).toMatchObject({ status: 400 });
     expect(await call('POST', '/settle', { timeoutMs: -1 })).toMatchObject({ status: 400 });
-    expect(await call('GET', '/nothing')).toMatchObject({ status: 404, json: { error: expect.stringMatching(/no inspection route/) } });
+    expect(await call('GET', '/nothing')).toMatchObject({
+      status: 404,
+      json: { error: expect.stringMatching(/no inspection route/) },
+    });
     expect((await fetch(`${sandbox.url}/nowhere`)).status).toBe(404);
   });
 
@@ -94,20 +131,28 @@ describe('inspection API', () => {
 
 describe('hostile input to the vendor APIs', () => {
   it('refuses bodies over 1 MiB with 413 and keeps serving', async () => {
-    const res = await raw(sandbox, 'parley', 'POST', '/v1/webhooks', { body: { url: 'x'.repeat(1024 * 1024 + 10), events: [] } });
+    const res = await raw(sandbox, 'parley', 'POST', '/v1/webhooks', {
+      body: { url: 'x'.repeat(1024 * 1024 + 10), events: [] },
+    });
     expect(res.status).toBe(413);
     expect((await raw(sandbox, 'parley', 'GET', '/v1/webhooks')).status).toBe(200);
   });
 
   it('handles broken percent-encoding, wrong types and odd values without crashing', async () => {
     expect((await raw(sandbox, 'parley', 'GET', '/v1/webhooks/%E0%A4%A')).status).toBe(404);
-    const types = await raw(sandbox, 'parlay', 'POST', '/v1/webhooks', { body: { url: { $gt: 1 }, enabled_events: 'analysis.completed', name: 5 } });
+    const types = await raw(sandbox, 'parlay', 'POST', '/v1/webhooks', {
+      body: { url: { $gt: 1 }, enabled_events: 'analysis.completed', name: 5 },
+    });
     expect(types.status).toBe(400);
     expect(Object.keys(types.json.error.details).sort()).toEqual(['enabled_events', 'name', 'url']);
-    const scheme = await raw(sandbox, 'parsley', 'POST', '/webhooks', { body: { url: 'javascript:alert(1)', events: ['profile.viewed'] } });
+    const scheme = await raw(sandbox, 'parsley', 'POST', '/webhooks', {
+      body: { url: 'javascript:alert(1)', events: ['profile.viewed'] },
+    });
     expect(scheme.status).toBe(400);
     const patch = await clientFor(sandbox, 'parley').create({ url: receiver.url, events: ['violation.new'] });
-    const bad = await raw(sandbox, 'parley', 'PATCH', `/v1/webhooks/${patch.id}`, { body: { is_active: 'yes', facility_ids: [1] } });
+    const bad = await raw(sandbox, 'parley', 'PATCH', `/v1/webhooks/${patch.id}`, {
+      body: { is_active: 'yes', facility_ids: [1] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.details).toMatchObject({ is_active: expect.any(String), facility_ids: expect.any(String) });
     expect((await clientFor(sandbox, 'parley').get(patch.id)).active).toBe(true);
@@ -115,11 +160,15 @@ describe('hostile input to the vendor APIs', () => {
 
   it('never accepts a key by prefix or with other auth placements', async () => {
     const key = sandbox.apiKey('parlay');
-    const shorter = await fetch(`${sandbox.baseUrl('parlay')}/v1/webhooks`, { headers: { Authorization: `Bearer ${key.slice(0, -1)}` } });
+    const shorter = await fetch(`${sandbox.baseUrl('parlay')}/v1/webhooks`, {
+      headers: { Authorization: `Bearer ${key.slice(0, -1)}` },
+    });
     expect(shorter.status).toBe(401);
     const asHeader = await fetch(`${sandbox.baseUrl('parlay')}/v1/webhooks`, { headers: { 'X-API-Key': key } });
     expect(asHeader.status).toBe(401); // Parlay takes Bearer only
-    const parleyBearer = await fetch(`${sandbox.baseUrl('parley')}/v1/webhooks`, { headers: { Authorization: `Bearer ${sandbox.apiKey('parley')}` } });
+    const parleyBearer = await fetch(`${sandbox.baseUrl('parley')}/v1/webhooks`, {
+      headers: { Authorization: `Bearer ${sandbox.apiKey('parley')}` },
+    });
     expect(parleyBearer.status).toBe(401); // Parley takes X-API-Key only
   });
 });
@@ -148,7 +197,9 @@ describe('persistence', () => {
         second.fire('parley', 'case.new');
         expect(await second.settle()).toBe(true);
         const got = receiver.received[before]!;
-        expect(verifyDelivery(getVendor('parley')!, { body: got.body, headers: got.headers, secret: created.secret! }).ok).toBe(true);
+        expect(
+          verifyDelivery(getVendor('parley')!, { body: got.body, headers: got.headers, secret: created.secret! }).ok,
+        ).toBe(true);
       } finally {
         await second.stop();
       }

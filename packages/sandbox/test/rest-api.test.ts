@@ -83,7 +83,9 @@ describe.each(restVendors)('%s', (vendorId) => {
     const err = await expectApiError(client.create({ url: target, events: ['no.such.event'] }), 'validation', 400);
     expect(JSON.stringify(err.details)).toContain('no.such.event');
     const path = vendor.api!.endpoints.create!.path;
-    const noUrl = await raw(sandbox, vendorId, 'POST', path, { body: { [vendor.api!.wire!.fields.events]: [firstEvent] } });
+    const noUrl = await raw(sandbox, vendorId, 'POST', path, {
+      body: { [vendor.api!.wire!.fields.events]: [firstEvent] },
+    });
     expect(noUrl.status).toBe(400);
     expect(vendor.api!.errorInfo(noUrl.json).details).toHaveProperty(vendor.api!.wire!.fields.url);
     const notJson = await raw(sandbox, vendorId, 'POST', path, { body: '{"url": ' });
@@ -101,28 +103,45 @@ describe.each(restVendors)('%s', (vendorId) => {
     expect((await raw(sandbox, vendorId, 'GET', listPath)).status).toBe(200);
   });
 
-  it(vendor.api!.requiresHttpsTarget ? 'enforces HTTPS targets except on loopback' : 'accepts plain-http targets (no HTTPS rule)', async () => {
-    const client = clientFor(sandbox, vendorId);
-    if (vendor.api!.requiresHttpsTarget) {
-      const err = await expectApiError(client.create({ url: 'http://example.test/hook', events: [firstEvent] }), 'validation', 400);
-      expect(err.vendorMessage).toMatch(/https/i);
-      expect((await client.create({ url: 'http://127.0.0.1:9/loopback', events: [firstEvent] })).id).toBeTruthy();
-    } else {
-      const created = await client.create({ url: 'http://example.test/hook', events: [firstEvent] });
-      expect(sandbox.subscription(created.id)).toMatchObject({ url: 'http://example.test/hook' });
-    }
-  });
+  it(
+    vendor.api!.requiresHttpsTarget
+      ? 'enforces HTTPS targets except on loopback'
+      : 'accepts plain-http targets (no HTTPS rule)',
+    async () => {
+      const client = clientFor(sandbox, vendorId);
+      if (vendor.api!.requiresHttpsTarget) {
+        const err = await expectApiError(
+          client.create({ url: 'http://example.test/hook', events: [firstEvent] }),
+          'validation',
+          400,
+        );
+        expect(err.vendorMessage).toMatch(/https/i);
+        expect((await client.create({ url: 'http://127.0.0.1:9/loopback', events: [firstEvent] })).id).toBeTruthy();
+      } else {
+        const created = await client.create({ url: 'http://example.test/hook', events: [firstEvent] });
+        expect(sandbox.subscription(created.id)).toMatchObject({ url: 'http://example.test/hook' });
+      }
+    },
+  );
 });
 
 describe('strictHttps', () => {
   it('applies the HTTPS-only rule to loopback targets too, for vendors that have it', async () => {
     const strict = await startSandbox({ strictHttps: true, vendors: ['parley', 'parseFlow'] });
     try {
-      const err = await expectApiError(clientFor(strict, 'parley').create({ url: 'http://127.0.0.1:9/h', events: ['violation.new'] }), 'validation', 400);
+      const err = await expectApiError(
+        clientFor(strict, 'parley').create({ url: 'http://127.0.0.1:9/h', events: ['violation.new'] }),
+        'validation',
+        400,
+      );
       expect(err.details).toHaveProperty('url');
-      expect((await clientFor(strict, 'parley').create({ url: 'https://127.0.0.1:9/h', events: ['violation.new'] })).id).toMatch(/^wh_/);
+      expect(
+        (await clientFor(strict, 'parley').create({ url: 'https://127.0.0.1:9/h', events: ['violation.new'] })).id,
+      ).toMatch(/^wh_/);
       // ParseFlow states no HTTPS rule.
-      expect((await clientFor(strict, 'parseFlow').create({ url: 'http://127.0.0.1:9/h', events: ['batch.failed'] })).id).toMatch(/^wh_/);
+      expect(
+        (await clientFor(strict, 'parseFlow').create({ url: 'http://127.0.0.1:9/h', events: ['batch.failed'] })).id,
+      ).toMatch(/^wh_/);
     } finally {
       await strict.stop();
     }
@@ -132,7 +151,11 @@ describe('strictHttps', () => {
 describe('Parley', () => {
   it('wraps every answer in {data}, redacts the secret on reads and stores facility_ids', async () => {
     const client = clientFor(sandbox, 'parley');
-    const created = await client.create({ url: target, events: ['violation.new', 'case.new'], options: { facility_ids: ['fac-1'] } });
+    const created = await client.create({
+      url: target,
+      events: ['violation.new', 'case.new'],
+      options: { facility_ids: ['fac-1'] },
+    });
     expect(created.options).toEqual({ facility_ids: ['fac-1'] });
     const got = await raw(sandbox, 'parley', 'GET', `/v1/webhooks/${created.id}`);
     expect(got.json.data.id).toBe(created.id);
@@ -151,7 +174,12 @@ describe('Parley', () => {
       active: false,
       options: { facility_ids: ['fac-9'] },
     });
-    expect(updated).toMatchObject({ url: `${target}/v2`, events: ['case.updated'], active: false, options: { facility_ids: ['fac-9'] } });
+    expect(updated).toMatchObject({
+      url: `${target}/v2`,
+      events: ['case.updated'],
+      active: false,
+      options: { facility_ids: ['fac-9'] },
+    });
     expect((await client.update(created.id, { active: true })).active).toBe(true);
     await expectApiError(client.update('wh_missing', { active: true }), 'not_found', 404);
   });
@@ -160,7 +188,11 @@ describe('Parley', () => {
 describe('Parlay', () => {
   it('pauses and resumes through `paused`, tests and rotates', async () => {
     const client = clientFor(sandbox, 'parlay');
-    const created = await client.create({ url: target, events: ['analysis.completed'], options: { name: 'production' } });
+    const created = await client.create({
+      url: target,
+      events: ['analysis.completed'],
+      options: { name: 'production' },
+    });
     expect(created.options).toEqual({ name: 'production' });
     expect(created.raw).toMatchObject({ enabled_events: ['analysis.completed'], signing_secret: created.secret });
     const paused = await client.update(created.id, { active: false });
@@ -208,8 +240,13 @@ describe('Parlay', () => {
 describe('Parsley', () => {
   it('answers GET /me with the documented identity (X-API-Key or Bearer)', async () => {
     const me = (await clientFor(sandbox, 'parsley').me()) as Record<string, unknown>;
-    expect(me).toMatchObject({ userId: expect.any(String), availableEvents: expect.arrayContaining(['profile.viewed']) });
-    const bearer = await fetch(`${sandbox.baseUrl('parsley')}/me`, { headers: { Authorization: `Bearer ${sandbox.apiKey('parsley')}` } });
+    expect(me).toMatchObject({
+      userId: expect.any(String),
+      availableEvents: expect.arrayContaining(['profile.viewed']),
+    });
+    const bearer = await fetch(`${sandbox.baseUrl('parsley')}/me`, {
+      headers: { Authorization: `Bearer ${sandbox.apiKey('parsley')}` },
+    });
     expect(bearer.status).toBe(200);
     await bearer.text();
   });
@@ -230,7 +267,11 @@ describe('Parsley', () => {
     const client = clientFor(sandbox, 'parsley');
     sandbox.setCredits('parsley', false);
     try {
-      const err = await expectApiError(client.create({ url: target, events: ['profile.viewed', 'lead.scored'] }), 'forbidden', 403);
+      const err = await expectApiError(
+        client.create({ url: target, events: ['profile.viewed', 'lead.scored'] }),
+        'forbidden',
+        403,
+      );
       expect(err.message).toContain('lead.scored');
       expect((await client.create({ url: target, events: ['profile.viewed'] })).id).toMatch(/^sub_/);
     } finally {
@@ -252,7 +293,11 @@ describe('Parsley', () => {
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
       expect(limited.json.error).toMatch(/rate limit/i);
-      const err = await expectApiError(clientFor(own, 'parsley', { retry: { maxAttempts: 1, maxRetryAfterMs: 0 } }).list(), 'rate_limited', 429);
+      const err = await expectApiError(
+        clientFor(own, 'parsley', { retry: { maxAttempts: 1, maxRetryAfterMs: 0 } }).list(),
+        'rate_limited',
+        429,
+      );
       expect(err.retryAfterMs).toBeGreaterThan(0);
     } finally {
       await own.stop();

@@ -19,7 +19,9 @@ describe('postDelivery', () => {
   });
 
   it('resolves with an error, never rejects, for a non-URL, a non-http URL or an unsendable header', async () => {
-    await expect(postDelivery('not a url', body, {}, 1000)).resolves.toMatchObject({ error: '"not a url" is not a URL' });
+    await expect(postDelivery('not a url', body, {}, 1000)).resolves.toMatchObject({
+      error: '"not a url" is not a URL',
+    });
     await expect(postDelivery('ftp://127.0.0.1/x', body, {}, 1000)).resolves.toMatchObject({
       error: '"ftp://127.0.0.1/x" is not an http(s) URL',
     });

@@ -12,7 +12,8 @@ const rest = vendors.filter((v) => v.api) as (VendorDefinition & { api: NonNulla
 
 function sampleOptions(vendor: VendorDefinition): Record<string, unknown> {
   const options: Record<string, unknown> = {};
-  for (const o of vendor.subscriptionOptions) options[o.name] = o.type === 'string[]' ? ['opt-1'] : o.type === 'boolean' ? true : 'opt';
+  for (const o of vendor.subscriptionOptions)
+    options[o.name] = o.type === 'string[]' ? ['opt-1'] : o.type === 'boolean' ? true : 'opt';
   return options;
 }
 
@@ -26,7 +27,11 @@ describe.each(rest.map((v) => [v.id, v] as const))('%s wire format', (_id, vendo
 
   it('reads back what the client sends on create and update', () => {
     const options = sampleOptions(vendor);
-    const created = readSubscriptionBody(vendor, api.createBody({ url: 'https://a.test/h', events, options }), 'create');
+    const created = readSubscriptionBody(
+      vendor,
+      api.createBody({ url: 'https://a.test/h', events, options }),
+      'create',
+    );
     expect(created).toEqual({ ok: true, value: { url: 'https://a.test/h', events, options } });
     if (!api.endpoints.update) return;
     for (const active of [true, false]) {
@@ -53,7 +58,14 @@ describe.each(rest.map((v) => [v.id, v] as const))('%s wire format', (_id, vendo
     };
     const unwrap = (body: unknown) => (api.unwrap ? api.unwrap(body) : body);
     const withSecret = api.toSubscription(unwrap(wrapResponse(vendor, toVendorObject(vendor, record, true))));
-    expect(withSecret).toMatchObject({ id: record.id, url: record.url, events, active: false, secret: record.secret, createdAt: record.createdAt });
+    expect(withSecret).toMatchObject({
+      id: record.id,
+      url: record.url,
+      events,
+      active: false,
+      secret: record.secret,
+      createdAt: record.createdAt,
+    });
     for (const [k, v] of Object.entries(withSecret.options)) expect(record.options[k]).toEqual(v);
     const read = api.toSubscription(unwrap(wrapResponse(vendor, toVendorObject(vendor, record, false))));
     expect(read.secret).toBeUndefined();
@@ -65,6 +77,8 @@ describe.each(rest.map((v) => [v.id, v] as const))('%s wire format', (_id, vendo
   it('writes errors the client can read', () => {
     const body = api.wire!.errorBody({ status: 400, message: 'Invalid url.', details: { url: 'must use https' } });
     expect(api.errorInfo(body)).toEqual({ message: 'Invalid url.', details: { url: 'must use https' } });
-    expect(api.errorInfo(api.wire!.errorBody({ status: 401, message: 'Invalid or revoked API key.' })).message).toBe('Invalid or revoked API key.');
+    expect(api.errorInfo(api.wire!.errorBody({ status: 401, message: 'Invalid or revoked API key.' })).message).toBe(
+      'Invalid or revoked API key.',
+    );
   });
 });

@@ -109,9 +109,7 @@ export function createSubscriptionClient(
       },
       (items) => (Array.isArray(items) ? undefined : 'expected a list of subscriptions'),
     );
-    return items.map((item) =>
-      readResponse(vendor, 'list', item, (i) => api.toSubscription(i), subscriptionProblem),
-    );
+    return items.map((item) => readResponse(vendor, 'list', item, (i) => api.toSubscription(i), subscriptionProblem));
   };
 
   const get = async (id: string): Promise<Subscription> => {
@@ -145,10 +143,7 @@ export function createSubscriptionClient(
     requireApi('delete');
     checkId(vendor, id);
     // DELETE is idempotent: repeating it after an ambiguous failure ends in the same state.
-    const response = await call(
-      { operation: 'delete', id, retryAmbiguous: true, acceptStatuses: [404, 410] },
-      budget,
-    );
+    const response = await call({ operation: 'delete', id, retryAmbiguous: true, acceptStatuses: [404, 410] }, budget);
     return { deleted: response.status !== 404 && response.status !== 410 };
   };
 
@@ -220,7 +215,11 @@ export function createSubscriptionClient(
       try {
         created = toSubscription(api, 'create', parseBody('create', response));
         if (vendor.signature.secretSource === 'subscription' && vendor.signature.secretRequired && !created.secret) {
-          throw invalidResponse(vendor, 'create', 'no signing secret in the answer, so deliveries could not be verified');
+          throw invalidResponse(
+            vendor,
+            'create',
+            'no signing secret in the answer, so deliveries could not be verified',
+          );
         }
       } catch (e) {
         // It was created but we cannot use it: do not leave it behind.

@@ -135,7 +135,11 @@ export class Transport {
       ...(response.headers.get('location') && { location: response.headers.get('location')! }),
     });
     error.mayHaveActed = response.status >= 500;
-    if (error instanceof RateLimitError && retryAfterMs !== undefined && retryAfterMs > this.config.retry.maxRetryAfterMs) {
+    if (
+      error instanceof RateLimitError &&
+      retryAfterMs !== undefined &&
+      retryAfterMs > this.config.retry.maxRetryAfterMs
+    ) {
       error.message += ` That is longer than the configured maximum wait (${formatMs(this.config.retry.maxRetryAfterMs)}), so hookpack did not wait.`;
     }
     return error;
@@ -193,10 +197,13 @@ export class Transport {
     }
     const code = errorCode(e);
     const detail = redact(code ?? (e instanceof Error ? e.message : String(e)), [this.config.apiKey]);
-    const err = new HookpackApiError(`Could not reach ${name} at ${this.config.baseUrl} for ${spec.operation}: ${detail}`, {
-      ...base,
-      code: 'network',
-    });
+    const err = new HookpackApiError(
+      `Could not reach ${name} at ${this.config.baseUrl} for ${spec.operation}: ${detail}`,
+      {
+        ...base,
+        code: 'network',
+      },
+    );
     err.mayHaveActed = !(code !== undefined && NOT_SENT_CODES.has(code));
     return err;
   }

@@ -56,11 +56,11 @@ export function checkOptions(vendor: VendorDefinition, options: unknown, require
       continue;
     }
     const ok =
-      opt.type === 'string[]'
-        ? Array.isArray(v) && v.every((x) => typeof x === 'string')
-        : typeof v === opt.type;
+      opt.type === 'string[]' ? Array.isArray(v) && v.every((x) => typeof x === 'string') : typeof v === opt.type;
     if (!ok) {
-      throw new HookpackInputError(`${name} subscription option "${opt.name}" must be ${opt.type}, got ${JSON.stringify(v)}`);
+      throw new HookpackInputError(
+        `${name} subscription option "${opt.name}" must be ${opt.type}, got ${JSON.stringify(v)}`,
+      );
     }
   }
 }
@@ -91,7 +91,9 @@ export function checkPatch(vendor: VendorDefinition, patch: SubscriptionPatch, a
 
 export function checkId(vendor: VendorDefinition, id: unknown): string {
   if (typeof id !== 'string' || id.trim() === '') {
-    throw new HookpackInputError(`${vendor.displayName} subscription id must be a non-empty string, got ${JSON.stringify(id)}`);
+    throw new HookpackInputError(
+      `${vendor.displayName} subscription id must be a non-empty string, got ${JSON.stringify(id)}`,
+    );
   }
   return id;
 }
@@ -114,7 +116,9 @@ export function readResponse<T>(
     value = map(body);
     problem = check?.(value);
   } catch (e) {
-    problem = redact(e instanceof Error ? e.message : String(e), stringLeaves(body)).replace(/\s+/g, ' ').slice(0, 300);
+    problem = redact(e instanceof Error ? e.message : String(e), stringLeaves(body))
+      .replace(/\s+/g, ' ')
+      .slice(0, 300);
   }
   if (problem !== undefined) {
     throw invalidResponse(vendor, operation, problem);
@@ -136,7 +140,8 @@ export function subscriptionProblem(s: Subscription): string | undefined {
   if (s === null || typeof s !== 'object') return 'not an object';
   if (typeof s.id !== 'string' || s.id === '') return 'missing subscription id';
   if (typeof s.url !== 'string') return 'missing target url';
-  if (!Array.isArray(s.events) || !s.events.every((e) => typeof e === 'string')) return 'events is not a list of strings';
+  if (!Array.isArray(s.events) || !s.events.every((e) => typeof e === 'string'))
+    return 'events is not a list of strings';
   if (typeof s.active !== 'boolean') return 'active flag is not a boolean';
   if (s.secret !== undefined && typeof s.secret !== 'string') return 'secret is not a string';
   if (s.options === null || typeof s.options !== 'object') return 'options is not an object';

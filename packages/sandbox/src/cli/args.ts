@@ -31,14 +31,22 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /** node:util parseArgs, with its errors turned into UsageErrors that name the command. */
 export function parse<T extends Options>(command: string, argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\nRun "hookpack ${command} --help" for usage.`);
+    throw new UsageError(
+      `${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}\nRun "hookpack ${command} --help" for usage.`,
+    );
   }
 }
 
 export function vendorArg(id: string | undefined, command: string): VendorDefinition {
-  if (!id) throw new UsageError(`missing <vendor>. One of: ${vendorIds()}.\nRun "hookpack ${command} --help" for usage.`);
+  if (!id)
+    throw new UsageError(`missing <vendor>. One of: ${vendorIds()}.\nRun "hookpack ${command} --help" for usage.`);
   const vendor = getVendor(id);
   if (!vendor) throw new UsageError(`unknown vendor "${id}". One of: ${vendorIds()}.`);
   return vendor;
@@ -51,7 +59,8 @@ export function vendorIds(): string {
 export function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -60,7 +69,9 @@ export function readFileArg(flag: string, path: string): Buffer {
     return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${flag} file "${path}": ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(
+      `cannot read ${flag} file "${path}": ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
 }
 
@@ -82,9 +93,12 @@ export function loopbackUrlArg(flag: string, value: string | undefined, allowExt
   } catch {
     throw new UsageError(`${flag} "${value}" is not a URL (expected e.g. http://127.0.0.1:5678/webhook)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${flag} must be an http(s) URL, got "${value}"`);
   if (!isLoopbackUrl(url) && !allowExternal) {
-    throw new UsageError(`${flag} ${url.host} is not a loopback address; pass --allow-external to send outside this machine`);
+    throw new UsageError(
+      `${flag} ${url.host} is not a loopback address; pass --allow-external to send outside this machine`,
+    );
   }
   return url;
 }

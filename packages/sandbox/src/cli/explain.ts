@@ -1,4 +1,10 @@
-import { toBytes, verifyDelivery, type HeaderInput, type VendorDefinition, type VerifyDeliveryResult } from '@hookpack/core';
+import {
+  toBytes,
+  verifyDelivery,
+  type HeaderInput,
+  type VendorDefinition,
+  type VerifyDeliveryResult,
+} from '@hookpack/core';
 
 type Failure = Extract<VerifyDeliveryResult, { ok: false }>;
 
@@ -13,7 +19,11 @@ export function headerFormat(vendor: VendorDefinition): string {
 /** Offset where the body's trailing ASCII whitespace starts (bytes: a non-UTF-8 body stays intact). */
 function trailingWhitespaceStart(body: Buffer): number {
   let end = body.length;
-  while (end > 0 && (body[end - 1] === 0x20 || body[end - 1] === 0x0a || body[end - 1] === 0x0d || body[end - 1] === 0x09)) end--;
+  while (
+    end > 0 &&
+    (body[end - 1] === 0x20 || body[end - 1] === 0x0a || body[end - 1] === 0x0d || body[end - 1] === 0x09)
+  )
+    end--;
   return end;
 }
 
@@ -30,12 +40,17 @@ export function explainFailure(
   const lines: string[] = [];
   switch (failure.reason) {
     case 'no_secret':
-      lines.push(`No secret to check against: pass --secret (${vendor.displayName} signs with ${vendor.signature.secretSource === 'subscription' ? "the subscription's signing secret, returned once on create/rotate" : 'the secret you set in its UI'}).`);
+      lines.push(
+        `No secret to check against: pass --secret (${vendor.displayName} signs with ${vendor.signature.secretSource === 'subscription' ? "the subscription's signing secret, returned once on create/rotate" : 'the secret you set in its UI'}).`,
+      );
       break;
     case 'missing_header':
       lines.push(`The request has no ${headers} header. Capture all request headers (names are case-insensitive).`);
       lines.push(`Expected: ${headerFormat(vendor)}`);
-      if (!vendor.signature.secretRequired) lines.push(`${vendor.displayName} sends unsigned deliveries when no secret is configured there: drop --secret to accept them.`);
+      if (!vendor.signature.secretRequired)
+        lines.push(
+          `${vendor.displayName} sends unsigned deliveries when no secret is configured there: drop --secret to accept them.`,
+        );
       break;
     case 'multiple_headers':
       lines.push(`${headers} was sent more than once with different values; a delivery carries exactly one.`);
@@ -48,8 +63,12 @@ export function explainFailure(
       lines.push('To check an older capture, pass --now <unix seconds of the capture> (or a larger --tolerance).');
       break;
     case 'signature_mismatch': {
-      lines.push('The signature does not match this body and secret. Either the body is not the exact bytes that were sent');
-      lines.push('(re-serialized JSON, changed whitespace, a trailing newline added by an editor) or the secret is not the one that signed it');
+      lines.push(
+        'The signature does not match this body and secret. Either the body is not the exact bytes that were sent',
+      );
+      lines.push(
+        '(re-serialized JSON, changed whitespace, a trailing newline added by an editor) or the secret is not the one that signed it',
+      );
       lines.push('(another subscription, or the old secret after a rotate).');
       // (Whitespace around a secret needs no check here: core trims secrets before use.)
       const retry = (body: Buffer) =>
@@ -68,7 +87,9 @@ export function explainFailure(
         const parsed = JSON.parse(input.body.toString('utf8'));
         const reserialized = toBytes(JSON.stringify(parsed))!;
         if (!reserialized.equals(input.body) && retry(reserialized)) {
-          lines.push('Found it: the body was reformatted after signing; it verifies in compact JSON form. Verify the raw bytes as received.');
+          lines.push(
+            'Found it: the body was reformatted after signing; it verifies in compact JSON form. Verify the raw bytes as received.',
+          );
         }
       } catch {
         // not JSON: nothing more to try

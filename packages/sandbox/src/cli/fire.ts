@@ -31,7 +31,9 @@ async function call(base: URL, method: string, path: string, body?: unknown): Pr
       signal: AbortSignal.timeout(630_000),
     });
   } catch (e) {
-    throw new UsageError(`no sandbox answers at ${base.href} (${(e as Error).cause ?? (e as Error).message}); start one with "hookpack sandbox"`);
+    throw new UsageError(
+      `no sandbox answers at ${base.href} (${(e as Error).cause ?? (e as Error).message}); start one with "hookpack sandbox"`,
+    );
   }
   const text = await res.text();
   let json: any;
@@ -56,7 +58,10 @@ export async function fireCommand(argv: string[], io: Io): Promise<number> {
   }
   const vendor = vendorArg(positionals[0], 'fire');
   const type = positionals[1];
-  if (!type) throw new UsageError(`missing <event>. ${vendor.displayName} events: ${vendor.events.map((e) => e.type).join(', ')}`);
+  if (!type)
+    throw new UsageError(
+      `missing <event>. ${vendor.displayName} events: ${vendor.events.map((e) => e.type).join(', ')}`,
+    );
   if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
   const base = loopbackUrlArg('--sandbox', values.sandbox, false);
   const waitMs = intOption('wait', values.wait, 0, 600_000) ?? 0;
@@ -75,12 +80,19 @@ export async function fireCommand(argv: string[], io: Io): Promise<number> {
   if (waitMs === 0) return EXIT.ok;
 
   const settled = await call(base, 'POST', '/settle', { timeoutMs: waitMs });
-  const deliveries = (await call(base, 'GET', `/deliveries?event=${encodeURIComponent(eventId)}`)).json as DeliveryRecord[];
+  const deliveries = (await call(base, 'GET', `/deliveries?event=${encodeURIComponent(eventId)}`))
+    .json as DeliveryRecord[];
   let allDelivered = settled.json?.settled === true;
   for (const d of deliveries) {
     const last = d.attempts.at(-1);
-    const outcome = last ? (last.statusCode !== undefined ? `HTTP ${last.statusCode}` : (last.error ?? 'no answer')) : 'no attempt';
-    io.out(`  ${d.subscriptionId}: ${d.state} after ${d.attempts.length} attempt(s), last ${outcome}${d.reason ? ` (${d.reason})` : ''}`);
+    const outcome = last
+      ? last.statusCode !== undefined
+        ? `HTTP ${last.statusCode}`
+        : (last.error ?? 'no answer')
+      : 'no attempt';
+    io.out(
+      `  ${d.subscriptionId}: ${d.state} after ${d.attempts.length} attempt(s), last ${outcome}${d.reason ? ` (${d.reason})` : ''}`,
+    );
     if (d.state !== 'delivered') allDelivered = false;
   }
   if (settled.json?.settled !== true) io.out(`  not settled within ${waitMs} ms: retries are still scheduled`);

@@ -41,9 +41,14 @@ export async function listenCommand(argv: string[], io: Io, signal?: AbortSignal
   const max = intOption('max', values.max, 1, 1_000_000);
   const secrets = (values.secret ?? []) as string[];
   if (secrets.length === 0 && vendor.signature.secretRequired) {
-    throw new UsageError(`${vendor.displayName} signs every delivery: pass --secret <signing secret> (listen fails closed without one)`);
+    throw new UsageError(
+      `${vendor.displayName} signs every delivery: pass --secret <signing secret> (listen fails closed without one)`,
+    );
   }
-  const forwardTo = values['forward-to'] !== undefined ? loopbackUrlArg('--forward-to', values['forward-to'], values['allow-external'] === true) : undefined;
+  const forwardTo =
+    values['forward-to'] !== undefined
+      ? loopbackUrlArg('--forward-to', values['forward-to'], values['allow-external'] === true)
+      : undefined;
 
   let seen = 0;
   let rejected = 0;
@@ -95,11 +100,20 @@ export async function listenCommand(argv: string[], io: Io, signal?: AbortSignal
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'EADDRINUSE' ? `port ${port} is already in use: pick another --port (0 = any free port)` : (e as Error).message);
+    throw new UsageError(
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use: pick another --port (0 = any free port)`
+        : (e as Error).message,
+    );
   }
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  io.out(`Listening for ${vendor.displayName} deliveries on ${url} (any path)${forwardTo ? `, forwarding verified ones to ${forwardTo.href}` : ''}`);
-  if (secrets.length === 0) io.out('No secret: deliveries are accepted without a signature check (the vendor sends them unsigned when no secret is set there).');
+  io.out(
+    `Listening for ${vendor.displayName} deliveries on ${url} (any path)${forwardTo ? `, forwarding verified ones to ${forwardTo.href}` : ''}`,
+  );
+  if (secrets.length === 0)
+    io.out(
+      'No secret: deliveries are accepted without a signature check (the vendor sends them unsigned when no secret is set there).',
+    );
   signal?.addEventListener('abort', () => finish(EXIT.ok), { once: true });
   const code = await finished;
   await new Promise<void>((resolve) => {

@@ -42,7 +42,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         io.out(mainHelp);
         return command === undefined ? EXIT.usage : EXIT.ok;
       default:
-        throw new UsageError(`unknown command "${command}". Commands: sandbox, fire, trigger, listen, verify (hookpack --help).`);
+        throw new UsageError(
+          `unknown command "${command}". Commands: sandbox, fire, trigger, listen, verify (hookpack --help).`,
+        );
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -34,9 +34,11 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
     io.out(sandboxHelp);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (vendors go in --vendors a,b)`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0]}" (vendors go in --vendors a,b)`);
   const timeScale = values['time-scale'] === undefined ? 1 : Number(values['time-scale']);
-  if (!Number.isFinite(timeScale) || timeScale <= 0) throw new UsageError(`--time-scale must be a positive number, got "${values['time-scale']}"`);
+  if (!Number.isFinite(timeScale) || timeScale <= 0)
+    throw new UsageError(`--time-scale must be a positive number, got "${values['time-scale']}"`);
   const apiKeys: Record<string, string> = {};
   for (const pair of (values['api-key'] ?? []) as string[]) {
     const eq = pair.indexOf('=');
@@ -48,14 +50,22 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
     sandbox = await startSandbox({
       port: intOption('port', values.port, 0, 65535) ?? 0,
       timeScale,
-      ...(values.vendors ? { vendors: values.vendors.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(values.vendors
+        ? {
+            vendors: values.vendors
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {}),
       apiKeys,
       ...(values.state ? { stateFile: values.state } : {}),
       strictHttps: values['strict-https'] === true,
       rateLimits: values['no-rate-limit'] !== true,
     });
   } catch (e) {
-    if (e instanceof SandboxInputError || (e as Error).message.includes('state file')) throw new UsageError((e as Error).message);
+    if (e instanceof SandboxInputError || (e as Error).message.includes('state file'))
+      throw new UsageError((e as Error).message);
     throw e;
   }
   const vendors = sandbox.vendors();
@@ -72,7 +82,9 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
           : `  ${name}  no API: add a hook with POST ${sandbox.url}/_sandbox/hooks {"vendor":"${v.id}","url":…,"events":[…],"secret"?:…}`,
       );
     }
-    io.out(`Fire events: POST ${sandbox.url}/_sandbox/events {"vendor":…,"type":…}. Inspect: ${sandbox.url}/_sandbox/deliveries`);
+    io.out(
+      `Fire events: POST ${sandbox.url}/_sandbox/events {"vendor":…,"type":…}. Inspect: ${sandbox.url}/_sandbox/deliveries`,
+    );
     io.out('Ctrl-C to stop.');
   }
   await new Promise<void>((resolve) => {

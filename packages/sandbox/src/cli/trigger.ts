@@ -36,12 +36,16 @@ export async function triggerCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
   const definition = vendor.events.find((e) => e.type === type);
   if (!definition && values.data === undefined) {
-    throw new UsageError(`${vendor.displayName} has no event "${type}" (known: ${known.join(', ')}); pass --data to send a payload for an undocumented type`);
+    throw new UsageError(
+      `${vendor.displayName} has no event "${type}" (known: ${known.join(', ')}); pass --data to send a payload for an undocumented type`,
+    );
   }
   const url = loopbackUrlArg('--to', values.to, values['allow-external'] === true);
   const secret = values.secret;
   if (!secret && vendor.signature.secretRequired) {
-    throw new UsageError(`${vendor.displayName} signs every delivery: pass --secret <signing secret> (the one your receiver checks)`);
+    throw new UsageError(
+      `${vendor.displayName} signs every delivery: pass --secret <signing secret> (the one your receiver checks)`,
+    );
   }
   const data = values.data !== undefined ? readJsonArg('--data', values.data) : structuredClone(definition!.sample);
   const timeoutMs = intOption('timeout', values.timeout, 1, 600_000) ?? vendor.delivery.timeoutMs;
@@ -59,7 +63,9 @@ export async function triggerCommand(argv: string[], io: Io): Promise<number> {
     return EXIT.failed;
   }
   const ok = result.status >= 200 && result.status < 300;
-  io.out(`← ${result.status} (${result.durationMs} ms)${ok ? '' : ' — the receiver did not accept it; the vendor would retry'}`);
+  io.out(
+    `← ${result.status} (${result.durationMs} ms)${ok ? '' : ' — the receiver did not accept it; the vendor would retry'}`,
+  );
   if (!values.quiet && result.responseBody) io.out(`  ${result.responseBody}`);
   return ok ? EXIT.ok : EXIT.failed;
 }

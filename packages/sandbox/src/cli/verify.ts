@@ -29,11 +29,14 @@ export function verifyCommand(argv: string[], io: Io): number {
   }
   const vendor = vendorArg(positionals[0], 'verify');
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-  if (!values.headers) throw new UsageError('missing --headers <file.json> (the captured request headers as a JSON object)');
+  if (!values.headers)
+    throw new UsageError('missing --headers <file.json> (the captured request headers as a JSON object)');
   if (!values.body) throw new UsageError('missing --body <file> (the raw request body)');
   const headers = readJsonArg('--headers', values.headers);
   if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
-    throw new UsageError(`--headers file must hold a JSON object of header names to values, e.g. {"${vendor.signature.scheme.headerNames[0]}": "…"}`);
+    throw new UsageError(
+      `--headers file must hold a JSON object of header names to values, e.g. {"${vendor.signature.scheme.headerNames[0]}": "…"}`,
+    );
   }
   const body = readFileArg('--body', values.body);
   const secrets = (values.secret ?? []) as string[];
@@ -41,9 +44,11 @@ export function verifyCommand(argv: string[], io: Io): number {
     throw new UsageError(`${vendor.displayName} signs every delivery: pass --secret <signing secret>`);
   }
   const now = values.now === undefined ? undefined : Number(values.now);
-  if (now !== undefined && (!Number.isFinite(now) || now <= 0)) throw new UsageError(`--now must be unix seconds, got "${values.now}"`);
+  if (now !== undefined && (!Number.isFinite(now) || now <= 0))
+    throw new UsageError(`--now must be unix seconds, got "${values.now}"`);
   const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
-  if (tolerance !== undefined && (!Number.isFinite(tolerance) || tolerance < 0)) throw new UsageError(`--tolerance must be seconds >= 0, got "${values.tolerance}"`);
+  if (tolerance !== undefined && (!Number.isFinite(tolerance) || tolerance < 0))
+    throw new UsageError(`--tolerance must be seconds >= 0, got "${values.tolerance}"`);
   const result = verifyDelivery(vendor, {
     body,
     headers: headers as HeaderInput,
@@ -52,11 +57,20 @@ export function verifyCommand(argv: string[], io: Io): number {
     ...(tolerance !== undefined ? { toleranceSeconds: tolerance } : {}),
   });
   if (result.ok) {
-    io.out(`valid: ${vendor.displayName} ${result.event.type} (${result.secretIndex === null ? 'unsigned, no secret configured' : `secret #${result.secretIndex + 1}`})`);
+    io.out(
+      `valid: ${vendor.displayName} ${result.event.type} (${result.secretIndex === null ? 'unsigned, no secret configured' : `secret #${result.secretIndex + 1}`})`,
+    );
     io.out(JSON.stringify(result.event, null, 2));
     return EXIT.ok;
   }
   io.out(`invalid: ${result.reason} — ${result.message}`);
-  for (const line of explainFailure(vendor, result, { body, headers: headers as HeaderInput, secrets, ...(now !== undefined ? { now } : {}), ...(tolerance !== undefined ? { toleranceSeconds: tolerance } : {}) })) io.out(`  ${line}`);
+  for (const line of explainFailure(vendor, result, {
+    body,
+    headers: headers as HeaderInput,
+    secrets,
+    ...(now !== undefined ? { now } : {}),
+    ...(tolerance !== undefined ? { toleranceSeconds: tolerance } : {}),
+  }))
+    io.out(`  ${line}`);
   return EXIT.failed;
 }
