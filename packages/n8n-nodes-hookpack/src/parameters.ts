@@ -8,6 +8,7 @@ export const PARAM = {
   options: 'options',
   includeHeaders: 'includeHeaders',
   livemode: 'livemode',
+  dedupeAcrossRestarts: 'dedupeAcrossRestarts',
   setupNotice: 'setupNotice',
 } as const;
 
@@ -52,6 +53,14 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
       type: 'boolean',
       default: false,
       description: 'Whether to add the request headers of each delivery to the output',
+    },
+    {
+      displayName: 'Remember Deliveries Across Restarts',
+      name: PARAM.dedupeAcrossRestarts,
+      type: 'boolean',
+      default: false,
+      description:
+        'Whether to keep the IDs of recent deliveries in the workflow (survives n8n restarts, one database write per delivery) instead of in memory, to ignore redeliveries',
     },
   ];
   if (carriesLivemode(vendor)) {

@@ -4,6 +4,7 @@ import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
 import { PARAM, type LivemodeFilter } from './parameters.js';
 import { rememberDelivery, storedSecrets } from './state.js';
+import { rememberInMemory } from './dedupe.js';
 
 /**
  * Handles one delivery: verify the signature on the exact raw bytes, parse the envelope,
@@ -46,7 +47,11 @@ export function webhookHandler(vendor: VendorDefinition) {
     if (!livemodeMatches(event, (options[PARAM.livemode] as LivemodeFilter | undefined) ?? 'any')) {
       return { webhookResponse: { received: true, ignored: 'livemode filtered out' } };
     }
-    if (!rememberDelivery(staticData, result.dedupeKey)) {
+    const firstTime =
+      options[PARAM.dedupeAcrossRestarts] === true
+        ? rememberDelivery(staticData, result.dedupeKey)
+        : rememberInMemory(`${this.getWorkflow().id}:${this.getNode().id}`, result.dedupeKey);
+    if (!firstTime) {
       return { webhookResponse: { received: true, duplicate: true } };
     }
     const item: IDataObject = { ...(event as unknown as IDataObject) };

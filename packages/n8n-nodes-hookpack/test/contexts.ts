@@ -34,6 +34,8 @@ export interface WebhookSetup {
   staticData?: IDataObject;
   body: Buffer | undefined;
   headers: Record<string, string>;
+  workflowId?: string;
+  nodeId?: string;
   /** Simulates n8n not keeping rawBody (multipart and other content types). */
   rawBodyOnlyOnRead?: boolean;
 }
@@ -45,6 +47,8 @@ export interface SentResponse {
 }
 
 export function webhookContext(setup: WebhookSetup) {
+  // A fresh node id per call unless given, so the in-memory dedupe window of one test never leaks into another.
+  const nodeId = setup.nodeId ?? `node-${Math.random().toString(36).slice(2)}`;
   const staticData = setup.staticData ?? {};
   const sent: SentResponse = { ended: false };
   const request: { rawBody?: Buffer; readRawBody: () => Promise<void>; rawBodyReads: number } = {
@@ -82,6 +86,8 @@ export function webhookContext(setup: WebhookSetup) {
     getNodeParameter: (name: string, fallback?: unknown) => (name in setup.params ? setup.params[name] : fallback),
     getWorkflowStaticData: () => staticData,
     getMode: () => 'webhook',
+    getWorkflow: () => ({ id: setup.workflowId ?? 'wf-1', active: true }),
+    getNode: () => ({ id: nodeId, name: 'Trigger' }),
     helpers: {
       returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })),
     },

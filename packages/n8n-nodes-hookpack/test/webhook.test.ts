@@ -93,25 +93,50 @@ describe('webhook(): filtering and dedupe', () => {
     expect(result.workflowData).toBeUndefined();
   });
 
-  it('runs a redelivered event only once', async () => {
-    const staticData = stored();
+  it('runs a redelivered event only once (in-memory window, per node)', async () => {
     const d = delivery(parley, 'violation.new', 'evt_10', { secret: SECRET });
-    const first = await deliver(parley, d, { staticData });
-    const second = await deliver(parley, d, { staticData });
+    const first = await deliver(parley, d, { nodeId: 'dedupe-a' });
+    const second = await deliver(parley, d, { nodeId: 'dedupe-a' });
     expect(first.result.workflowData).toBeDefined();
     expect(second.result.workflowData).toBeUndefined();
     expect(second.result.webhookResponse).toMatchObject({ duplicate: true });
+    // Another trigger node (another workflow) receiving the same event runs on its own.
+    const otherNode = await deliver(parley, d, { nodeId: 'dedupe-b' });
+    expect(otherNode.result.workflowData).toBeDefined();
   });
 
-  it('forgets dedupe keys beyond the bounded window', async () => {
+  it('forgets in-memory dedupe keys beyond the bounded window', async () => {
+    const d = delivery(parley, 'violation.new', 'evt_mem_old', { secret: SECRET });
+    await deliver(parley, d, { nodeId: 'window' });
+    for (let i = 0; i < DEDUPE_WINDOW; i++) {
+      await deliver(parley, delivery(parley, 'violation.new', `evt_mem_${i}`, { secret: SECRET }), { nodeId: 'window' });
+    }
+    const again = await deliver(parley, d, { nodeId: 'window' });
+    expect(again.result.workflowData).toBeDefined();
+  });
+
+  const durable = { events: ['violation.new'], options: { dedupeAcrossRestarts: true } };
+
+  it('with "remember across restarts", keeps the window in static data (a fresh process still knows it)', async () => {
+    const staticData: any = stored();
+    const d = delivery(parley, 'violation.new', 'evt_durable', { secret: SECRET });
+    const first = await deliver(parley, d, { staticData, params: durable, nodeId: 'durable-1' });
+    expect(first.result.workflowData).toBeDefined();
+    expect(staticData.recentDeliveries).toEqual(['evt_durable']);
+    // Different node id = nothing in memory: only static data can catch it.
+    const again = await deliver(parley, d, { staticData, params: durable, nodeId: 'durable-2' });
+    expect(again.result.webhookResponse).toMatchObject({ duplicate: true });
+  });
+
+  it('bounds the static-data window too', async () => {
     const staticData: any = stored();
     const d = delivery(parley, 'violation.new', 'evt_old', { secret: SECRET });
-    await deliver(parley, d, { staticData });
+    await deliver(parley, d, { staticData, params: durable });
     for (let i = 0; i < DEDUPE_WINDOW; i++) {
-      await deliver(parley, delivery(parley, 'violation.new', `evt_fill_${i}`, { secret: SECRET }), { staticData });
+      await deliver(parley, delivery(parley, 'violation.new', `evt_fill_${i}`, { secret: SECRET }), { staticData, params: durable });
     }
     expect(staticData.recentDeliveries).toHaveLength(DEDUPE_WINDOW);
-    const again = await deliver(parley, d, { staticData });
+    const again = await deliver(parley, d, { staticData, params: durable });
     expect(again.result.workflowData).toBeDefined();
   });
 
