@@ -25,6 +25,7 @@ interface VendorSetup {
   webhookId: string;
   productionUrl: string;
   events: string[];
+  credential: { id: string; name: string; type: string; data: Record<string, unknown> };
 }
 
 let installError: Error | undefined;
@@ -117,6 +118,7 @@ beforeAll(async () => {
       webhookId,
       productionUrl: `${n8n!.url}/webhook/${webhookId}/webhook`,
       events,
+      credential: { id: credential.id, name: credential.name, type: credentialType, data },
     });
     await rest.activate(workflow.id);
   }
@@ -149,6 +151,16 @@ describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => 
     expect(subs[0]!.url).toBe(productionUrl);
     expect([...subs[0]!.events].sort()).toEqual([...events].sort());
     expect(subs[0]!.active).toBe(true);
+  });
+
+  e2e("n8n's credential test passes with the sandbox key and fails with a wrong one", async () => {
+    const { credential } = setup();
+    const ok = await rest.request('POST', '/credentials/test', { credentials: credential });
+    expect(ok).toMatchObject({ status: 'OK' });
+    const wrong = await rest.request('POST', '/credentials/test', {
+      credentials: { ...credential, data: { ...credential.data, apiKey: 'wrong-key' } },
+    });
+    expect(wrong.status).toBe('Error');
   });
 
   e2e('a fired event runs the workflow exactly once, with the event in its output', async () => {
