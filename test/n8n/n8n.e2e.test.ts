@@ -71,7 +71,7 @@ async function post(url: string, body: Buffer, headers: Record<string, string>) 
 beforeAll(async () => {
   try {
     const t = Date.now();
-    n8nDir = await ensureN8n();
+    n8nDir = await ensureN8n(process.env.HOOKPACK_N8N_VERSION);
     timings.install = Date.now() - t;
   } catch (e) {
     installError = e as Error;

@@ -34,7 +34,8 @@ export async function startN8n({ dir, userFolder, port, env = {}, readyTimeoutMs
       N8N_LISTEN_ADDRESS: '127.0.0.1',
       N8N_HOST: '127.0.0.1',
       N8N_PROTOCOL: 'http',
-      WEBHOOK_URL: `${url}/`,
+      WEBHOOK_URL: `${url}/`, // n8n 1.x
+      N8N_WEBHOOK_URL: `${url}/`, // n8n 2.x
       N8N_EDITOR_BASE_URL: `${url}/`,
       N8N_ENCRYPTION_KEY: 'hookpack-e2e-encryption-key',
       N8N_DIAGNOSTICS_ENABLED: 'false',
