@@ -153,7 +153,7 @@ export class N8nRest {
 
   async executions(workflowId) {
     const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-    const data = await this.request('GET', `/executions?filter=${filter}&limit=250`);
+    const data = await this.request('GET', `/executions?filter=${filter}&limit=100`);
     return data.results;
   }
 
