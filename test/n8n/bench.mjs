@@ -82,8 +82,20 @@ try {
   const baselineUrl = `${n8n.url}/webhook/${baselinePath}`;
   const signed = (n) =>
     Array.from({ length: n }, () => {
-      const body = deliveryBody(vendor, { id: `evt_${randomUUID()}`, type: event.type, createdAt: new Date().toISOString(), data: event.sample, livemode: false });
-      return { body, headers: { 'content-type': 'application/json', ...deliveryHeaders(vendor, { body, type: event.type, secret, deliveryId: randomUUID() }) } };
+      const body = deliveryBody(vendor, {
+        id: `evt_${randomUUID()}`,
+        type: event.type,
+        createdAt: new Date().toISOString(),
+        data: event.sample,
+        livemode: false,
+      });
+      return {
+        body,
+        headers: {
+          'content-type': 'application/json',
+          ...deliveryHeaders(vendor, { body, type: event.type, secret, deliveryId: randomUUID() }),
+        },
+      };
     });
 
   async function run(url, requests) {
@@ -116,9 +128,15 @@ try {
   const best = (xs) => Math.max(...xs);
   const ratio = best(results.hookpack) / best(results.baseline);
   console.log(`n8n bench (${DELIVERIES} deliveries × ${ROUNDS} rounds, concurrency ${CONCURRENCY}, best round):`);
-  console.log(`  hookpack Parley Trigger (verify + parse + dedupe): ${best(results.hookpack).toFixed(1)} deliveries/s  [${results.hookpack.map((x) => x.toFixed(1)).join(', ')}]`);
-  console.log(`  n8n Webhook node (no verification)               : ${best(results.baseline).toFixed(1)} deliveries/s  [${results.baseline.map((x) => x.toFixed(1)).join(', ')}]`);
-  console.log(`  ratio hookpack / Webhook node: ${ratio.toFixed(2)} (target ≥ ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`);
+  console.log(
+    `  hookpack Parley Trigger (verify + parse + dedupe): ${best(results.hookpack).toFixed(1)} deliveries/s  [${results.hookpack.map((x) => x.toFixed(1)).join(', ')}]`,
+  );
+  console.log(
+    `  n8n Webhook node (no verification)               : ${best(results.baseline).toFixed(1)} deliveries/s  [${results.baseline.map((x) => x.toFixed(1)).join(', ')}]`,
+  );
+  console.log(
+    `  ratio hookpack / Webhook node: ${ratio.toFixed(2)} (target ≥ ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`,
+  );
 } finally {
   await n8n?.stop();
   await sandbox?.stop();

@@ -41,7 +41,10 @@ const timings: Record<string, number> = {};
 const started = Date.now();
 
 function chosenEvents(vendor: VendorDefinition): string[] {
-  return vendor.events.filter((e) => !e.paid).slice(0, 2).map((e) => e.type);
+  return vendor.events
+    .filter((e) => !e.paid)
+    .slice(0, 2)
+    .map((e) => e.type);
 }
 
 async function bootN8n() {
@@ -139,15 +142,21 @@ afterAll(async () => {
   const info = n8nDir ? installInfo(n8nDir) : undefined;
   console.log(
     `[n8n e2e] n8n ${info ? `installed in ${info.totalSeconds}s (first run)` : 'install info missing'}; this run: ` +
-      `${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`).join(', ')}; wall ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      `${Object.entries(timings)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}s`)
+        .join(', ')}; wall ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
 }, 60_000);
 
 const e2e = (name: string, fn: () => Promise<void>) =>
-  it(name, async (ctx) => {
-    if (installError) ctx.skip();
-    await fn();
-  }, 120_000);
+  it(
+    name,
+    async (ctx) => {
+      if (installError) ctx.skip();
+      await fn();
+    },
+    120_000,
+  );
 
 describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => {
   const setup = () => setups.get(vendorId)!;
@@ -190,8 +199,19 @@ describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => 
   e2e('a forged delivery gets 401 and no execution', async () => {
     const { vendor, workflowId, productionUrl, events } = setup();
     const before = (await rest.executions(workflowId)).length;
-    const body = deliveryBody(vendor, { id: `evt_forged_${Date.now()}`, type: events[0]!, createdAt: new Date().toISOString(), data: vendor.events.find((e) => e.type === events[0])!.sample, livemode: false });
-    const headers = deliveryHeaders(vendor, { body, type: events[0]!, secret: 'not-the-real-secret', deliveryId: randomUUID() });
+    const body = deliveryBody(vendor, {
+      id: `evt_forged_${Date.now()}`,
+      type: events[0]!,
+      createdAt: new Date().toISOString(),
+      data: vendor.events.find((e) => e.type === events[0])!.sample,
+      livemode: false,
+    });
+    const headers = deliveryHeaders(vendor, {
+      body,
+      type: events[0]!,
+      secret: 'not-the-real-secret',
+      deliveryId: randomUUID(),
+    });
     const res = await post(productionUrl, body, headers);
     expect(res.status).toBe(401);
     expect((await rest.executions(workflowId)).length).toBe(before);
@@ -201,7 +221,13 @@ describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => 
     const { vendor, workflowId, productionUrl, events } = setup();
     const secret = sandbox.subscriptions(vendorId)[0]!.secret!;
     const before = (await executionsOf(workflowId, 1)).length;
-    const body = deliveryBody(vendor, { id: `evt_redeliver_${Date.now()}`, type: events[0]!, createdAt: new Date().toISOString(), data: vendor.events.find((e) => e.type === events[0])!.sample, livemode: false });
+    const body = deliveryBody(vendor, {
+      id: `evt_redeliver_${Date.now()}`,
+      type: events[0]!,
+      createdAt: new Date().toISOString(),
+      data: vendor.events.find((e) => e.type === events[0])!.sample,
+      livemode: false,
+    });
     const headers = deliveryHeaders(vendor, { body, type: events[0]!, secret, deliveryId: randomUUID() });
     expect((await post(productionUrl, body, headers)).status).toBe(200);
     expect(await executionsOf(workflowId, before + 1)).toHaveLength(before + 1);
@@ -224,8 +250,18 @@ describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secre
     expect(executions).toHaveLength(1);
     expect(executions[0].status).toBe('success');
 
-    const body = deliveryBody(vendor, { id: 'x', type: events[0]!, createdAt: new Date().toISOString(), data: vendor.events[0]!.sample, livemode: false });
-    const forged = await post(productionUrl, body, deliveryHeaders(vendor, { body, type: events[0]!, secret: 'guessed', deliveryId: randomUUID() }));
+    const body = deliveryBody(vendor, {
+      id: 'x',
+      type: events[0]!,
+      createdAt: new Date().toISOString(),
+      data: vendor.events[0]!.sample,
+      livemode: false,
+    });
+    const forged = await post(
+      productionUrl,
+      body,
+      deliveryHeaders(vendor, { body, type: events[0]!, secret: 'guessed', deliveryId: randomUUID() }),
+    );
     expect(forged.status).toBe(401);
     expect((await rest.executions(workflowId)).length).toBe(1);
   });

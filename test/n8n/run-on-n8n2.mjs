@@ -18,9 +18,13 @@ if (!existsSync(node24)) {
   // node@24's install script fetches its platform package (node-<os>-<arch>) from the same registry.
   execFileSync('npm', ['install', '--no-audit', '--no-fund', 'node@24'], { cwd: nodeDir, stdio: 'inherit' });
 }
-const result = spawnSync(node24, [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/n8n/n8n.e2e.test.ts'], {
-  cwd: repoRoot,
-  stdio: 'inherit',
-  env: { ...process.env, HOOKPACK_N8N_VERSION: N8N2_VERSION },
-});
+const result = spawnSync(
+  node24,
+  [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/n8n/n8n.e2e.test.ts'],
+  {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, HOOKPACK_N8N_VERSION: N8N2_VERSION },
+  },
+);
 process.exit(result.status ?? 1);

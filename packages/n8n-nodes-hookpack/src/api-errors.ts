@@ -4,7 +4,12 @@ import { HookpackApiError, type VendorDefinition } from '@hookpack/core';
  * Rewords a failed vendor API call as something the n8n user can act on. The client's own
  * message (already free of keys and secrets) stays in the text as the detail.
  */
-export function actionableError(vendor: VendorDefinition, action: string, error: unknown, events: string[] = []): Error {
+export function actionableError(
+  vendor: VendorDefinition,
+  action: string,
+  error: unknown,
+  events: string[] = [],
+): Error {
   const name = vendor.displayName;
   if (!(error instanceof HookpackApiError)) {
     const message = error instanceof Error ? error.message : String(error);
@@ -18,13 +23,18 @@ export function actionableError(vendor: VendorDefinition, action: string, error:
       );
     case 403: {
       const paid = paidAmong(vendor, events);
-      const which = paid.length ? `the events ${paid.join(', ')}` : `the selected events (${events.join(', ') || 'none'})`;
+      const which = paid.length
+        ? `the events ${paid.join(', ')}`
+        : `the selected events (${events.join(', ') || 'none'})`;
       return new Error(
         `${name} refused to ${action} (403): your plan or credits may not cover ${which}. Upgrade the plan, or deselect those events. ${detail}`,
       );
     }
     case 429: {
-      const wait = error.retryAfterMs !== undefined ? ` Try again in ${Math.ceil(error.retryAfterMs / 1000)} s.` : ' Try again in a minute.';
+      const wait =
+        error.retryAfterMs !== undefined
+          ? ` Try again in ${Math.ceil(error.retryAfterMs / 1000)} s.`
+          : ' Try again in a minute.';
       return new Error(`${name} is rate limiting this API key (429) while trying to ${action}.${wait} ${detail}`);
     }
     default:
@@ -38,10 +48,7 @@ export function actionableError(vendor: VendorDefinition, action: string, error:
 }
 
 function paidAmong(vendor: VendorDefinition, events: string[]): string[] {
-  const paid = new Set([
-    ...(vendor.api?.paidEvents ?? []),
-    ...vendor.events.filter((e) => e.paid).map((e) => e.type),
-  ]);
+  const paid = new Set([...(vendor.api?.paidEvents ?? []), ...vendor.events.filter((e) => e.paid).map((e) => e.type)]);
   return events.filter((e) => paid.has(e));
 }
 

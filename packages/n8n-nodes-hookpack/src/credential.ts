@@ -1,10 +1,5 @@
 import type { VendorDefinition } from '@hookpack/core';
-import type {
-  IAuthenticateGeneric,
-  ICredentialTestRequest,
-  ICredentialType,
-  INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 import { namesFor } from './names.js';
 
 /** Credential field names, shared with the node that reads them. */

@@ -37,8 +37,7 @@ export function webhookLifecycle(vendor: VendorDefinition): Record<'checkExists'
   }
   const steps = restLifecycle(vendor);
   // Every failure reaches n8n as a NodeOperationError naming this node, with the actionable text.
-  const guarded =
-    (step: (fns: IHookFunctions) => Promise<boolean>): WebhookMethod =>
+  const guarded = (step: (fns: IHookFunctions) => Promise<boolean>): WebhookMethod =>
     async function (this: IHookFunctions) {
       try {
         return await step(this);

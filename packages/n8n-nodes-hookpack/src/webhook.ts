@@ -26,7 +26,12 @@ export function webhookHandler(vendor: VendorDefinition) {
     if (vendor.api) {
       secret = storedSecrets(staticData);
       if (secret.length === 0) {
-        return reject(this, 401, 'no_secret', 'This trigger holds no signing secret; deactivate and reactivate the workflow.');
+        return reject(
+          this,
+          401,
+          'no_secret',
+          'This trigger holds no signing secret; deactivate and reactivate the workflow.',
+        );
       }
     } else {
       const credentials = await this.getCredentials(names.credentialName);

@@ -23,7 +23,14 @@ export function hookContext(setup: HookSetup): IHookFunctions & { staticData: ID
     getNodeParameter: (name: string, fallback?: unknown) => (name in setup.params ? setup.params[name] : fallback),
     getWorkflowStaticData: () => staticData,
     getMode: () => mode,
-    getNode: () => ({ id: 'node-1', name: 'Trigger', type: 'n8n-nodes-hookpack.test', typeVersion: 1, position: [0, 0], parameters: {} }),
+    getNode: () => ({
+      id: 'node-1',
+      name: 'Trigger',
+      type: 'n8n-nodes-hookpack.test',
+      typeVersion: 1,
+      position: [0, 0],
+      parameters: {},
+    }),
   };
   return ctx as unknown as IHookFunctions & { staticData: IDataObject };
 }

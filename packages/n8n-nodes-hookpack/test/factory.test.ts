@@ -12,8 +12,11 @@ describe('factory', () => {
       expect(node.description.displayName).toBe(`${vendor.displayName} Trigger`);
       expect(node.description.credentials).toEqual([{ name: `${vendor.id}Api`, required: true }]);
       const events = node.description.properties.find((p) => p.name === 'events')!;
-      expect((events.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(vendor.events.map((e) => e.type).sort());
-      for (const option of events.options as Array<{ description: string }>) expect(option.description).toMatch(/^Triggers when /);
+      expect((events.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
+        vendor.events.map((e) => e.type).sort(),
+      );
+      for (const option of events.options as Array<{ description: string }>)
+        expect(option.description).toMatch(/^Triggers when /);
       expect(node.webhookMethods?.default).toBeDefined();
 
       const cred = new (createCredentialClass(vendor))();
@@ -34,7 +37,9 @@ describe('factory', () => {
     for (const vendor of vendors.filter((v) => v.api && v.subscriptionOptions.length)) {
       const node = new (createTriggerNodeClass(vendor))();
       const collection = node.description.properties.find((p) => p.name === 'subscriptionOptions')!;
-      expect((collection.options as Array<{ name: string }>).map((o) => o.name)).toEqual(vendor.subscriptionOptions.map((o) => o.name));
+      expect((collection.options as Array<{ name: string }>).map((o) => o.name)).toEqual(
+        vendor.subscriptionOptions.map((o) => o.name),
+      );
     }
   });
 });

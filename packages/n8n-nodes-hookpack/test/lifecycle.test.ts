@@ -43,7 +43,12 @@ describe('activation', () => {
     expect(subs[0]).toMatchObject({ url: PRODUCTION_URL, events: ['case.new', 'violation.new'], active: true });
     expect(ctx.staticData).toEqual({
       subscriptions: {
-        production: { id: subs[0]!.id, url: PRODUCTION_URL, events: ['case.new', 'violation.new'], secret: subs[0]!.secret },
+        production: {
+          id: subs[0]!.id,
+          url: PRODUCTION_URL,
+          events: ['case.new', 'violation.new'],
+          secret: subs[0]!.secret,
+        },
       },
     });
   });
@@ -104,7 +109,13 @@ describe('activation', () => {
 
   it('leaves other URLs alone but deletes its own subscription for an outdated URL', async () => {
     const ctx = setup();
-    fake.subs.set('wh_other', { id: 'wh_other', url: 'https://elsewhere.example/hook', events: ['case.new'], active: true, secret: 's' });
+    fake.subs.set('wh_other', {
+      id: 'wh_other',
+      url: 'https://elsewhere.example/hook',
+      events: ['case.new'],
+      active: true,
+      secret: 's',
+    });
     await activate(ctx);
     const mine = [...fake.subs.values()].find((s) => s.url === PRODUCTION_URL)!;
     const moved = 'https://n8n.new-host.example/webhook/5b1c1b3e-0000-4000-8000-000000000001/webhook';
@@ -214,10 +225,20 @@ describe('vendors without an API', () => {
 
 describe('actionable error wording', () => {
   const err = (status: number, extra: Record<string, unknown> = {}) =>
-    new HookpackApiError(`Parsley answered ${status}`, { code: 'http_error', vendor: 'parsley', operation: 'create', status, ...extra });
+    new HookpackApiError(`Parsley answered ${status}`, {
+      code: 'http_error',
+      vendor: 'parsley',
+      operation: 'create',
+      status,
+      ...extra,
+    });
 
   it('names the paid events among the selection on 403', () => {
-    const e = actionableError(parsley, 'create the webhook subscription', err(403), ['profile.viewed', 'lead.captured', 'signal.detected']);
+    const e = actionableError(parsley, 'create the webhook subscription', err(403), [
+      'profile.viewed',
+      'lead.captured',
+      'signal.detected',
+    ]);
     expect(e.message).toMatch(/plan or credits may not cover the events lead\.captured, signal\.detected/);
   });
 
@@ -227,7 +248,11 @@ describe('actionable error wording', () => {
   });
 
   it('points at WEBHOOK_URL when the vendor refuses the URL field', () => {
-    const e = actionableError(parsley, 'create the webhook subscription', err(422, { details: { url: 'must be https' } }));
+    const e = actionableError(
+      parsley,
+      'create the webhook subscription',
+      err(422, { details: { url: 'must be https' } }),
+    );
     expect(e.message).toMatch(/WEBHOOK_URL/);
   });
 });

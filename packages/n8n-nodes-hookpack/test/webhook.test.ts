@@ -6,13 +6,26 @@ import { DEDUPE_WINDOW } from '../src/state.js';
 import { webhookContext } from './contexts.js';
 
 const SECRET = 'whsec_unit_test_secret';
-const stored = () => ({ subscriptions: { production: { id: 'wh_1', url: 'u', events: ['violation.new'], secret: SECRET } } });
+const stored = () => ({
+  subscriptions: { production: { id: 'wh_1', url: 'u', events: ['violation.new'], secret: SECRET } },
+});
 
-function delivery(vendor: VendorDefinition, type: string, id: string, opts: { secret?: string; livemode?: boolean } = {}) {
+function delivery(
+  vendor: VendorDefinition,
+  type: string,
+  id: string,
+  opts: { secret?: string; livemode?: boolean } = {},
+) {
   const event = vendor.events.find((e) => e.type === type) ?? vendor.events[0]!;
   const body = Buffer.from(
     JSON.stringify(
-      vendor.envelope.build({ id, type, createdAt: '2026-11-23T10:00:00.000Z', data: event.sample, livemode: opts.livemode ?? false }),
+      vendor.envelope.build({
+        id,
+        type,
+        createdAt: '2026-11-23T10:00:00.000Z',
+        data: event.sample,
+        livemode: opts.livemode ?? false,
+      }),
     ),
   );
   const headers = opts.secret === undefined ? {} : vendor.signature.scheme.sign({ body, secret: opts.secret });
@@ -34,13 +47,21 @@ describe('webhook(): verification', () => {
     const { result, sent } = await deliver(parley, delivery(parley, 'violation.new', 'evt_1', { secret: SECRET }));
     expect(sent.status).toBeUndefined();
     const json = (result.workflowData as any)[0][0].json;
-    expect(json).toMatchObject({ id: 'evt_1', type: 'violation.new', provider: 'parley', createdAt: '2026-11-23T10:00:00.000Z' });
+    expect(json).toMatchObject({
+      id: 'evt_1',
+      type: 'violation.new',
+      provider: 'parley',
+      createdAt: '2026-11-23T10:00:00.000Z',
+    });
     expect(json.data.violation.severity).toBe('HIGH');
     expect(JSON.stringify(result)).not.toContain(SECRET);
   });
 
   it('answers 401 and does not run for a forged signature', async () => {
-    const { result, sent } = await deliver(parley, delivery(parley, 'violation.new', 'evt_2', { secret: 'not-the-secret' }));
+    const { result, sent } = await deliver(
+      parley,
+      delivery(parley, 'violation.new', 'evt_2', { secret: 'not-the-secret' }),
+    );
     expect(result).toEqual({ noWebhookResponse: true });
     expect(sent).toMatchObject({ status: 401, ended: true, body: { error: 'signature_mismatch' } });
   });
@@ -59,7 +80,9 @@ describe('webhook(): verification', () => {
   });
 
   it('fails closed with 401 when the node holds no secret', async () => {
-    const { sent } = await deliver(parley, delivery(parley, 'violation.new', 'evt_5', { secret: SECRET }), { staticData: {} });
+    const { sent } = await deliver(parley, delivery(parley, 'violation.new', 'evt_5', { secret: SECRET }), {
+      staticData: {},
+    });
     expect(sent).toMatchObject({ status: 401, body: { error: 'no_secret' } });
   });
 
@@ -88,7 +111,10 @@ describe('webhook(): filtering and dedupe', () => {
   });
 
   it('acknowledges an unknown event type the same way (no 4xx, vendors would retry)', async () => {
-    const { result, sent } = await deliver(parley, delivery(parley, 'violation.brand_new_type', 'evt_9', { secret: SECRET }));
+    const { result, sent } = await deliver(
+      parley,
+      delivery(parley, 'violation.brand_new_type', 'evt_9', { secret: SECRET }),
+    );
     expect(sent.status).toBeUndefined();
     expect(result.workflowData).toBeUndefined();
   });
@@ -109,7 +135,9 @@ describe('webhook(): filtering and dedupe', () => {
     const d = delivery(parley, 'violation.new', 'evt_mem_old', { secret: SECRET });
     await deliver(parley, d, { nodeId: 'window' });
     for (let i = 0; i < DEDUPE_WINDOW; i++) {
-      await deliver(parley, delivery(parley, 'violation.new', `evt_mem_${i}`, { secret: SECRET }), { nodeId: 'window' });
+      await deliver(parley, delivery(parley, 'violation.new', `evt_mem_${i}`, { secret: SECRET }), {
+        nodeId: 'window',
+      });
     }
     const again = await deliver(parley, d, { nodeId: 'window' });
     expect(again.result.workflowData).toBeDefined();
@@ -133,7 +161,10 @@ describe('webhook(): filtering and dedupe', () => {
     const d = delivery(parley, 'violation.new', 'evt_old', { secret: SECRET });
     await deliver(parley, d, { staticData, params: durable });
     for (let i = 0; i < DEDUPE_WINDOW; i++) {
-      await deliver(parley, delivery(parley, 'violation.new', `evt_fill_${i}`, { secret: SECRET }), { staticData, params: durable });
+      await deliver(parley, delivery(parley, 'violation.new', `evt_fill_${i}`, { secret: SECRET }), {
+        staticData,
+        params: durable,
+      });
     }
     expect(staticData.recentDeliveries).toHaveLength(DEDUPE_WINDOW);
     const again = await deliver(parley, d, { staticData, params: durable });
@@ -144,16 +175,26 @@ describe('webhook(): filtering and dedupe', () => {
     const d = delivery(parley, 'violation.new', 'evt_11', { secret: SECRET });
     const without = await deliver(parley, d);
     expect((without.result.workflowData as any)[0][0].json.headers).toBeUndefined();
-    const withHeaders = await deliver(parley, d, { params: { events: ['violation.new'], options: { includeHeaders: true } } });
+    const withHeaders = await deliver(parley, d, {
+      params: { events: ['violation.new'], options: { includeHeaders: true } },
+    });
     expect((withHeaders.result.workflowData as any)[0][0].json.headers['x-parley-signature']).toMatch(/^sha256=/);
   });
 
   it('filters by livemode where the vendor sends it', async () => {
     const params = { events: ['analysis.completed'], options: { livemode: 'live' } };
     const staticData = { subscriptions: { production: { id: 'wh', url: 'u', events: [], secret: SECRET } } };
-    const test = await deliver(parlay, delivery(parlay, 'analysis.completed', 'evt_t', { secret: SECRET, livemode: false }), { params, staticData });
+    const test = await deliver(
+      parlay,
+      delivery(parlay, 'analysis.completed', 'evt_t', { secret: SECRET, livemode: false }),
+      { params, staticData },
+    );
     expect(test.result.workflowData).toBeUndefined();
-    const live = await deliver(parlay, delivery(parlay, 'analysis.completed', 'evt_l', { secret: SECRET, livemode: true }), { params, staticData });
+    const live = await deliver(
+      parlay,
+      delivery(parlay, 'analysis.completed', 'evt_l', { secret: SECRET, livemode: true }),
+      { params, staticData },
+    );
     expect((live.result.workflowData as any)[0][0].json).toMatchObject({ id: 'evt_l', livemode: true });
   });
 });
@@ -162,17 +203,36 @@ describe('webhook(): vendors set up by hand (secret in the credential)', () => {
   const params = { events: ['RecipeCreated'] };
   it('accepts a delivery signed with the credential secret and rejects a forged one', async () => {
     const credentials = { signingSecret: 'recipes-secret' };
-    const ok = await deliver(parsleyRecipes, delivery(parsleyRecipes, 'RecipeCreated', 'x', { secret: 'recipes-secret' }), { params, credentials, staticData: {} });
-    expect((ok.result.workflowData as any)[0][0].json).toMatchObject({ type: 'RecipeCreated', provider: 'parsleyRecipes' });
-    const forged = await deliver(parsleyRecipes, delivery(parsleyRecipes, 'RecipeCreated', 'x', { secret: 'guess' }), { params, credentials, staticData: {} });
+    const ok = await deliver(
+      parsleyRecipes,
+      delivery(parsleyRecipes, 'RecipeCreated', 'x', { secret: 'recipes-secret' }),
+      { params, credentials, staticData: {} },
+    );
+    expect((ok.result.workflowData as any)[0][0].json).toMatchObject({
+      type: 'RecipeCreated',
+      provider: 'parsleyRecipes',
+    });
+    const forged = await deliver(parsleyRecipes, delivery(parsleyRecipes, 'RecipeCreated', 'x', { secret: 'guess' }), {
+      params,
+      credentials,
+      staticData: {},
+    });
     expect(forged.sent.status).toBe(401);
   });
 
   it('accepts unsigned deliveries only when no secret is configured, as the vendor allows', async () => {
     const unsigned = delivery(parsleyRecipes, 'RecipeCreated', 'x');
-    const open = await deliver(parsleyRecipes, unsigned, { params, credentials: { signingSecret: '' }, staticData: {} });
+    const open = await deliver(parsleyRecipes, unsigned, {
+      params,
+      credentials: { signingSecret: '' },
+      staticData: {},
+    });
     expect(open.result.workflowData).toBeDefined();
-    const closed = await deliver(parsleyRecipes, unsigned, { params, credentials: { signingSecret: 's' }, staticData: {} });
+    const closed = await deliver(parsleyRecipes, unsigned, {
+      params,
+      credentials: { signingSecret: 's' },
+      staticData: {},
+    });
     expect(closed.sent.status).toBe(401);
   });
 });

@@ -39,7 +39,9 @@ function run(cmd, args, { cwd, env, label, timeoutMs }) {
     child.stderr.on('data', keep);
     const beat = setInterval(() => {
       const s = Math.round((Date.now() - started) / 1000);
-      log(`${label}: ${s}s${existsSync(join(cwd, 'node_modules')) ? `, ${countDirs(join(cwd, 'node_modules'))} packages so far` : ''}`);
+      log(
+        `${label}: ${s}s${existsSync(join(cwd, 'node_modules')) ? `, ${countDirs(join(cwd, 'node_modules'))} packages so far` : ''}`,
+      );
     }, 15_000);
     const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.on('close', (code, signal) => {
@@ -87,13 +89,24 @@ async function nodeHeadersDir(dir) {
     log(`fetching Node ${process.versions.node} headers (npm package node-${process.platform}-${process.arch})`);
     mkdirSync(headers, { recursive: true });
     writeFileSync(join(headers, 'package.json'), '{"private":true}\n');
-    await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `node-${process.platform}-${process.arch}@${process.versions.node}`], {
-      cwd: headers,
-      label: 'node headers',
-      timeoutMs: 5 * 60_000,
-    });
+    await run(
+      'npm',
+      [
+        'install',
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        `node-${process.platform}-${process.arch}@${process.versions.node}`,
+      ],
+      {
+        cwd: headers,
+        label: 'node headers',
+        timeoutMs: 5 * 60_000,
+      },
+    );
   }
-  if (!matches(pkgDir)) throw new Error(`no Node ${process.versions.node} headers found (looked in ${prefix} and ${pkgDir})`);
+  if (!matches(pkgDir))
+    throw new Error(`no Node ${process.versions.node} headers found (looked in ${prefix} and ${pkgDir})`);
   return pkgDir;
 }
 
@@ -137,7 +150,9 @@ async function acquireLock(lockDir) {
 
 async function install(version, dir, marker) {
   const started = Date.now();
-  log(`installing n8n@${version} for Node ${process.versions.node} into ${dir} (first run only: a few minutes, ~1.8 GB)`);
+  log(
+    `installing n8n@${version} for Node ${process.versions.node} into ${dir} (first run only: a few minutes, ~1.8 GB)`,
+  );
   rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // n8n depends on xlsx from a non-registry URL; 0.18.5 is the registry's last version.
@@ -146,11 +161,15 @@ async function install(version, dir, marker) {
     `${JSON.stringify({ name: 'hookpack-n8n-cache', private: true, dependencies: { n8n: version }, overrides: { xlsx: '0.18.5' } }, null, 2)}\n`,
   );
   // isolated-vm does not compile here; n8n runs without it with N8N_EXPRESSION_ENGINE=legacy.
-  const installSeconds = await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'], {
-    cwd: dir,
-    label: `npm install n8n@${version}`,
-    timeoutMs: 20 * 60_000,
-  });
+  const installSeconds = await run(
+    'npm',
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline'],
+    {
+      cwd: dir,
+      label: `npm install n8n@${version}`,
+      timeoutMs: 20 * 60_000,
+    },
+  );
   log(`npm install done in ${installSeconds}s; compiling sqlite3 for Node ${process.versions.node}`);
   const nodedir = await nodeHeadersDir(dir);
   const buildSeconds = await run('npm', ['rebuild', 'sqlite3', `--nodedir=${nodedir}`], {
@@ -164,7 +183,10 @@ async function install(version, dir, marker) {
     throw new Error('sqlite3 rebuild finished but produced no node_sqlite3.node');
   }
   const total = Math.round((Date.now() - started) / 1000);
-  writeFileSync(marker, `${JSON.stringify({ version, node: process.versions.node, installSeconds, buildSeconds, totalSeconds: total })}\n`);
+  writeFileSync(
+    marker,
+    `${JSON.stringify({ version, node: process.versions.node, installSeconds, buildSeconds, totalSeconds: total })}\n`,
+  );
   log(`n8n@${version} ready in ${total}s (${dir})`);
   return dir;
 }

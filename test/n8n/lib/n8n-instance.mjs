@@ -126,7 +126,10 @@ export class N8nRest {
       await this.request('POST', '/owner/setup', N8nRest.OWNER);
     } catch (e) {
       if (!/already setup|400/.test(e.message)) throw e;
-      await this.request('POST', '/login', { emailOrLdapLoginId: N8nRest.OWNER.email, password: N8nRest.OWNER.password });
+      await this.request('POST', '/login', {
+        emailOrLdapLoginId: N8nRest.OWNER.email,
+        password: N8nRest.OWNER.password,
+      });
     }
   }
 
