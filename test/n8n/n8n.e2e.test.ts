@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VendorDefinition } from '@hookpack/core';
+import { createSubscriptionClient, type VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 // @ts-expect-error plain ESM helpers, shared with the bench and the playground
-import { ensureN8n, installInfo } from './lib/install-n8n.mjs';
+import { DEFAULT_N8N_VERSION, ensureN8n, installInfo } from './lib/install-n8n.mjs';
 // @ts-expect-error plain ESM helpers
 import { freePort, startN8n, N8nRest } from './lib/n8n-instance.mjs';
 // @ts-expect-error plain ESM helpers
@@ -129,6 +129,24 @@ beforeAll(async () => {
   // REST vendor has seen its create before the tests look at the vendor side.
   await until(() => restVendors.every((v) => sandbox.subscriptions(v.id).length > 0));
 }, INSTALL_TIMEOUT);
+
+/** Fires one event at the vendor and expects it delivered and run exactly once more. */
+async function expectDeliveryRuns(vendor: VendorDefinition) {
+  const { workflowId, events } = setups.get(vendor.id)!;
+  const count = (await rest.executions(workflowId)).length;
+  const fired = sandbox.fire(vendor.id, events[0]!);
+  expect(await sandbox.settle()).toBe(true);
+  const records = sandbox.deliveries({ eventId: fired.eventId });
+  expect(
+    records.map((d) => d.state),
+    `${vendor.id}: ${JSON.stringify(records)}`,
+  ).toEqual(['delivered']);
+  expect(await executionsOf(workflowId, count + 1)).toHaveLength(count + 1);
+}
+
+function n8nMajor(): number {
+  return Number((process.env.HOOKPACK_N8N_VERSION ?? DEFAULT_N8N_VERSION).split('.')[0]);
+}
 
 async function until(done: () => boolean, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -268,20 +286,58 @@ describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secre
 });
 
 describe('n8n restart and deactivation', () => {
-  e2e('restarting n8n re-checks the subscriptions without creating new ones, and deliveries still verify', async () => {
+  e2e('restarting n8n adds no subscription, and deliveries still verify with the stored secrets', async () => {
     const before = new Map(restVendors.map((v) => [v.id, sandbox.subscriptions(v.id).map((s) => s.id)]));
     await n8n!.stop();
     await bootN8n();
     for (const vendor of restVendors) {
-      const { workflowId, events } = setups.get(vendor.id)!;
-      const count = (await rest.executions(workflowId)).length;
-      const fired = sandbox.fire(vendor.id, events[0]!);
-      expect(await sandbox.settle()).toBe(true);
-      expect(sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
-      expect(await executionsOf(workflowId, count + 1)).toHaveLength(count + 1);
+      await expectDeliveryRuns(vendor);
       expect(sandbox.subscriptions(vendor.id).map((s) => s.id)).toEqual(before.get(vendor.id));
     }
   });
+
+  e2e(
+    'vendor-side changes are reconciled on the next activation: paused → reactivated, deleted → recreated',
+    async () => {
+      const clientFor = (v: VendorDefinition) =>
+        createSubscriptionClient(v, {
+          apiKey: sandbox.apiKey(v.id),
+          baseUrl: sandbox.baseUrl(v.id),
+          allowInsecureTargetUrl: true,
+        });
+      // One subscription is switched off (as Parley does after failed deliveries), another is
+      // deleted in the vendor's dashboard.
+      const paused = restVendors.find((v) => v.api!.endpoints.update)!;
+      const deleted = restVendors.filter((v) => v !== paused).at(-1)!;
+      const pausedId = sandbox.subscriptions(paused.id)[0]!.id;
+      await clientFor(paused).update(pausedId, { active: false });
+      expect(sandbox.subscriptions(paused.id)[0]!.active).toBe(false);
+      const deletedId = sandbox.subscriptions(deleted.id)[0]!.id;
+      await clientFor(deleted).delete(deletedId);
+
+      if (n8nMajor() === 1) {
+        // n8n 1.x runs checkExists for every active workflow at startup.
+        await n8n!.stop();
+        await bootN8n();
+      } else {
+        // n8n 2.x keeps its webhook rows across restarts and skips checkExists at startup, so
+        // the next activation is where reconciliation happens.
+        for (const v of [paused, deleted]) {
+          await rest.deactivate(setups.get(v.id)!.workflowId);
+          await rest.activate(setups.get(v.id)!.workflowId);
+        }
+      }
+      await until(() => sandbox.subscriptions(paused.id).some((s) => s.active));
+      await until(() => sandbox.subscriptions(deleted.id).length > 0);
+      for (const vendor of [paused, deleted]) {
+        await expectDeliveryRuns(vendor);
+        const subs = sandbox.subscriptions(vendor.id);
+        expect(subs).toHaveLength(1);
+        expect(subs[0]).toMatchObject({ url: setups.get(vendor.id)!.productionUrl, active: true });
+        expect(subs[0]!.id === deletedId).toBe(false);
+      }
+    },
+  );
 
   e2e('deactivating a workflow deletes its subscription at the vendor', async () => {
     for (const vendor of restVendors) {
