@@ -8,12 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriptionClient, type VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
-// @ts-expect-error plain ESM helpers, shared with the bench and the playground
-import { DEFAULT_N8N_VERSION, ensureN8n, installInfo } from './lib/install-n8n.mjs';
-// @ts-expect-error plain ESM helpers
-import { freePort, startN8n, N8nRest } from './lib/n8n-instance.mjs';
-// @ts-expect-error plain ESM helpers
-import { installCommunityPackage, packNodesPackage } from './lib/package-install.mjs';
+import {
+  DEFAULT_N8N_VERSION,
+  ensureN8n,
+  freePort,
+  installCommunityPackage,
+  installInfo,
+  N8nRest,
+  packNodesPackage,
+  startN8n,
+  // @ts-expect-error plain ESM harness, shared with the playground (npm start) and the n8n bench
+} from '@hookpack/playground/n8n';
 
 const INSTALL_TIMEOUT = 25 * 60_000;
 const restVendors = vendors.filter((v) => v.api);

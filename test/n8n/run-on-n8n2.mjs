@@ -4,8 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot } from './lib/install-n8n.mjs';
-import { repoRoot } from './lib/package-install.mjs';
+import { cacheRoot, repoRoot } from '@hookpack/playground/n8n';
 
 const N8N2_VERSION = process.env.HOOKPACK_N8N2_VERSION ?? '2.41.0';
 const nodeDir = join(cacheRoot(), 'node24');

@@ -1,6 +1,6 @@
 // The real-n8n harness shared by the playground (npm start), the end-to-end tests and the
 // n8n benchmark: install n8n into a cache, install the packed community package, run n8n.
-export { DEFAULT_N8N_VERSION, cacheRoot, ensureN8n, installInfo, n8nBin, n8nInstallDir } from '../../../../test/n8n/lib/install-n8n.mjs';
-export { N8nRest, freePort, startN8n } from '../../../../test/n8n/lib/n8n-instance.mjs';
-export { installCommunityPackage, packNodesPackage } from '../../../../test/n8n/lib/package-install.mjs';
+export { DEFAULT_N8N_VERSION, cacheRoot, ensureN8n, installInfo, n8nBin, n8nInstallDir } from './install-n8n.mjs';
+export { N8nRest, freePort, startN8n } from './n8n-instance.mjs';
+export { installCommunityPackage, packNodesPackage, repoRoot } from './package-install.mjs';
 export { portIsFree } from './ports.mjs';

@@ -2,8 +2,8 @@
 // (its sqlite3 addon is compiled for the Node that will run it). Idempotent: a marker file
 // says the install finished; a half-done install is redone. Progress goes to stderr.
 //
-//   node test/n8n/lib/install-n8n.mjs            # installs the default version, prints its dir
-//   HOOKPACK_N8N_VERSION=1.123.81 HOOKPACK_CACHE=/somewhere node test/n8n/lib/install-n8n.mjs
+//   node packages/playground/src/n8n/install-n8n.mjs            # installs the default version, prints its dir
+//   HOOKPACK_N8N_VERSION=1.123.81 HOOKPACK_CACHE=/somewhere node packages/playground/src/n8n/install-n8n.mjs
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const packageDir = join(repoRoot, 'packages', 'n8n-nodes-hookpack');
 
 /** Bundles the package (so the test never runs against a stale dist) and packs it; returns the tarball path. */
