@@ -31,15 +31,24 @@ function run(args: string[], timeoutMs: number): Promise<{ code: number | null; 
 }
 
 describe('npm start (playground)', () => {
-  it('registers, delivers, verifies and refuses a forgery for every vendor in a real n8n', async () => {
-    const port = await freePort();
-    const r = await run(['--once', '--port', String(port)], 25 * 60_000);
-    expect(r.stdout, r.stderr).toMatch(/5\/5 vendors: registered, delivered, verified and forgery refused in n8n/);
-    for (const vendor of ['Parley', 'Parlay', 'Parsley', 'Parsley Recipes', 'ParseFlow']) {
-      expect(r.stdout).toMatch(new RegExp(`^${vendor} +\\S+ +(yes \\(\\S+\\)|pasted by hand \\(no API\\)) +delivered \\(HTTP 200\\) +yes, execution \\d+ +refused \\(401\\)`, 'm'));
-    }
-    expect(r.code).toBe(0);
-  }, 26 * 60_000);
+  it(
+    'registers, delivers, verifies and refuses a forgery for every vendor in a real n8n',
+    async () => {
+      const port = await freePort();
+      const r = await run(['--once', '--port', String(port)], 25 * 60_000);
+      expect(r.stdout, r.stderr).toMatch(/5\/5 vendors: registered, delivered, verified and forgery refused in n8n/);
+      for (const vendor of ['Parley', 'Parlay', 'Parsley', 'Parsley Recipes', 'ParseFlow']) {
+        expect(r.stdout).toMatch(
+          new RegExp(
+            `^${vendor} +\\S+ +(yes \\(\\S+\\)|pasted by hand \\(no API\\)) +delivered \\(HTTP 200\\) +yes, execution \\d+ +refused \\(401\\)`,
+            'm',
+          ),
+        );
+      }
+      expect(r.code).toBe(0);
+    },
+    26 * 60_000,
+  );
 
   it('says what to fix on bad options, exit 2', async () => {
     const bad = await run(['--port', 'seventy'], 30_000);

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getVendor } from '@hookpack/providers';
 import { deliveryBody, deliveryHeaders, startSandbox } from '@hookpack/sandbox';
-import { ensureN8n, freePort, N8nRest, startN8n, installCommunityPackage, packNodesPackage } from '@hookpack/playground/n8n';
+import {
+  ensureN8n,
+  freePort,
+  N8nRest,
+  startN8n,
+  installCommunityPackage,
+  packNodesPackage,
+} from '@hookpack/playground/n8n';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);

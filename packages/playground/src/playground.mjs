@@ -41,7 +41,12 @@ function parseOptions(argv) {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, 'n8n-dir': { type: 'string' }, once: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        'n8n-dir': { type: 'string' },
+        once: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     });
   } catch (e) {
@@ -54,7 +59,9 @@ function parseOptions(argv) {
   }
   const n8nDir = values['n8n-dir'];
   if (n8nDir !== undefined && !existsSync(join(n8nDir, 'node_modules', 'n8n', 'bin', 'n8n'))) {
-    throw new UsageError(`--n8n-dir ${n8nDir} has no node_modules/n8n/bin/n8n: point it at the folder you ran "npm install n8n" in`);
+    throw new UsageError(
+      `--n8n-dir ${n8nDir} has no node_modules/n8n/bin/n8n: point it at the folder you ran "npm install n8n" in`,
+    );
   }
   return { help: values.help === true, port, n8nDir, once: values.once === true };
 }
@@ -115,7 +122,15 @@ async function main() {
     const rows = [];
     for (const vendor of vendors) {
       const type = demoEvent(vendor);
-      const row = { vendor: vendor.displayName, event: type, registered: '-', delivered: '-', verified: '-', forgery: '-', ok: false };
+      const row = {
+        vendor: vendor.displayName,
+        event: type,
+        registered: '-',
+        delivered: '-',
+        verified: '-',
+        forgery: '-',
+        ok: false,
+      };
       rows.push(row);
       try {
         const credentialType = `${vendor.id}Api`;
@@ -158,15 +173,29 @@ async function main() {
         await sandbox.settle(15_000);
         const [delivery] = sandbox.deliveries({ eventId: fired.eventId });
         const last = delivery?.attempts.at(-1);
-        row.delivered = delivery ? `${delivery.state}${last?.statusCode ? ` (HTTP ${last.statusCode})` : ''}` : 'not sent';
+        row.delivered = delivery
+          ? `${delivery.state}${last?.statusCode ? ` (HTTP ${last.statusCode})` : ''}`
+          : 'not sent';
         if (delivery?.state !== 'delivered') continue;
         const execution = await waitForExecution(rest, workflow.id, 15_000);
-        row.verified = execution ? `${execution.status === 'success' ? 'yes' : execution.status}, execution ${execution.id}` : 'no execution';
+        row.verified = execution
+          ? `${execution.status === 'success' ? 'yes' : execution.status}, execution ${execution.id}`
+          : 'no execution';
         // A delivery signed with the wrong secret must be refused before any workflow runs.
         const sample = vendor.events.find((e) => e.type === type).sample;
-        const body = deliveryBody(vendor, { id: `evt_forged_${randomUUID()}`, type, createdAt: new Date().toISOString(), data: sample, livemode: false });
+        const body = deliveryBody(vendor, {
+          id: `evt_forged_${randomUUID()}`,
+          type,
+          createdAt: new Date().toISOString(),
+          data: sample,
+          livemode: false,
+        });
         const headers = deliveryHeaders(vendor, { body, type, secret: 'not-the-secret', deliveryId: randomUUID() });
-        const forged = await fetch(productionUrl, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+        const forged = await fetch(productionUrl, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', ...headers },
+        });
         await forged.arrayBuffer();
         row.forgery = forged.status === 401 ? 'refused (401)' : `ACCEPTED (${forged.status})`;
         row.ok = execution?.status === 'success' && forged.status === 401;
@@ -182,7 +211,9 @@ async function main() {
     for (const r of rows) out(cols.map((c) => String(r[c]).padEnd(width[c])).join('  '));
     const passed = rows.filter((r) => r.ok).length;
     out();
-    out(`${passed}/${rows.length} vendors: registered, delivered, verified and forgery refused in n8n (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+    out(
+      `${passed}/${rows.length} vendors: registered, delivered, verified and forgery refused in n8n (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
 
     if (options.once) {
       await stopAll();
@@ -190,7 +221,9 @@ async function main() {
     }
     out();
     out(`n8n is running at ${n8n.url}  — log in as ${N8nRest.OWNER.email} / ${N8nRest.OWNER.password}`);
-    out(`sandbox: ${sandbox.url}/_sandbox/deliveries · fire more with: npx hookpack fire parley violation.new --sandbox ${sandbox.url}`);
+    out(
+      `sandbox: ${sandbox.url}/_sandbox/deliveries · fire more with: npx hookpack fire parley violation.new --sandbox ${sandbox.url}`,
+    );
     out('Ctrl-C to stop both.');
     await new Promise((resolve) => {
       process.once('SIGINT', resolve);
@@ -208,7 +241,7 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (e) => {
-    process.stderr.write(`playground: ${e instanceof UsageError ? e.message : e.stack ?? e}\n`);
+    process.stderr.write(`playground: ${e instanceof UsageError ? e.message : (e.stack ?? e)}\n`);
     process.exit(e instanceof UsageError ? 2 : 1);
   },
 );
