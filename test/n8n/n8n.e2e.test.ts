@@ -9,6 +9,7 @@ import { createSubscriptionClient, type VendorDefinition } from '@hookpack/core'
 import { vendors } from '@hookpack/providers';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import {
+  createTriggerWorkflow,
   DEFAULT_N8N_VERSION,
   ensureN8n,
   freePort,
@@ -95,40 +96,17 @@ beforeAll(async () => {
   await bootN8n();
 
   for (const vendor of vendors) {
-    const credentialType = `${vendor.id}Api`;
-    const data = vendor.api
-      ? { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id), allowHttpWebhookUrl: true }
-      : { signingSecret: `e2e-${vendor.id}-secret` };
-    const credential = await rest.createCredential(`${vendor.displayName} (sandbox)`, credentialType, data);
-    const webhookId = randomUUID();
     const events = chosenEvents(vendor);
-    const workflow = await rest.createWorkflow({
-      name: `hookpack e2e: ${vendor.displayName}`,
-      active: false,
-      nodes: [
-        {
-          id: randomUUID(),
-          name: `${vendor.displayName} Trigger`,
-          type: `n8n-nodes-hookpack.${vendor.id}Trigger`,
-          typeVersion: 1,
-          position: [0, 0],
-          webhookId,
-          parameters: { events },
-          credentials: { [credentialType]: { id: credential.id, name: credential.name } },
-        },
-      ],
-      connections: {},
-      settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
-    });
-    setups.set(vendor.id, {
+    const created = await createTriggerWorkflow(rest, {
+      n8nUrl: n8n!.url,
+      sandbox,
       vendor,
-      workflowId: workflow.id,
-      webhookId,
-      productionUrl: `${n8n!.url}/webhook/${webhookId}/webhook`,
       events,
-      credential: { id: credential.id, name: credential.name, type: credentialType, data },
+      name: `hookpack e2e: ${vendor.displayName}`,
+      signingSecret: `e2e-${vendor.id}-secret`,
     });
-    await rest.activate(workflow.id);
+    setups.set(vendor.id, { vendor, events, ...created });
+    await rest.activate(created.workflowId);
   }
   // n8n 2.x registers webhooks after answering the activate call: wait (bounded) until every
   // REST vendor has seen its create before the tests look at the vendor side.

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { vendors } from '@hookpack/providers';
 import { deliveryBody, deliveryHeaders, startSandbox } from '@hookpack/sandbox';
 import {
+  createTriggerWorkflow,
   N8nRest,
   cacheRoot,
   ensureN8n,
@@ -73,6 +74,16 @@ function demoEvent(vendor) {
   return (vendor.events.find((e) => !e.paid) ?? vendor.events[0]).type;
 }
 
+/** Polls `read` until it returns a non-empty list or `ms` pass; returns the last result. */
+async function waitFor(read, ms) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value.length > 0 || Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function waitForExecution(rest, workflowId, deadlineMs) {
   const until = Date.now() + deadlineMs;
   for (;;) {
@@ -133,35 +144,22 @@ async function main() {
       };
       rows.push(row);
       try {
-        const credentialType = `${vendor.id}Api`;
         const secret = `playground-${vendor.id}-${randomUUID().slice(0, 8)}`;
-        const data = vendor.api
-          ? { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id), allowHttpWebhookUrl: true }
-          : { signingSecret: secret };
-        const credential = await rest.createCredential(`${vendor.displayName} (sandbox)`, credentialType, data);
-        const webhookId = randomUUID();
-        const workflow = await rest.createWorkflow({
+        const { workflowId, productionUrl } = await createTriggerWorkflow(rest, {
+          n8nUrl: n8n.url,
+          sandbox,
+          vendor,
+          events: [type],
           name: `hookpack playground: ${vendor.displayName}`,
-          active: false,
-          nodes: [
-            {
-              id: randomUUID(),
-              name: `${vendor.displayName} Trigger`,
-              type: `n8n-nodes-hookpack.${vendor.id}Trigger`,
-              typeVersion: 1,
-              position: [0, 0],
-              webhookId,
-              parameters: { events: [type] },
-              credentials: { [credentialType]: { id: credential.id, name: credential.name } },
-            },
-          ],
-          connections: {},
-          settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+          signingSecret: secret,
         });
-        const productionUrl = `${n8n.url}/webhook/${webhookId}/webhook`;
-        await rest.activate(workflow.id);
+        await rest.activate(workflowId);
         if (vendor.api) {
-          const subs = sandbox.subscriptions(vendor.id).filter((s) => s.url === productionUrl);
+          // n8n 2.x registers webhooks just after answering the activate call: wait, bounded.
+          const subs = await waitFor(
+            () => sandbox.subscriptions(vendor.id).filter((s) => s.url === productionUrl),
+            10_000,
+          );
           row.registered = subs.length === 1 ? `yes (${subs[0].id})` : `no (${subs.length} subscriptions for the URL)`;
           if (subs.length !== 1) continue;
         } else {
@@ -177,7 +175,7 @@ async function main() {
           ? `${delivery.state}${last?.statusCode ? ` (HTTP ${last.statusCode})` : ''}`
           : 'not sent';
         if (delivery?.state !== 'delivered') continue;
-        const execution = await waitForExecution(rest, workflow.id, 15_000);
+        const execution = await waitForExecution(rest, workflowId, 15_000);
         row.verified = execution
           ? `${execution.status === 'success' ? 'yes' : execution.status}, execution ${execution.id}`
           : 'no execution';

@@ -4,3 +4,4 @@ export { DEFAULT_N8N_VERSION, cacheRoot, ensureN8n, installInfo, n8nBin, n8nInst
 export { N8nRest, freePort, startN8n } from './n8n-instance.mjs';
 export { installCommunityPackage, packNodesPackage, repoRoot } from './package-install.mjs';
 export { portIsFree } from './ports.mjs';
+export { createTriggerWorkflow } from './workflows.mjs';

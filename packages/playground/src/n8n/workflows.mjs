@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Creates, in a running n8n, a credential for the vendor pointed at the hookpack sandbox and an
+ * inactive one-node workflow holding the vendor's hookpack trigger for `events`. Names follow
+ * n8n-nodes-hookpack's conventions: credential `<id>Api`, node `n8n-nodes-hookpack.<id>Trigger`.
+ * Parsley Recipes-style vendors (no API) get `signingSecret` in their credential instead.
+ */
+export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, events, name, signingSecret }) {
+  const credentialType = `${vendor.id}Api`;
+  const data = vendor.api
+    ? { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id), allowHttpWebhookUrl: true }
+    : { signingSecret };
+  const credential = await rest.createCredential(`${vendor.displayName} (sandbox)`, credentialType, data);
+  const webhookId = randomUUID();
+  const workflow = await rest.createWorkflow({
+    name,
+    active: false,
+    nodes: [
+      {
+        id: randomUUID(),
+        name: `${vendor.displayName} Trigger`,
+        type: `n8n-nodes-hookpack.${vendor.id}Trigger`,
+        typeVersion: 1,
+        position: [0, 0],
+        webhookId,
+        parameters: { events },
+        credentials: { [credentialType]: { id: credential.id, name: credential.name } },
+      },
+    ],
+    connections: {},
+    settings: { saveDataSuccessExecution: 'all', saveDataErrorExecution: 'all' },
+  });
+  return {
+    workflowId: workflow.id,
+    webhookId,
+    productionUrl: `${n8nUrl}/webhook/${webhookId}/webhook`,
+    credential: { id: credential.id, name: credential.name, type: credentialType, data },
+  };
+}
