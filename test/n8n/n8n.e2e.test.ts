@@ -270,6 +270,51 @@ describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secre
   });
 });
 
+describe('"Listen for test event" in a real n8n', () => {
+  e2e('registers the /webhook-test/ URL, delivers one event, then n8n removes the test subscription', async () => {
+    const vendor = restVendors[0]!;
+    const events = chosenEvents(vendor);
+    // A workflow of its own, never activated, so the per-vendor workflows above keep their counts.
+    const created = await createTriggerWorkflow(rest, {
+      n8nUrl: n8n!.url,
+      sandbox,
+      vendor,
+      events,
+      name: `hookpack e2e: ${vendor.displayName} (test webhook)`,
+      signingSecret: `e2e-${vendor.id}-secret`,
+    });
+    const testUrl = `${n8n!.url}/webhook-test/${created.webhookId}/webhook`;
+    const productionBefore = restVendors.map((v) => sandbox.subscriptions(v.id).filter((s) => s.url !== testUrl));
+    const withTestUrl = () => sandbox.subscriptions(vendor.id).filter((s) => s.url === testUrl);
+
+    const trigger = (await rest.getWorkflow(created.workflowId)).nodes[0].name as string;
+    try {
+      expect(await rest.runManually(created.workflowId, trigger)).toEqual({ waitingForWebhook: true });
+      const subs = withTestUrl();
+      expect(subs, `n8n log:\n${n8n!.log().slice(-3000)}`).toHaveLength(1);
+      expect([...subs[0]!.events].sort()).toEqual([...events].sort());
+      expect(subs[0]!.active).toBe(true);
+
+      const fired = sandbox.fire(vendor.id, events[0]!, { subscriptionId: subs[0]!.id });
+      expect(await sandbox.settle()).toBe(true);
+      const records = sandbox.deliveries({ eventId: fired.eventId });
+      expect(records.map((d) => [d.url, d.state])).toEqual([[testUrl, 'delivered']]);
+      const executions = await executionsOf(created.workflowId, 1);
+      expect(executions.map((e: { mode: string }) => e.mode)).toEqual(['manual']);
+
+      // One test delivery ends the listening: n8n calls the node's delete for the test webhook.
+      await until(() => withTestUrl().length === 0, 15_000);
+      expect(withTestUrl(), `n8n log:\n${n8n!.log().slice(-3000)}`).toEqual([]);
+    } finally {
+      // Leaves nothing listening if an assertion above failed before n8n cleaned up.
+      await rest.stopTestWebhook(created.workflowId).catch(() => undefined);
+    }
+    expect(restVendors.map((v) => sandbox.subscriptions(v.id).filter((s) => s.url !== testUrl))).toEqual(
+      productionBefore,
+    );
+  });
+});
+
 describe('n8n restart and deactivation', () => {
   e2e('restarting n8n adds no subscription, and deliveries still verify with the stored secrets', async () => {
     const before = new Map(restVendors.map((v) => [v.id, sandbox.subscriptions(v.id).map((s) => s.id)]));

@@ -154,6 +154,25 @@ export class N8nRest {
     return this.request('POST', `/workflows/${id}/deactivate`, {});
   }
 
+  /**
+   * What the editor's "Listen for test event" / "Test workflow" button sends in n8n 1.123:
+   * POST /rest/workflows/:id/run with the workflow and the trigger to start from. For a
+   * webhook trigger without pinned data n8n registers the test webhook and answers
+   * `{ waitingForWebhook: true }`; the run starts when the /webhook-test/ URL is called.
+   */
+  async runManually(id, triggerNodeName) {
+    const workflowData = await this.getWorkflow(id);
+    return this.request('POST', `/workflows/${id}/run`, {
+      workflowData,
+      triggerToStartFrom: { name: triggerNodeName },
+    });
+  }
+
+  /** The editor's "stop listening": removes the workflow's test webhooks; true if there were any. */
+  stopTestWebhook(workflowId) {
+    return this.request('DELETE', `/test-webhook/${workflowId}`);
+  }
+
   async executions(workflowId) {
     const filter = encodeURIComponent(JSON.stringify({ workflowId }));
     const data = await this.request('GET', `/executions?filter=${filter}&limit=100`);
