@@ -102,13 +102,15 @@ function restLifecycle(vendor: VendorDefinition) {
     async unregister(fns: IHookFunctions) {
       const ctx = await hookContext(fns, vendor);
       const stored = storedSubscription(ctx.staticData, ctx.kind);
-      try {
-        if (stored) await ctx.api.delete(stored.id); // "already gone" counts as deleted
-        await deleteOthersWithUrl(ctx, undefined);
-      } catch (error) {
-        throw actionableError(vendor, 'delete the webhook subscription', error, ctx.events);
+      if (stored) {
+        try {
+          await ctx.api.delete(stored.id); // "already gone" counts as deleted
+        } catch (error) {
+          throw actionableError(vendor, 'delete the webhook subscription', error, ctx.events);
+        }
+        forgetSubscription(ctx.staticData, ctx.kind);
       }
-      forgetSubscription(ctx.staticData, ctx.kind);
+      await deleteOthersWithUrl(ctx, undefined);
       return true;
     },
   };
@@ -138,6 +140,7 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
     throw new Error(`Select at least one ${vendor.displayName} event in the node's "Events" parameter`);
   }
   const rawOptions = fns.getNodeParameter(PARAM.subscription, {}) as Record<string, unknown>;
+  const staticData = fns.getWorkflowStaticData('node');
   return {
     vendor,
     api: subscriptionApi(vendor, {
@@ -145,8 +148,8 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
       baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? vendor.api!.baseUrl),
       allowInsecureTargetUrl: allowHttp,
     }),
-    staticData: fns.getWorkflowStaticData('node'),
-    kind: fns.getMode() === 'manual' ? 'test' : 'production',
+    staticData,
+    kind: webhookKind(fns.getMode(), url, staticData),
     url,
     events: [...events].sort(),
     options: subscriptionOptionValues(vendor, rawOptions ?? {}),
@@ -189,6 +192,15 @@ async function reconcileStored(ctx: HookContext, stored: StoredSubscription): Pr
   } catch (error) {
     throw actionableError(vendor, 'check the webhook subscription', error, ctx.events);
   }
+}
+
+/**
+ * Which stored subscription a call is about. Test listening registers in 'manual' mode, but n8n
+ * ends it with a delete in 'internal' mode: the URL (the test URL) is what tells them apart.
+ */
+function webhookKind(mode: string, url: string, staticData: IDataObject): WebhookKind {
+  if (mode === 'manual') return 'test';
+  return storedSubscription(staticData, 'test')?.url === url ? 'test' : 'production';
 }
 
 async function deleteOthersWithUrl(ctx: HookContext, keepId: string | undefined): Promise<void> {

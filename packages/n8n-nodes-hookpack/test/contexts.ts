@@ -7,7 +7,7 @@ export interface HookSetup {
   params: IDataObject;
   staticData?: IDataObject;
   webhookUrl?: string;
-  mode?: 'trigger' | 'manual' | 'webhook';
+  mode?: 'trigger' | 'manual' | 'webhook' | 'internal';
 }
 
 export const PRODUCTION_URL = 'https://n8n.example.com/webhook/5b1c1b3e-0000-4000-8000-000000000001/webhook';

@@ -135,6 +135,26 @@ describe('activation', () => {
     expect([...fake.subs.values()].map((s) => s.url)).toEqual([PRODUCTION_URL]);
     expect(Object.keys((prod.staticData as any).subscriptions)).toEqual(['production']);
   });
+
+  it("removes the test subscription when n8n ends test listening (delete runs in 'internal' mode with the test URL)", async () => {
+    const prod = setup();
+    await activate(prod);
+    const test = hookContext({ credentials, params, staticData: prod.staticData, mode: 'manual' });
+    await activate(test);
+    const testSub = [...fake.subs.values()].find((s) => s.url === TEST_URL)!;
+    fake.failNext.list = [401, { error: 'Invalid or revoked API key.' }]; // no by-URL sweep: stored state must decide
+    const ending = hookContext({
+      credentials,
+      params,
+      staticData: prod.staticData,
+      mode: 'internal',
+      webhookUrl: TEST_URL,
+    });
+    await lifecycle.delete.call(ending).catch(() => undefined); // the by-URL sweep fails on list
+    expect(fake.subs.has(testSub.id)).toBe(false);
+    expect([...fake.subs.values()].map((s) => s.url)).toEqual([PRODUCTION_URL]);
+    expect(Object.keys((prod.staticData as any).subscriptions)).toEqual(['production']);
+  });
 });
 
 describe('create failures', () => {
