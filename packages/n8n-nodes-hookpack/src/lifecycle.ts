@@ -79,22 +79,12 @@ function restLifecycle(vendor: VendorDefinition) {
         });
         throw failure;
       }
-      if (!created.secret) {
-        // Unusable without its secret: remove it before failing, so nothing is orphaned.
-        const problem = `${vendor.displayName} did not return a signing secret for the new subscription`;
-        await ctx.api.delete(created.id).catch((cleanup: unknown) => {
-          throw new NodeOperationError(
-            fns.getNode(),
-            `${problem}; removing the half-created subscription ${created.id} also failed: ${(cleanup as Error).message}`,
-          );
-        });
-        throw new NodeOperationError(fns.getNode(), problem);
-      }
+      // core's client already refused (and deleted) a create answer without a secret.
       storeSubscription(ctx.staticData, ctx.kind, {
         id: created.id,
         url: ctx.url,
         events: ctx.events,
-        secret: created.secret,
+        secret: created.secret!,
       });
       return true;
     },
