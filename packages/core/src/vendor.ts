@@ -142,6 +142,13 @@ export interface RestApiDefinition {
   /** Event types that need a paid plan / credits (Parsley): used to word 403s. */
   paidEvents?: string[];
   /**
+   * A free-text label the vendor stores with a subscription and returns on reads (Parlay's
+   * `name`): `option` is the subscription option that carries it. Integrations write who owns
+   * the subscription into it, so a by-URL sweep can prove a subscription is its own before
+   * deleting it. Absent → ownership is known only from the integration's own stored state.
+   */
+  ownerLabel?: { option: string };
+  /**
    * The API seen from the server side (the opposite direction of createBody/toSubscription),
    * so a server can speak it from this definition alone: the hookpack sandbox uses it.
    */

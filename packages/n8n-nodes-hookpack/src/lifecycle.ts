@@ -4,7 +4,9 @@ import { actionableError, insecureUrlError } from './api-errors.js';
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
 import { PARAM, subscriptionOptionValues } from './parameters.js';
+import { labelWithOwner, ownerInLabel, ownerOf, sameOwner, type Owner } from './ownership.js';
 import {
+  dropForeignSubscriptions,
   forgetSubscription,
   storeSubscription,
   storedSubscription,
@@ -59,22 +61,24 @@ function restLifecycle(vendor: VendorDefinition) {
       const stored = storedSubscription(ctx.staticData, ctx.kind);
       let keep: Subscription | undefined;
       if (stored) keep = await reconcileStored(ctx, stored);
-      // Anything else at the vendor pointing at this URL is ours but unusable: its secret
-      // was never stored (lost static data, a create that failed after the vendor saved it).
-      await deleteOthersWithUrl(ctx, keep?.id);
+      // Other subscriptions to this URL: ours but unusable (their secret was never stored) —
+      // deleted only where the vendor's label proves they are ours.
+      await sweepStrays(ctx, keep?.id);
       return keep !== undefined;
     },
 
     async register(fns: IHookFunctions) {
       const ctx = await hookContext(fns, vendor);
       const input: SubscriptionInput = { url: ctx.url, events: ctx.events, options: ctx.options };
+      // What already points at this URL is not this activation's work, whatever happens next.
+      const before = await idsAtUrl(ctx, 'create the webhook subscription');
       let created: Subscription;
       try {
         created = await ctx.api.create(input);
       } catch (error) {
         // The vendor may have saved it before the failure reached us (timeout, 5xx on the way back).
         const failure = actionableError(vendor, 'create the webhook subscription', error, ctx.events);
-        await deleteOthersWithUrl(ctx, undefined).catch((cleanup: unknown) => {
+        await sweepStrays(ctx, undefined, before).catch((cleanup: unknown) => {
           failure.message += ` Cleaning up afterwards also failed: ${(cleanup as Error).message}`;
         });
         throw failure;
@@ -85,11 +89,14 @@ function restLifecycle(vendor: VendorDefinition) {
         url: ctx.url,
         events: ctx.events,
         secret: created.secret!,
+        owner: ctx.owner,
       });
       return true;
     },
 
     async unregister(fns: IHookFunctions) {
+      // n8n also calls this after refusing an activation (1.x: "the URL path is already
+      // taken" for an imported or pasted copy): only what this trigger owns may go.
       const ctx = await hookContext(fns, vendor);
       const stored = storedSubscription(ctx.staticData, ctx.kind);
       if (stored) {
@@ -100,7 +107,7 @@ function restLifecycle(vendor: VendorDefinition) {
         }
         forgetSubscription(ctx.staticData, ctx.kind);
       }
-      await deleteOthersWithUrl(ctx, undefined);
+      await sweepStrays(ctx, undefined);
       return true;
     },
   };
@@ -108,6 +115,8 @@ function restLifecycle(vendor: VendorDefinition) {
 
 interface HookContext {
   vendor: VendorDefinition;
+  fns: IHookFunctions;
+  owner: Owner;
   api: SubscriptionApi;
   staticData: IDataObject;
   kind: WebhookKind;
@@ -131,8 +140,21 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
   }
   const rawOptions = fns.getNodeParameter(PARAM.subscription, {}) as Record<string, unknown>;
   const staticData = fns.getWorkflowStaticData('node');
+  const owner = ownerOf(fns);
+  const copied = dropForeignSubscriptions(staticData, owner);
+  if (copied.length > 0) {
+    fns.logger?.info(
+      `${vendor.displayName} trigger: this workflow's state names subscription ${copied.map((s) => s.id).join(', ')} ` +
+        `of another workflow (an imported, duplicated or pasted copy); forgot it and left it alone at ${vendor.displayName}.`,
+    );
+  }
+  const options = subscriptionOptionValues(vendor, rawOptions ?? {});
+  const label = vendor.api?.ownerLabel?.option;
+  if (label) options[label] = labelWithOwner(options[label], owner);
   return {
     vendor,
+    fns,
+    owner,
     api: subscriptionApi(vendor, {
       apiKey: String(credentials[CREDENTIAL_FIELDS.apiKey] ?? ''),
       baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? vendor.api!.baseUrl),
@@ -142,7 +164,7 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
     kind: webhookKind(fns.getMode(), url, staticData),
     url,
     events: [...events].sort(),
-    options: subscriptionOptionValues(vendor, rawOptions ?? {}),
+    options,
   };
 }
 
@@ -162,7 +184,10 @@ async function reconcileStored(ctx: HookContext, stored: StoredSubscription): Pr
       forgetSubscription(ctx.staticData, ctx.kind);
       return undefined;
     }
-    const eventsChanged = !sameSet(current.events, ctx.events);
+    const label = vendor.api?.ownerLabel?.option;
+    // Events changed in the node, or a subscription created before ownership was recorded.
+    const eventsChanged =
+      !sameSet(current.events, ctx.events) || (label !== undefined && current.options[label] !== ctx.options[label]);
     if (eventsChanged || !current.active) {
       if (!api.supports('update')) {
         await api.delete(current.id);
@@ -193,12 +218,38 @@ function webhookKind(mode: string, url: string, staticData: IDataObject): Webhoo
   return storedSubscription(staticData, 'test')?.url === url ? 'test' : 'production';
 }
 
-async function deleteOthersWithUrl(ctx: HookContext, keepId: string | undefined): Promise<void> {
+/** Ids of the subscriptions that point at this URL now; undefined when the vendor cannot list. */
+async function idsAtUrl(ctx: HookContext, doing: string): Promise<Set<string> | undefined> {
+  if (!ctx.api.supports('list')) return undefined;
+  try {
+    return new Set((await ctx.api.findByUrl(ctx.url)).map((s) => s.id));
+  } catch (error) {
+    throw actionableError(ctx.vendor, doing, error, ctx.events);
+  }
+}
+
+/**
+ * Deletes other subscriptions to this URL that are provably this trigger's: its mark is in
+ * the vendor's label, or (`before` given) they appeared during this activation's create. A
+ * subscription to the same URL proves nothing by itself — an imported or pasted copy has the
+ * original's URL — so anything else is left alone and logged.
+ */
+async function sweepStrays(ctx: HookContext, keepId: string | undefined, before?: Set<string>): Promise<void> {
   if (!ctx.api.supports('list')) return;
   try {
-    const matches = await ctx.api.findByUrl(ctx.url);
-    for (const sub of matches) {
-      if (sub.id !== keepId) await ctx.api.delete(sub.id);
+    const strays = (await ctx.api.findByUrl(ctx.url)).filter((sub) => sub.id !== keepId);
+    const unproven: string[] = [];
+    for (const sub of strays) {
+      const markedOwner = ownerInLabel(ctx.vendor, sub);
+      const ours = markedOwner ? sameOwner(markedOwner, ctx.owner) : before !== undefined && !before.has(sub.id);
+      if (ours) await ctx.api.delete(sub.id);
+      else unproven.push(sub.id);
+    }
+    if (unproven.length > 0) {
+      ctx.fns.logger?.warn(
+        `${ctx.vendor.displayName} trigger: left subscription ${unproven.join(', ')} at ${ctx.vendor.displayName} alone: ` +
+          'it points at this URL but nothing shows this workflow owns it. Delete it in the vendor dashboard if it is unwanted.',
+      );
     }
   } catch (error) {
     throw actionableError(ctx.vendor, 'clean up old webhook subscriptions', error, ctx.events);

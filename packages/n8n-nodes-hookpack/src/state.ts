@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import { sameOwner, type Owner } from './ownership.js';
 
 /**
  * What the node keeps in n8n's per-node static data. Subscriptions are kept per webhook
@@ -11,6 +12,11 @@ export interface StoredSubscription {
   events: string[];
   /** Signing secret the vendor returned on create. Never logged, never in node output. */
   secret: string;
+  /**
+   * The workflow and node that created it. Absent in state written before ownership was
+   * recorded: such a subscription is adopted by the first lifecycle call that finds it.
+   */
+  owner?: Owner;
 }
 
 export type WebhookKind = 'production' | 'test';
@@ -45,10 +51,35 @@ export function forgetSubscription(staticData: IDataObject, kind: WebhookKind): 
   state.subscriptions = rest;
 }
 
-/** Every signing secret the node holds (a delivery may be for the test or the production URL). */
-export function storedSecrets(staticData: IDataObject): string[] {
+/**
+ * Forgets every stored subscription another workflow or node owns: the state was copied with
+ * an imported, duplicated or pasted workflow. The subscription itself is left alone at the
+ * vendor — it is the original's. Unowned (older) entries are stamped as `owner`'s. Returns the
+ * forgotten entries, for the log.
+ */
+export function dropForeignSubscriptions(staticData: IDataObject, owner: Owner): StoredSubscription[] {
+  const state = stateOf(staticData);
+  const dropped: StoredSubscription[] = [];
+  for (const kind of Object.keys(state.subscriptions ?? {}) as WebhookKind[]) {
+    const sub = state.subscriptions![kind];
+    if (!sub) continue;
+    if (!sub.owner) storeSubscription(staticData, kind, { ...sub, owner });
+    else if (!sameOwner(sub.owner, owner)) {
+      dropped.push(sub);
+      forgetSubscription(staticData, kind);
+    }
+  }
+  return dropped;
+}
+
+/**
+ * Every signing secret the node holds for its own subscriptions (a delivery may be for the
+ * test or the production URL). Secrets in state copied from another workflow do not count.
+ */
+export function storedSecrets(staticData: IDataObject, owner: Owner): string[] {
   const subs = stateOf(staticData).subscriptions ?? {};
   return Object.values(subs)
+    .filter((s) => s && (!s.owner || sameOwner(s.owner, owner)))
     .map((s) => s?.secret)
     .filter((s): s is string => typeof s === 'string' && s.length > 0);
 }

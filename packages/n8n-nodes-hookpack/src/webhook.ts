@@ -5,6 +5,7 @@ import { namesFor } from './names.js';
 import { PARAM, type LivemodeFilter } from './parameters.js';
 import { rememberDelivery, storedSecrets } from './state.js';
 import { rememberInMemory } from './dedupe.js';
+import { ownerOf } from './ownership.js';
 
 /**
  * Handles one delivery: verify the signature on the exact raw bytes, parse the envelope,
@@ -24,7 +25,7 @@ export function webhookHandler(vendor: VendorDefinition) {
 
     let secret: string[];
     if (vendor.api) {
-      secret = storedSecrets(staticData);
+      secret = storedSecrets(staticData, ownerOf(this));
       if (secret.length === 0) {
         return reject(
           this,

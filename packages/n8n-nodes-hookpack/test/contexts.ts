@@ -8,23 +8,31 @@ export interface HookSetup {
   staticData?: IDataObject;
   webhookUrl?: string;
   mode?: 'trigger' | 'manual' | 'webhook' | 'internal';
+  /** n8n's ids of the workflow and the trigger node (default wf-1 / node-1). */
+  workflowId?: string;
+  nodeId?: string;
 }
 
 export const PRODUCTION_URL = 'https://n8n.example.com/webhook/5b1c1b3e-0000-4000-8000-000000000001/webhook';
 export const TEST_URL = 'https://n8n.example.com/webhook-test/5b1c1b3e-0000-4000-8000-000000000001/webhook';
 
-export function hookContext(setup: HookSetup): IHookFunctions & { staticData: IDataObject } {
+export function hookContext(setup: HookSetup): IHookFunctions & { staticData: IDataObject; logged: string[] } {
   const staticData = setup.staticData ?? {};
   const mode = setup.mode ?? 'trigger';
+  const logged: string[] = [];
+  const log = (level: string) => (message: string) => logged.push(`${level}: ${message}`);
   const ctx = {
     staticData,
+    logged,
+    logger: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') },
+    getWorkflow: () => ({ id: setup.workflowId ?? 'wf-1', active: true }),
     getCredentials: async () => setup.credentials,
     getNodeWebhookUrl: () => setup.webhookUrl ?? (mode === 'manual' ? TEST_URL : PRODUCTION_URL),
     getNodeParameter: (name: string, fallback?: unknown) => (name in setup.params ? setup.params[name] : fallback),
     getWorkflowStaticData: () => staticData,
     getMode: () => mode,
     getNode: () => ({
-      id: 'node-1',
+      id: setup.nodeId ?? 'node-1',
       name: 'Trigger',
       type: 'n8n-nodes-hookpack.test',
       typeVersion: 1,
@@ -32,7 +40,7 @@ export function hookContext(setup: HookSetup): IHookFunctions & { staticData: ID
       parameters: {},
     }),
   };
-  return ctx as unknown as IHookFunctions & { staticData: IDataObject };
+  return ctx as unknown as IHookFunctions & { staticData: IDataObject; logged: string[] };
 }
 
 export interface WebhookSetup {

@@ -21,6 +21,8 @@ export interface FakeVendor {
   failNext: Partial<Record<'create' | 'list' | 'get' | 'update' | 'delete', [number, unknown]>>;
   /** Create answers without the secret (a half-usable create). */
   createWithoutSecret: boolean;
+  /** Every create stores the subscription, then answers this (an answer lost on the way back). */
+  createStoresThenAnswers?: [number, unknown];
   close(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startFakeParleyApi(vendor: VendorDefinition): Promise<Fake
         const id = `wh_${++counter}`;
         const sub = { id, url: body.url, events: body.events, active: true, secret: `whsec_test_${counter}` };
         fake.subs.set(id, sub);
+        if (fake.createStoresThenAnswers) return send(fake.createStoresThenAnswers);
         return send([201, { data: toWire(sub, !fake.createWithoutSecret) }]);
       }
       if (path === collection && req.method === 'GET') {

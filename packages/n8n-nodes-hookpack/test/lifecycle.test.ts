@@ -21,6 +21,7 @@ beforeEach(() => {
   fake.calls.length = 0;
   fake.failNext = {};
   fake.createWithoutSecret = false;
+  delete fake.createStoresThenAnswers;
 });
 
 function setup(extra: Partial<Parameters<typeof hookContext>[0]> = {}) {
@@ -48,6 +49,7 @@ describe('activation', () => {
           url: PRODUCTION_URL,
           events: ['case.new', 'violation.new'],
           secret: subs[0]!.secret,
+          owner: { workflowId: 'wf-1', nodeId: 'node-1' },
         },
       },
     });
@@ -94,17 +96,20 @@ describe('activation', () => {
     expect([...fake.subs.values()].map((s) => s.events)).toEqual([['case.updated']]);
   });
 
-  it('deletes a same-URL subscription whose secret was lost and creates a fresh one', async () => {
+  it('leaves a same-URL subscription it cannot prove is its own (no label at this vendor), logs it, and creates its own', async () => {
     const ctx = setup();
     await activate(ctx);
-    const orphan = [...fake.subs.keys()][0]!;
+    const unproven = [...fake.subs.keys()][0]!;
     for (const k of Object.keys(ctx.staticData)) delete ctx.staticData[k];
     expect(await activate(ctx)).toBe(false);
-    expect(fake.calls).toContain(`delete ${orphan}`);
+    expect(fake.calls.filter((c) => c.startsWith('delete'))).toEqual([]);
     const subs = [...fake.subs.values()];
-    expect(subs).toHaveLength(1);
-    expect(subs[0]!.id).not.toBe(orphan);
-    expect((ctx.staticData as any).subscriptions.production.secret).toBe(subs[0]!.secret);
+    expect(subs.map((s) => s.id)).toContain(unproven);
+    expect(subs).toHaveLength(2);
+    const mine = (ctx.staticData as any).subscriptions.production;
+    expect(mine.id).not.toBe(unproven);
+    expect(mine.secret).toBe(fake.subs.get(mine.id)!.secret);
+    expect(ctx.logged.join('\n')).toContain(`left subscription ${unproven}`);
   });
 
   it('leaves other URLs alone but deletes its own subscription for an outdated URL', async () => {
@@ -167,6 +172,24 @@ describe('create failures', () => {
     expect(ctx.staticData).toEqual({});
   });
 
+  it('a create the vendor stored but never answered is cleaned up; a same-URL subscription that was there before is not', async () => {
+    fake.subs.set('wh_before', {
+      id: 'wh_before',
+      url: PRODUCTION_URL,
+      events: ['case.new'],
+      active: true,
+      secret: 's',
+    });
+    fake.createStoresThenAnswers = [503, { error: 'upstream timeout' }];
+    const ctx = setup();
+    expect(await lifecycle.checkExists.call(ctx)).toBe(false);
+    await expect(lifecycle.create.call(ctx)).rejects.toThrow(/503/);
+    expect(fake.calls.filter((c) => c === 'create').length).toBeGreaterThan(0);
+    expect([...fake.subs.keys()]).toEqual(['wh_before']);
+    expect(fake.calls).not.toContain('delete wh_before');
+    expect(ctx.staticData).toEqual({});
+  });
+
   it('explains a rejected API key (401) and creates nothing', async () => {
     const ctx = setup();
     fake.failNext.create = [401, { error: 'invalid api key' }];
@@ -216,11 +239,12 @@ describe('deactivation', () => {
     await expect(lifecycle.delete.call(ctx)).resolves.toBe(true);
   });
 
-  it('also removes same-URL leftovers it has no record of', async () => {
+  it('leaves same-URL subscriptions it has no record of: nothing proves they are its own', async () => {
     const ctx = setup();
     fake.subs.set('wh_lost', { id: 'wh_lost', url: PRODUCTION_URL, events: ['case.new'], active: true, secret: 's' });
     await lifecycle.delete.call(ctx);
-    expect(fake.subs.size).toBe(0);
+    expect([...fake.subs.keys()]).toEqual(['wh_lost']);
+    expect(fake.calls.filter((c) => c.startsWith('delete'))).toEqual([]);
   });
 
   it('surfaces other failures instead of swallowing them', async () => {

@@ -43,6 +43,26 @@ async function deliver(
 }
 
 describe('webhook(): verification', () => {
+  it("does not verify with a secret from another workflow's copied state", async () => {
+    const foreign = {
+      subscriptions: {
+        production: { ...stored().subscriptions.production, owner: { workflowId: 'wf-original', nodeId: 'n' } },
+      },
+    };
+    const d = delivery(parley, 'violation.new', 'evt_copy', { secret: SECRET });
+    const { result, sent } = await deliver(parley, d, { staticData: foreign, workflowId: 'wf-copy' });
+    expect(sent.status).toBe(401);
+    expect(result).toEqual({ noWebhookResponse: true });
+    const own = {
+      subscriptions: {
+        production: { ...foreign.subscriptions.production, owner: { workflowId: 'wf-copy', nodeId: 'n' } },
+      },
+    };
+    const mine = await deliver(parley, d, { staticData: own, workflowId: 'wf-copy', nodeId: 'n' });
+    expect(mine.sent.status).toBeUndefined();
+    expect(mine.result.workflowData).toBeDefined();
+  });
+
   it('runs the workflow once with the normalized event for a correctly signed delivery', async () => {
     const { result, sent } = await deliver(parley, delivery(parley, 'violation.new', 'evt_1', { secret: SECRET }));
     expect(sent.status).toBeUndefined();

@@ -92,6 +92,8 @@ export const parlay: VendorDefinition = {
         name: typeof options?.name === 'string' ? options.name : undefined,
       }),
     errorInfo: (body) => commonErrorInfo(body),
+    // `name` is stored and listed back: integrations record there which workflow owns the webhook.
+    ownerLabel: { option: 'name' },
     wire: {
       fields: {
         id: 'id',

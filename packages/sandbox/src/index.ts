@@ -12,6 +12,7 @@ export {
 } from './sandbox.js';
 export type { DeliveryRecord, AttemptRecord, DeliveryState, FireResult } from './delivery.js';
 export type { SubscriptionRecord } from './state.js';
+export type { ApiRequestRecord } from './request-log.js';
 export {
   deliveryBody,
   deliveryHeaders,

@@ -7,6 +7,7 @@ import { SandboxInputError, type Sandbox } from './sandbox.js';
  *   GET    /                         vendors, base URLs, API keys, time scale
  *   GET    /subscriptions?vendor=
  *   GET    /deliveries?vendor=&subscription=&event=&type=
+ *   GET    /requests?vendor=                                       calls made to the vendor APIs
  *   POST   /events        {vendor, type, data?, subscriptionId?}   fire an event
  *   POST   /hooks         {vendor, url, events, secret?}           hand-configured hook
  *   DELETE /hooks/<id>
@@ -40,6 +41,8 @@ export async function handleInspection(
       if (query.get('event')) filter.eventId = query.get('event')!;
       if (query.get('type')) filter.eventType = query.get('type')!;
       sendJson(res, 200, sandbox.deliveries(filter));
+    } else if (route === 'GET /requests') {
+      sendJson(res, 200, sandbox.requests(query.get('vendor') ?? undefined));
     } else if (route === 'POST /events') {
       const b = object(body);
       const vendor = str(b, 'vendor');

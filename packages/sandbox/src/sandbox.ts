@@ -6,6 +6,7 @@ import { DeliveryEngine, type DeliveryRecord, type FireResult } from './delivery
 import { sendJson } from './http-util.js';
 import { handleInspection } from './inspect.js';
 import { VendorApi } from './rest.js';
+import { RequestLog, type ApiRequestRecord } from './request-log.js';
 import { Store, type SubscriptionRecord } from './state.js';
 
 /** Longest delay a Node timer supports. */
@@ -88,6 +89,7 @@ export class Sandbox {
   /** @internal */ readonly engine: DeliveryEngine;
   private readonly apis = new Map<string, VendorApi>();
   private readonly served: Map<string, VendorDefinition>;
+  private readonly requestLog = new RequestLog();
 
   /** @internal use startSandbox */
   constructor(
@@ -278,7 +280,14 @@ export class Sandbox {
   }
 
   /** Forgets subscriptions, deliveries, rate-limit and idempotency state (API keys stay). */
+  /** Calls made to the vendors' REST APIs (not to the inspection API), oldest first; the last 5000. */
+  requests(vendorId?: string): ApiRequestRecord[] {
+    if (vendorId !== undefined) this.requireVendor(vendorId);
+    return this.requestLog.list(vendorId);
+  }
+
   reset(): void {
+    this.requestLog.clear();
     this.engine.clear();
     this.store.subscriptions.clear();
     for (const api of this.apis.values()) api.reset();
@@ -315,7 +324,17 @@ export class Sandbox {
       });
       return;
     }
-    await api.handle(req, res, path.slice(first.length + 1) || '/', url.searchParams);
+    const apiPath = path.slice(first.length + 1) || '/';
+    res.once('finish', () =>
+      this.requestLog.add({
+        vendor: first,
+        method: req.method ?? 'GET',
+        path: apiPath + url.search,
+        status: res.statusCode,
+        at: new Date().toISOString(),
+      }),
+    );
+    await api.handle(req, res, apiPath, url.searchParams);
   }
 
   private dispatch(

@@ -119,6 +119,37 @@ describe('inspection API', () => {
     expect((await fetch(`${sandbox.url}/nowhere`)).status).toBe(404);
   });
 
+  it('logs every call to a vendor API with its status (not the inspection calls), per vendor', async () => {
+    sandbox.reset();
+    const vendorIds = sandbox
+      .vendors()
+      .filter((v) => v.baseUrl)
+      .map((v) => v.id);
+    for (const id of vendorIds) {
+      const client = clientFor(sandbox, id);
+      const sub = await client.create({ url: 'https://example.test/hook', events: [getVendor(id)!.events[0]!.type] });
+      await client.delete(sub.id);
+      await client.delete(sub.id); // already gone
+    }
+    await call('GET', '/subscriptions');
+    for (const id of vendorIds) {
+      const log = sandbox.requests(id);
+      const mutations = log.filter((r) => r.method !== 'GET');
+      expect(mutations.map((r) => [r.method, r.status])).toEqual([
+        ['POST', 201],
+        ['DELETE', expect.any(Number)],
+        ['DELETE', 404],
+      ]);
+      expect(mutations[1]!.status).toBeLessThan(300);
+      expect(log.every((r) => r.vendor === id && !r.path.startsWith('/_sandbox'))).toBe(true);
+    }
+    const { json } = await call('GET', `/requests?vendor=${vendorIds[0]}`);
+    expect(json).toEqual(sandbox.requests(vendorIds[0]));
+    expect(() => sandbox.requests('nope')).toThrow(/unknown vendor/);
+    sandbox.reset();
+    expect(sandbox.requests()).toEqual([]);
+  });
+
   it('reset forgets subscriptions and deliveries, keeps API keys', async () => {
     const key = sandbox.apiKey('parlay');
     await clientFor(sandbox, 'parlay').create({ url: receiver.url, events: ['analysis.completed'] });
