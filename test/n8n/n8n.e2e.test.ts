@@ -315,6 +315,83 @@ describe('"Listen for test event" in a real n8n', () => {
   });
 });
 
+/**
+ * Copies of an active workflow: an import of its JSON (same webhook id, and through the REST API
+ * the same static data: the original's subscription id and secret) and a paste of its trigger
+ * (same webhook id, no static data). n8n refuses to activate either while the original holds
+ * the path (1.x after calling the copy's delete, 2.x before any vendor call); whatever it does,
+ * the original's subscription must survive and keep delivering.
+ */
+describe.each(restVendors.map((v) => [v.id]))('%s: copies of an active workflow', (vendorId) => {
+  e2e(
+    "activating, archiving and deleting an imported or pasted copy leaves the original's subscription alone",
+    async () => {
+      const { vendor, workflowId } = setups.get(vendorId)!;
+      const original = await rest.getWorkflow(workflowId);
+      const before = sandbox.subscriptions(vendorId).map((s) => s.id);
+      expect(before).toHaveLength(1);
+      const [node] = original.nodes;
+      const copies = {
+        imported: await rest.createWorkflow({
+          name: `${original.name} (imported copy)`,
+          nodes: original.nodes,
+          connections: original.connections,
+          settings: original.settings,
+          staticData: original.staticData,
+        }),
+        pasted: await rest.createWorkflow({
+          name: `${original.name} (pasted copy)`,
+          nodes: [{ ...node, id: randomUUID(), position: [200, 0] }],
+          connections: {},
+          settings: original.settings,
+        }),
+      };
+      if (n8nMajor() === 1) expect(JSON.stringify(copies.imported.staticData ?? {})).toContain(before[0]);
+      const logStart = sandbox.requests(vendorId).length;
+      const outcome: Record<string, string> = {};
+      for (const [kind, copy] of Object.entries(copies)) {
+        try {
+          await rest.activate(copy.id);
+          outcome[kind] = 'activated';
+        } catch (e) {
+          outcome[kind] = `refused: ${(e as Error).message.slice(0, 160)}`;
+        }
+      }
+      // n8n 2.x may go on after answering: give it the time a vendor call would take.
+      await new Promise((r) => setTimeout(r, 1500));
+      const during = sandbox.requests(vendorId).slice(logStart);
+      console.log(
+        `[n8n e2e] ${vendorId} on n8n ${n8nMajor()}.x, copies: ${JSON.stringify(outcome)}; vendor requests meanwhile: ` +
+          (during.map((r) => `${r.method} ${r.path} → ${r.status}`).join(', ') || 'none'),
+      );
+      expect(during.filter((r) => r.method === 'DELETE')).toEqual([]);
+      expect(sandbox.subscriptions(vendorId).map((s) => s.id)).toEqual(expect.arrayContaining(before));
+      // A copy that did activate has a subscription of its own (never the original's).
+      const activated = Object.values(outcome).filter((o) => o === 'activated').length;
+      expect(sandbox.subscriptions(vendorId)).toHaveLength(1 + activated);
+
+      // The original keeps delivering: one execution per event there, none in the copies.
+      await expectDeliveryRuns(vendor);
+      for (const copy of Object.values(copies)) expect(await rest.executions(copy.id)).toHaveLength(0);
+
+      // Deactivating, archiving and deleting the copies leaves the original's subscription alone.
+      for (const copy of Object.values(copies)) {
+        await rest.deactivate(copy.id).catch(() => undefined);
+        await rest.request('POST', `/workflows/${copy.id}/archive`, {}).catch(() => undefined);
+        await rest.request('DELETE', `/workflows/${copy.id}`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(sandbox.subscriptions(vendorId).map((s) => s.id)).toEqual(before);
+      const originalDeletes = sandbox
+        .requests(vendorId)
+        .slice(logStart)
+        .filter((r) => r.method === 'DELETE' && before.some((id) => r.path.includes(encodeURIComponent(id))));
+      expect(originalDeletes).toEqual([]);
+      await expectDeliveryRuns(vendor);
+    },
+  );
+});
+
 describe('n8n restart and deactivation', () => {
   e2e('restarting n8n adds no subscription, and deliveries still verify with the stored secrets', async () => {
     const before = new Map(restVendors.map((v) => [v.id, sandbox.subscriptions(v.id).map((s) => s.id)]));

@@ -120,6 +120,35 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
     });
   }
 
+  for (const { app, vendor } of restApps) {
+    const appTester = zapier.createAppTester(app);
+    const event = vendor.events.find((e) => !e.paid) ?? vendor.events[0]!;
+    const op = app.triggers[triggerKey(event.type)]!.operation as any;
+
+    it(`${vendor.displayName}: unsubscribe deletes only the subscription in its own subscribe data`, async () => {
+      const authData = { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id) };
+      // Two Zaps (or a Zap and another integration) subscribed to the same target URL.
+      const first = (await appTester(op.performSubscribe, { authData, targetUrl: receiver.url, inputData: {} })) as {
+        id: string;
+      };
+      const second = (await appTester(op.performSubscribe, { authData, targetUrl: receiver.url, inputData: {} })) as {
+        id: string;
+      };
+      const logStart = sandbox.requests(vendor.id).length;
+      await appTester(op.performUnsubscribe, { authData, subscribeData: first });
+      const calls = sandbox.requests(vendor.id).slice(logStart);
+      expect(calls.map((r) => r.method)).toEqual(['DELETE']);
+      expect(calls[0]!.path).toContain(encodeURIComponent(first.id));
+      const left = sandbox.subscriptions(vendor.id).map((s) => s.id);
+      expect(left).toContain(second.id);
+      expect(left).not.toContain(first.id);
+      // Without a stored id there is nothing it may delete: an error, and no call at all.
+      await expect(appTester(op.performUnsubscribe, { authData, subscribeData: {} })).rejects.toThrow(/no stored/);
+      expect(sandbox.requests(vendor.id).length).toBe(logStart + 1);
+      await appTester(op.performUnsubscribe, { authData, subscribeData: second });
+    });
+  }
+
   for (const { app, vendor } of restApps.filter((a) => a.vendor.events.some((e) => e.paid))) {
     const appTester = zapier.createAppTester(app);
     const paid = vendor.events.find((e) => e.paid)!;
