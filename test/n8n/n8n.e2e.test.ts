@@ -334,6 +334,7 @@ describe.each(restVendors.map((v) => [v.id]))('%s: copies of an active workflow'
       const copies = {
         imported: await rest.createWorkflow({
           name: `${original.name} (imported copy)`,
+          active: false,
           nodes: original.nodes,
           connections: original.connections,
           settings: original.settings,
@@ -341,6 +342,7 @@ describe.each(restVendors.map((v) => [v.id]))('%s: copies of an active workflow'
         }),
         pasted: await rest.createWorkflow({
           name: `${original.name} (pasted copy)`,
+          active: false,
           nodes: [{ ...node, id: randomUUID(), position: [200, 0] }],
           connections: {},
           settings: original.settings,
