@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriptionClient, type VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import {
   createTriggerWorkflow,
   DEFAULT_N8N_VERSION,
@@ -392,6 +393,84 @@ describe.each(restVendors.map((v) => [v.id]))('%s: copies of an active workflow'
       await expectDeliveryRuns(vendor);
     },
   );
+});
+
+/**
+ * The shared redelivery check in Redis (issue: "Remember Deliveries Across Restarts" did nothing
+ * on n8n 2.x): E1, E1 redelivered, restart, E1 again, E2 → exactly 2 executions, on both lines,
+ * with the subscription's stored id and secret never rewritten.
+ */
+describe('redelivery check in Redis, across an n8n restart', () => {
+  let redis: RedisServer | undefined;
+  afterAll(async () => {
+    await redis?.stop();
+  });
+
+  e2e('E1, E1 again, restart, E1 again, E2: two executions; static data never rewritten', async () => {
+    const vendor = restVendors[0]!;
+    const events = chosenEvents(vendor);
+    redis = await startRedisServer();
+    const credential = await rest.createCredential('Redelivery check (e2e)', 'hookpackRedis', {
+      host: '127.0.0.1',
+      port: redis.port,
+      database: 0,
+    });
+    const created = await createTriggerWorkflow(rest, {
+      n8nUrl: n8n!.url,
+      sandbox,
+      vendor,
+      events,
+      name: `hookpack e2e: ${vendor.displayName} (Redis redelivery check)`,
+      signingSecret: 'unused',
+      dedupe: { credential },
+    });
+    const others = sandbox.subscriptions(vendor.id).map((s) => s.id);
+    await rest.activate(created.workflowId);
+    await until(() => sandbox.subscriptions(vendor.id).some((s) => !others.includes(s.id)));
+    const sub = sandbox.subscriptions(vendor.id).find((s) => !others.includes(s.id))!;
+    const staticBefore = JSON.stringify((await rest.getWorkflow(created.workflowId)).staticData);
+    expect(staticBefore).toContain(sub.id);
+
+    const body = (id: string) =>
+      deliveryBody(vendor, {
+        id,
+        type: events[0]!,
+        createdAt: new Date().toISOString(),
+        data: vendor.events.find((e) => e.type === events[0])!.sample,
+        livemode: false,
+      });
+    const e1 = body(`evt_redis_${Date.now()}_1`);
+    const e2 = body(`evt_redis_${Date.now()}_2`);
+    // A redelivery: the same body, signed again, with the delivery id the vendor would send.
+    const send = (b: Buffer, deliveryId: string) =>
+      post(
+        created.productionUrl,
+        b,
+        deliveryHeaders(vendor, { body: b, type: events[0]!, secret: sub.secret!, deliveryId }),
+      );
+    const stableId = `dlv_${randomUUID()}`;
+    const redeliveryId = () => (vendor.delivery.deliveryIdIsStable ? stableId : randomUUID());
+    const counts: number[] = [];
+    const step = async (b: Buffer, expected: number) => {
+      expect((await send(b, redeliveryId())).status).toBe(200);
+      const runs = await executionsOf(created.workflowId, expected);
+      // Duplicates are answered without starting a run: none can still be on its way.
+      counts.push(runs.length);
+      expect(runs).toHaveLength(expected);
+    };
+    await step(e1, 1);
+    await step(e1, 1);
+    await n8n!.stop();
+    await bootN8n();
+    await step(e1, 1);
+    await step(e2, 2);
+    console.log(
+      `[n8n e2e] Redis redelivery check on n8n ${n8nMajor()}.x: executions after E1, E1 again, restart + E1, E2 = ${counts.join(', ')}`,
+    );
+    expect(JSON.stringify((await rest.getWorkflow(created.workflowId)).staticData)).toBe(staticBefore);
+    await rest.deactivate(created.workflowId);
+    await until(() => !sandbox.subscriptions(vendor.id).some((s) => s.id === sub.id), 10_000);
+  });
 });
 
 describe('n8n restart and deactivation', () => {

@@ -13,3 +13,4 @@ export {
 } from './delivery.js';
 export type * from './vendor.js';
 export * from './client/index.js';
+export * from './dedupe/index.js';

@@ -1,9 +1,11 @@
-import { DEDUPE_WINDOW } from './state.js';
+/** How many recent dedupe keys are remembered in memory: the bounded redelivery window. */
+export const DEDUPE_WINDOW = 500;
 
 /**
- * Recently accepted dedupe keys, per trigger node, kept in this n8n process. The fast
- * default: writing them to workflow static data costs a database write per delivery, which
- * halves throughput (npm run bench:n8n). Bounded per node; lost on restart.
+ * Recently accepted dedupe keys, per trigger node, kept in this n8n process: the default.
+ * Workflow static data is no place for them — n8n 2.x never saves what a webhook call
+ * changes there, and 1.x writes the whole object back (subscription secret included) on
+ * every delivery. Bounded per node; lost on restart. Shared and durable: the Redis store.
  */
 const recentByNode = new Map<string, { keys: Set<string>; order: string[] }>();
 

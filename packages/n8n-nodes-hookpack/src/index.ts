@@ -1,9 +1,11 @@
 import type { VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { createCredentialClass } from './credential.js';
+import { createDedupeCredentialClass } from './dedupe-credential.js';
 import { createTriggerNodeClass } from './trigger.js';
 
 export { createCredentialClass } from './credential.js';
+export { createDedupeCredentialClass, DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 export { createTriggerNodeClass } from './trigger.js';
 export { namesFor } from './names.js';
 export { vendors };
@@ -22,4 +24,9 @@ export function triggerNodeFor(id: string) {
 /** The credential class of a vendor, by id: what the generated *.credentials.js files export. */
 export function credentialFor(id: string) {
   return createCredentialClass(vendorById(id));
+}
+
+/** The shared dedupe-store credential (Redis): what dist/credentials/HookpackRedis.credentials.js exports. */
+export function dedupeCredential() {
+  return createDedupeCredentialClass();
 }

@@ -8,11 +8,16 @@ export const PARAM = {
   options: 'options',
   includeHeaders: 'includeHeaders',
   livemode: 'livemode',
-  dedupeAcrossRestarts: 'dedupeAcrossRestarts',
+  dedupeStore: 'dedupeStore',
+  dedupeWindowHours: 'dedupeWindowHours',
+  dedupeClaimSeconds: 'dedupeClaimSeconds',
   setupNotice: 'setupNotice',
 } as const;
 
 export type LivemodeFilter = 'any' | 'live' | 'test';
+export type DedupeStoreChoice = 'memory' | 'redis';
+
+export const DEDUPE_DEFAULTS = { windowHours: 72, claimSeconds: 30 } as const;
 
 /** Node parameters of one vendor's trigger, from its event catalog and subscription options. */
 export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
@@ -36,6 +41,27 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
       ? `The ${vendor.displayName} events to subscribe to`
       : `The ${vendor.displayName} events that start the workflow; others are acknowledged and ignored`,
   });
+  properties.push({
+    displayName: 'Redelivery Check',
+    name: PARAM.dedupeStore,
+    type: 'options',
+    default: 'memory',
+    description: 'Where this trigger remembers the deliveries it accepted, to ignore the same event delivered again',
+    options: [
+      {
+        name: 'In This n8n Process',
+        value: 'memory',
+        description:
+          'The last 500 deliveries, in memory: forgotten on restart and not shared between n8n webhook processes (queue mode)',
+      },
+      {
+        name: 'In Redis',
+        value: 'redis',
+        description:
+          'Shared by every n8n process using the same Redis and kept across n8n restarts, for the time set under Options. Never writes to the workflow.',
+      },
+    ],
+  });
   if (vendor.api && vendor.subscriptionOptions.length > 0) {
     properties.push({
       displayName: 'Subscription Options',
@@ -55,12 +81,23 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
       description: 'Whether to add the request headers of each delivery to the output',
     },
     {
-      displayName: 'Remember Deliveries Across Restarts',
-      name: PARAM.dedupeAcrossRestarts,
-      type: 'boolean',
-      default: false,
+      displayName: 'Remember Deliveries For (Hours)',
+      name: PARAM.dedupeWindowHours,
+      type: 'number',
+      typeOptions: { minValue: 1 },
+      default: DEDUPE_DEFAULTS.windowHours,
+      displayOptions: { show: { [`/${PARAM.dedupeStore}`]: ['redis'] } },
+      description: `How long Redis remembers an accepted delivery, so a redelivery within this time is ignored. ${retryHint(vendor)}`,
+    },
+    {
+      displayName: 'In-Flight Window (Seconds)',
+      name: PARAM.dedupeClaimSeconds,
+      type: 'number',
+      typeOptions: { minValue: 1 },
+      default: DEDUPE_DEFAULTS.claimSeconds,
+      displayOptions: { show: { [`/${PARAM.dedupeStore}`]: ['redis'] } },
       description:
-        'Whether to keep the IDs of recent deliveries in the workflow (survives n8n restarts, one database write per delivery) instead of in memory, to ignore redeliveries',
+        'While a delivery is being handed to n8n, copies of it are answered 503 so the vendor retries later. If n8n stops in that moment, a copy arriving after this many seconds runs the event.',
     },
   ];
   if (carriesLivemode(vendor)) {
@@ -86,6 +123,14 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
     options,
   });
   return properties;
+}
+
+/** "Parley retries a failed delivery for up to 15 hours." — from the vendor's retry schedule. */
+function retryHint(vendor: VendorDefinition): string {
+  const totalMs = vendor.delivery.retryDelaysMs.reduce((a, b) => a + b, 0);
+  if (totalMs <= 0) return '';
+  const hours = Math.ceil(totalMs / 3_600_000);
+  return `${vendor.displayName} retries a failed delivery for up to ${hours} hour${hours === 1 ? '' : 's'}.`;
 }
 
 function eventOptions(vendor: VendorDefinition): INodePropertyOptions[] {

@@ -21,13 +21,8 @@ export interface StoredSubscription {
 
 export type WebhookKind = 'production' | 'test';
 
-/** How many recent dedupe keys are remembered: the bounded redelivery window. */
-export const DEDUPE_WINDOW = 500;
-
 export interface NodeState {
   subscriptions?: Partial<Record<WebhookKind, StoredSubscription>>;
-  /** Most recent dedupe keys of accepted deliveries, oldest first. */
-  recentDeliveries?: string[];
 }
 
 export function stateOf(staticData: IDataObject): NodeState {
@@ -82,17 +77,4 @@ export function storedSecrets(staticData: IDataObject, owner: Owner): string[] {
     .filter((s) => s && (!s.owner || sameOwner(s.owner, owner)))
     .map((s) => s?.secret)
     .filter((s): s is string => typeof s === 'string' && s.length > 0);
-}
-
-/**
- * Records a dedupe key; false when it was already seen within the window (a redelivery).
- * The list is a bounded ring: the oldest keys fall out once DEDUPE_WINDOW is reached.
- */
-export function rememberDelivery(staticData: IDataObject, key: string, window = DEDUPE_WINDOW): boolean {
-  const state = stateOf(staticData);
-  const recent = Array.isArray(state.recentDeliveries) ? state.recentDeliveries : [];
-  if (recent.includes(key)) return false;
-  recent.push(key);
-  state.recentDeliveries = recent.length > window ? recent.slice(recent.length - window) : recent;
-  return true;
 }

@@ -1,8 +1,16 @@
 import type { VendorDefinition } from '@hookpack/core';
-import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+  ICredentialsDecrypted,
+  ICredentialTestFunctions,
+  INodeCredentialTestResult,
+  INodeType,
+  INodeTypeDescription,
+} from 'n8n-workflow';
+import { DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 import { webhookLifecycle } from './lifecycle.js';
 import { namesFor } from './names.js';
-import { nodeProperties } from './parameters.js';
+import { nodeProperties, PARAM } from './parameters.js';
+import { redisConnection, redisSettings } from './redis-dedupe.js';
 import { webhookHandler } from './webhook.js';
 
 /** Builds the n8n trigger node class of one vendor from its definition. */
@@ -19,7 +27,17 @@ export function createTriggerNodeClass(vendor: VendorDefinition): new () => INod
     defaults: { name: names.nodeDisplayName },
     inputs: [],
     outputs: ['main'],
-    credentials: [{ name: names.credentialName, required: true }],
+    credentials: [
+      { name: names.credentialName, required: true },
+      // A second credential, only when the user picks the shared redelivery check: the dedupe
+      // store is not the vendor's, and one Redis serves every hookpack trigger.
+      {
+        name: DEDUPE_CREDENTIAL.name,
+        required: true,
+        testedBy: DEDUPE_CREDENTIAL.testMethod,
+        displayOptions: { show: { [PARAM.dedupeStore]: ['redis'] } },
+      },
+    ],
     webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
     properties: nodeProperties(vendor),
   };
@@ -29,7 +47,32 @@ export function createTriggerNodeClass(vendor: VendorDefinition): new () => INod
     description = description;
     webhookMethods = webhookMethods;
     webhook = webhook;
+    methods = { credentialTest: { [DEDUPE_CREDENTIAL.testMethod]: testRedisCredential } };
   };
   Object.defineProperty(cls, 'name', { value: names.nodeClass });
   return cls;
+}
+
+/** n8n's credential test for the dedupe store: one PING, and on failure the server and the error. */
+async function testRedisCredential(
+  this: ICredentialTestFunctions,
+  credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+  const settings = redisSettings(credential.data ?? {});
+  if (!settings.host) return { status: 'Error', message: 'Enter the host of your Redis server.' };
+  try {
+    const reply = await redisConnection(settings).command(['PING']);
+    if (reply !== 'PONG')
+      return {
+        status: 'Error',
+        message: `Redis at ${settings.host}:${settings.port} answered PING with ${JSON.stringify(reply)}`,
+      };
+    return { status: 'OK', message: `Connected to Redis at ${settings.host}:${settings.port}` };
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      status: 'Error',
+      message: message.includes(settings.host) ? message : `Redis at ${settings.host}:${settings.port}: ${message}`,
+    };
+  }
 }

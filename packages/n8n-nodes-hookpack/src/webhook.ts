@@ -2,10 +2,12 @@ import { verifyDelivery, type VendorDefinition, type WebhookEvent } from '@hookp
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
-import { PARAM, type LivemodeFilter } from './parameters.js';
-import { rememberDelivery, storedSecrets } from './state.js';
+import { DEDUPE_DEFAULTS, PARAM, type DedupeStoreChoice, type LivemodeFilter } from './parameters.js';
+import { storedSecrets } from './state.js';
 import { rememberInMemory } from './dedupe.js';
-import { ownerOf } from './ownership.js';
+import { DEDUPE_CREDENTIAL } from './dedupe-credential.js';
+import { ownerOf, type Owner } from './ownership.js';
+import { redisSettings, triggerDedupeStore } from './redis-dedupe.js';
 
 /**
  * Handles one delivery: verify the signature on the exact raw bytes, parse the envelope,
@@ -53,11 +55,11 @@ export function webhookHandler(vendor: VendorDefinition) {
     if (!livemodeMatches(event, (options[PARAM.livemode] as LivemodeFilter | undefined) ?? 'any')) {
       return { webhookResponse: { received: true, ignored: 'livemode filtered out' } };
     }
-    const firstTime =
-      options[PARAM.dedupeAcrossRestarts] === true
-        ? rememberDelivery(staticData, result.dedupeKey)
-        : rememberInMemory(`${this.getWorkflow().id}:${this.getNode().id}`, result.dedupeKey);
-    if (!firstTime) {
+    const owner = ownerOf(this);
+    if ((this.getNodeParameter(PARAM.dedupeStore, 'memory') as DedupeStoreChoice) === 'redis') {
+      const refused = await claimInRedis(this, vendor, owner, options, result.dedupeKey);
+      if (refused) return refused;
+    } else if (!rememberInMemory(`${owner.workflowId}:${owner.nodeId}`, result.dedupeKey)) {
       return { webhookResponse: { received: true, duplicate: true } };
     }
     const item: IDataObject = { ...(event as unknown as IDataObject) };
@@ -66,9 +68,77 @@ export function webhookHandler(vendor: VendorDefinition) {
   };
 }
 
-function reject(fns: IWebhookFunctions, status: number, reason: string, message: string): IWebhookResponseData {
-  fns.getResponseObject().status(status).json({ error: reason, message }).end();
+function reject(
+  fns: IWebhookFunctions,
+  status: number,
+  reason: string,
+  message: string,
+  headers: Record<string, string> = {},
+): IWebhookResponseData {
+  const res = fns.getResponseObject();
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.status(status).json({ error: reason, message }).end();
   return { noWebhookResponse: true };
+}
+
+/**
+ * Claims the delivery's key in the shared Redis store. Returns the answer to send instead of
+ * running (a duplicate, a copy still in flight, the store unreachable), or undefined to run.
+ * The claim is confirmed once n8n has answered the vendor with success — n8n 2.x answers only
+ * after the execution is handed on — and released otherwise, so a failure never swallows it.
+ */
+async function claimInRedis(
+  fns: IWebhookFunctions,
+  vendor: VendorDefinition,
+  owner: Owner,
+  options: IDataObject,
+  key: string,
+): Promise<IWebhookResponseData | undefined> {
+  const hours = Number(options[PARAM.dedupeWindowHours] ?? DEDUPE_DEFAULTS.windowHours);
+  const seconds = Number(options[PARAM.dedupeClaimSeconds] ?? DEDUPE_DEFAULTS.claimSeconds);
+  const windowMs = Math.round((hours > 0 ? hours : DEDUPE_DEFAULTS.windowHours) * 3_600_000);
+  const claimMs = Math.round((seconds > 0 ? seconds : DEDUPE_DEFAULTS.claimSeconds) * 1000);
+  let store;
+  let claim;
+  try {
+    const credentials = await fns.getCredentials(DEDUPE_CREDENTIAL.name);
+    store = triggerDedupeStore(redisSettings(credentials), owner, windowMs, claimMs);
+    claim = await store.claim(key);
+  } catch (error) {
+    const why = (error as Error).message;
+    fns.logger.error(
+      `${vendor.displayName} trigger: the redelivery check could not reach its store (${why}); answered 503 so ${vendor.displayName} delivers again later`,
+    );
+    return reject(
+      fns,
+      503,
+      'dedupe_store_unavailable',
+      `The redelivery check is unavailable (${why}); deliver again later.`,
+      { 'Retry-After': '30' },
+    );
+  }
+  if (claim === 'duplicate') return { webhookResponse: { received: true, duplicate: true } };
+  if (claim === 'in_progress') {
+    return reject(
+      fns,
+      503,
+      'delivery_in_progress',
+      'Another copy of this delivery is being handed to n8n right now; deliver again later.',
+      { 'Retry-After': String(Math.ceil(claimMs / 1000)) },
+    );
+  }
+  const settled = (res: { statusCode?: number }) => {
+    const ok = typeof res.statusCode === 'number' && res.statusCode < 300;
+    (ok ? store.confirm(key) : store.release(key)).catch((error: unknown) =>
+      fns.logger.warn(
+        `${vendor.displayName} trigger: could not ${ok ? 'confirm' : 'release'} a delivery in the redelivery check: ${(error as Error).message}`,
+      ),
+    );
+  };
+  const res = fns.getResponseObject();
+  if (typeof res.once === 'function') res.once('finish', () => settled(res));
+  else settled({ statusCode: 200 });
+  return undefined;
 }
 
 function livemodeMatches(event: WebhookEvent, filter: LivemodeFilter): boolean {

@@ -45,6 +45,8 @@ export function hookContext(setup: HookSetup): IHookFunctions & { staticData: ID
 
 export interface WebhookSetup {
   credentials?: IDataObject;
+  /** Credentials by type name, where a node reads more than one (the dedupe store's). */
+  credentialsByName?: Record<string, IDataObject>;
   params: IDataObject;
   staticData?: IDataObject;
   body: Buffer | undefined;
@@ -59,13 +61,24 @@ export interface SentResponse {
   status?: number;
   body?: unknown;
   ended: boolean;
+  headers: Record<string, string>;
+  /** What n8n does after webhook() returned workflowData: answers, and the response emits 'finish'. */
+  finish(statusCode: number): void;
 }
 
 export function webhookContext(setup: WebhookSetup) {
   // A fresh node id per call unless given, so the in-memory dedupe window of one test never leaks into another.
   const nodeId = setup.nodeId ?? `node-${Math.random().toString(36).slice(2)}`;
   const staticData = setup.staticData ?? {};
-  const sent: SentResponse = { ended: false };
+  const finishListeners: (() => void)[] = [];
+  const sent: SentResponse = {
+    ended: false,
+    headers: {},
+    finish(statusCode: number) {
+      response.statusCode = statusCode;
+      for (const fn of finishListeners.splice(0)) fn();
+    },
+  };
   const request: { rawBody?: Buffer; readRawBody: () => Promise<void>; rawBodyReads: number } = {
     rawBodyReads: 0,
     async readRawBody() {
@@ -75,8 +88,18 @@ export function webhookContext(setup: WebhookSetup) {
   };
   if (!setup.rawBodyOnlyOnRead) request.rawBody = setup.body;
   const response = {
+    statusCode: 200,
     status(code: number) {
       sent.status = code;
+      response.statusCode = code;
+      return response;
+    },
+    setHeader(name: string, value: string) {
+      sent.headers[name.toLowerCase()] = value;
+      return response;
+    },
+    once(event: string, fn: () => void) {
+      if (event === 'finish') finishListeners.push(fn);
       return response;
     },
     json(body: unknown) {
@@ -93,11 +116,18 @@ export function webhookContext(setup: WebhookSetup) {
     },
   };
   const lowerHeaders = Object.fromEntries(Object.entries(setup.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const logged: string[] = [];
+  const log = (level: string) => (message: string) => logged.push(`${level}: ${message}`);
   const ctx = {
+    logger: { info: log('info'), warn: log('warn'), error: log('error'), debug: log('debug') },
     getRequestObject: () => request,
     getResponseObject: () => response,
     getHeaderData: () => lowerHeaders,
-    getCredentials: async () => setup.credentials ?? {},
+    getCredentials: async (name: string) => {
+      const found = setup.credentialsByName?.[name] ?? setup.credentials;
+      if (!found) throw new Error(`Node does not have credentials of type "${name}"`);
+      return found;
+    },
     getNodeParameter: (name: string, fallback?: unknown) => (name in setup.params ? setup.params[name] : fallback),
     getWorkflowStaticData: () => staticData,
     getMode: () => 'webhook',
@@ -107,5 +137,5 @@ export function webhookContext(setup: WebhookSetup) {
       returnJsonArray: (items: IDataObject[]) => items.map((json) => ({ json })),
     },
   };
-  return { ctx: ctx as unknown as IWebhookFunctions, sent, request, staticData };
+  return { ctx: ctx as unknown as IWebhookFunctions, sent, request, staticData, logged };
 }

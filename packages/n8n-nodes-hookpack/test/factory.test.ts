@@ -10,7 +10,11 @@ describe('factory', () => {
       expect(Node.name).toBe(`${vendor.id[0]!.toUpperCase()}${vendor.id.slice(1)}Trigger`);
       expect(node.description.name).toBe(`${vendor.id}Trigger`);
       expect(node.description.displayName).toBe(`${vendor.displayName} Trigger`);
-      expect(node.description.credentials).toEqual([{ name: `${vendor.id}Api`, required: true }]);
+      expect(node.description.credentials).toEqual([
+        { name: `${vendor.id}Api`, required: true },
+        // the shared redelivery check's store, asked for only when the user picks Redis
+        expect.objectContaining({ name: 'hookpackRedis', displayOptions: { show: { dedupeStore: ['redis'] } } }),
+      ]);
       const events = node.description.properties.find((p) => p.name === 'events')!;
       expect((events.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual(
         vendor.events.map((e) => e.type).sort(),

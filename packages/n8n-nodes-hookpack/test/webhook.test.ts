@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VendorDefinition } from '@hookpack/core';
 import { parlay, parley, parsleyRecipes } from '@hookpack/providers';
 import { webhookHandler } from '../src/webhook.js';
-import { DEDUPE_WINDOW } from '../src/state.js';
+import { DEDUPE_WINDOW } from '../src/dedupe.js';
 import { webhookContext } from './contexts.js';
 
 const SECRET = 'whsec_unit_test_secret';
@@ -160,34 +160,6 @@ describe('webhook(): filtering and dedupe', () => {
       });
     }
     const again = await deliver(parley, d, { nodeId: 'window' });
-    expect(again.result.workflowData).toBeDefined();
-  });
-
-  const durable = { events: ['violation.new'], options: { dedupeAcrossRestarts: true } };
-
-  it('with "remember across restarts", keeps the window in static data (a fresh process still knows it)', async () => {
-    const staticData: any = stored();
-    const d = delivery(parley, 'violation.new', 'evt_durable', { secret: SECRET });
-    const first = await deliver(parley, d, { staticData, params: durable, nodeId: 'durable-1' });
-    expect(first.result.workflowData).toBeDefined();
-    expect(staticData.recentDeliveries).toEqual(['evt_durable']);
-    // Different node id = nothing in memory: only static data can catch it.
-    const again = await deliver(parley, d, { staticData, params: durable, nodeId: 'durable-2' });
-    expect(again.result.webhookResponse).toMatchObject({ duplicate: true });
-  });
-
-  it('bounds the static-data window too', async () => {
-    const staticData: any = stored();
-    const d = delivery(parley, 'violation.new', 'evt_old', { secret: SECRET });
-    await deliver(parley, d, { staticData, params: durable });
-    for (let i = 0; i < DEDUPE_WINDOW; i++) {
-      await deliver(parley, delivery(parley, 'violation.new', `evt_fill_${i}`, { secret: SECRET }), {
-        staticData,
-        params: durable,
-      });
-    }
-    expect(staticData.recentDeliveries).toHaveLength(DEDUPE_WINDOW);
-    const again = await deliver(parley, d, { staticData, params: durable });
     expect(again.result.workflowData).toBeDefined();
   });
 

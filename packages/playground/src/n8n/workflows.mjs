@@ -6,7 +6,11 @@ import { randomUUID } from 'node:crypto';
  * n8n-nodes-hookpack's conventions: credential `<id>Api`, node `n8n-nodes-hookpack.<id>Trigger`.
  * Parsley Recipes-style vendors (no API) get `signingSecret` in their credential instead.
  */
-export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, events, name, signingSecret }) {
+/**
+ * `dedupe`: `{ credential: {id, name} }` of a `hookpackRedis` credential switches the trigger's
+ * redelivery check to that Redis (node parameter `dedupeStore: 'redis'`); default: in memory.
+ */
+export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, events, name, signingSecret, dedupe }) {
   const credentialType = `${vendor.id}Api`;
   const data = vendor.api
     ? { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id), allowHttpWebhookUrl: true }
@@ -24,8 +28,11 @@ export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, eve
         typeVersion: 1,
         position: [0, 0],
         webhookId,
-        parameters: { events },
-        credentials: { [credentialType]: { id: credential.id, name: credential.name } },
+        parameters: { events, ...(dedupe ? { dedupeStore: 'redis' } : {}) },
+        credentials: {
+          [credentialType]: { id: credential.id, name: credential.name },
+          ...(dedupe ? { hookpackRedis: { id: dedupe.credential.id, name: dedupe.credential.name } } : {}),
+        },
       },
     ],
     connections: {},
