@@ -7,7 +7,7 @@
 // Env: BENCH_ROUNDS (default 31), BENCH_SLICE_MS (default 40), BENCH_MEMORY_N (default 10^6),
 // BENCH_STRICT=1 → exit 1 when a hookpack row is below target or the heap grows (off by
 // default: a shared machine is noisy).
-import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { verify as octokitVerify } from '@octokit/webhooks-methods';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import Stripe from 'stripe';
