@@ -305,92 +305,103 @@ describe.each(schemes)('%s — hostile callers', (_name, scheme, secret) => {
     });
   });
 
-  describe.runIf(timed)('now and toleranceSeconds (timestamped schemes)', () => {
-    /** The contract for a `now` that is not a Date (fc.anything makes none): finite epoch ms, or the clock. */
-    function nowOf(now: unknown): number | 'invalid' | 'clock' {
-      if (now === undefined || now === null) return 'clock';
-      if (typeof now === 'number' && Number.isFinite(now)) return now;
-      return 'invalid';
-    }
+  // the hex schemes never read these fields (checked above)
+  if (timed)
+    describe('now and toleranceSeconds (timestamped schemes)', () => {
+      /** The contract for a `now` that is not a Date (fc.anything makes none): finite epoch ms, or the clock. */
+      function nowOf(now: unknown): number | 'invalid' | 'clock' {
+        if (now === undefined || now === null) return 'clock';
+        if (typeof now === 'number' && Number.isFinite(now)) return now;
+        return 'invalid';
+      }
 
-    it('any value as now: ok exactly when it is finite epoch ms within tolerance; otherwise the right reason', () => {
-      fc.assert(
-        fc.property(
-          bodies,
-          fc.oneof(
-            fc.anything(),
-            fc.double(),
-            fc.integer({ min: NOW - 400_000, max: NOW + 400_000 }),
-            fc.constantFrom(Number.NaN, Infinity, -Infinity, 10n ** 13n, '1700000000000', Symbol('now')),
+      it('any value as now: ok exactly when it is finite epoch ms within tolerance; otherwise the right reason', () => {
+        fc.assert(
+          fc.property(
+            bodies,
+            fc.oneof(
+              fc.anything(),
+              fc.double(),
+              fc.integer({ min: NOW - 400_000, max: NOW + 400_000 }),
+              fc.constantFrom(Number.NaN, Infinity, -Infinity, 10n ** 13n, '1700000000000', Symbol('now')),
+            ),
+            (b, now) => {
+              const r = run(scheme, { ...good(b), now });
+              const ms = nowOf(now);
+              if (ms === 'invalid') expect(r).toMatchObject({ ok: false, reason: 'invalid_input' });
+              else if (ms === 'clock') expect(r).toMatchObject({ ok: false, reason: 'timestamp_outside_tolerance' });
+              else expect(r.ok).toBe(Math.abs(ms / 1000 - T) <= 300);
+            },
           ),
-          (b, now) => {
-            const r = run(scheme, { ...good(b), now });
-            const ms = nowOf(now);
-            if (ms === 'invalid') expect(r).toMatchObject({ ok: false, reason: 'invalid_input' });
-            else if (ms === 'clock') expect(r).toMatchObject({ ok: false, reason: 'timestamp_outside_tolerance' });
-            else expect(r.ok).toBe(Math.abs(ms / 1000 - T) <= 300);
-          },
-        ),
-        runs,
-      );
-    });
+          runs,
+        );
+      });
 
-    it('Dates: a real one by its internal time (its own getTime is never called); Invalid Date, proxies, look-alikes → invalid_input', () => {
-      fc.assert(
-        fc.property(bodies, fc.integer({ min: -400, max: 400 }), (b, offset) => {
-          const real = new Date(NOW + offset * 1000);
-          withThrowingGetter(real, 'getTime');
-          Object.defineProperty(real, 'valueOf', { value: () => 0 });
-          expect(run(scheme, { ...good(b), now: real }).ok).toBe(Math.abs(offset) <= 300);
-          for (const now of [
-            new Date(Number.NaN),
-            revoked(new Date(NOW)),
-            new Proxy(new Date(NOW), {}),
-            throwingProxy(new Date(NOW)),
-            Object.create(Date.prototype),
-            { getTime: () => NOW },
-          ]) {
-            expectReason(scheme, { ...good(b), now }, 'invalid_input');
-          }
-        }),
-        runs,
-      );
-    });
-
-    it('any value as toleranceSeconds: only a finite number ≥ 0 is a tolerance, nothing is converted', () => {
-      const valueOfThrows = {
-        valueOf() {
-          throw new Error('valueOf');
-        },
-      };
-      fc.assert(
-        fc.property(
-          bodies,
-          fc.integer({ min: 0, max: 1000 }),
-          fc.oneof(
-            fc.anything(),
-            fc.double(),
-            fc.constantFrom(Symbol('t'), valueOfThrows, { valueOf: () => 600 }, 600n, '600', Number.NaN, -1, Infinity),
-          ),
-          (b, skew, toleranceSeconds) => {
-            const r = run(scheme, { ...good(b), now: NOW + skew * 1000, toleranceSeconds });
-            if (toleranceSeconds === undefined || toleranceSeconds === null) {
-              expect(r.ok).toBe(skew <= 300);
-            } else if (
-              typeof toleranceSeconds !== 'number' ||
-              !(toleranceSeconds >= 0) ||
-              toleranceSeconds === Infinity
-            ) {
-              expect(r).toMatchObject({ ok: false, reason: 'invalid_input' });
-            } else {
-              expect(r.ok).toBe(skew <= toleranceSeconds);
+      it('Dates: a real one by its internal time (its own getTime is never called); Invalid Date, proxies, look-alikes → invalid_input', () => {
+        fc.assert(
+          fc.property(bodies, fc.integer({ min: -400, max: 400 }), (b, offset) => {
+            const real = new Date(NOW + offset * 1000);
+            withThrowingGetter(real, 'getTime');
+            Object.defineProperty(real, 'valueOf', { value: () => 0 });
+            expect(run(scheme, { ...good(b), now: real }).ok).toBe(Math.abs(offset) <= 300);
+            for (const now of [
+              new Date(Number.NaN),
+              revoked(new Date(NOW)),
+              new Proxy(new Date(NOW), {}),
+              throwingProxy(new Date(NOW)),
+              Object.create(Date.prototype),
+              { getTime: () => NOW },
+            ]) {
+              expectReason(scheme, { ...good(b), now }, 'invalid_input');
             }
+          }),
+          runs,
+        );
+      });
+
+      it('any value as toleranceSeconds: only a finite number ≥ 0 is a tolerance, nothing is converted', () => {
+        const valueOfThrows = {
+          valueOf() {
+            throw new Error('valueOf');
           },
-        ),
-        runs,
-      );
+        };
+        fc.assert(
+          fc.property(
+            bodies,
+            fc.integer({ min: 0, max: 1000 }),
+            fc.oneof(
+              fc.anything(),
+              fc.double(),
+              fc.constantFrom(
+                Symbol('t'),
+                valueOfThrows,
+                { valueOf: () => 600 },
+                600n,
+                '600',
+                Number.NaN,
+                -1,
+                Infinity,
+              ),
+            ),
+            (b, skew, toleranceSeconds) => {
+              const r = run(scheme, { ...good(b), now: NOW + skew * 1000, toleranceSeconds });
+              if (toleranceSeconds === undefined || toleranceSeconds === null) {
+                expect(r.ok).toBe(skew <= 300);
+              } else if (
+                typeof toleranceSeconds !== 'number' ||
+                !(toleranceSeconds >= 0) ||
+                toleranceSeconds === Infinity
+              ) {
+                expect(r).toMatchObject({ ok: false, reason: 'invalid_input' });
+              } else {
+                expect(r.ok).toBe(skew <= toleranceSeconds);
+              }
+            },
+          ),
+          runs,
+        );
+      });
     });
-  });
 });
 
 describe('scheme options: a clear TypeError at construction, never a broken verifier', () => {
