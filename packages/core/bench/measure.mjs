@@ -1,7 +1,8 @@
 // Throughput measurement with interleaved rounds: every round runs every case of a group
 // once (in a rotating order), so machine noise (other processes on a shared 2-core box,
 // CPU frequency changes) hits a case and its baseline alike. Ratios are taken per round
-// against the baseline of the same round, and the median over rounds is reported.
+// against the case's baseline (another case of the group) in the same round, and the median
+// over rounds is reported.
 // Time is this process's CPU time (process.cpuUsage), not wall time: on a shared machine
 // wall time also counts the moments the scheduler gave the core to someone else.
 
@@ -36,7 +37,8 @@ function median(values) {
 }
 
 /**
- * @param {{name: string, fn: () => unknown, async?: boolean}[]} cases  cases[0] is the baseline
+ * @param {{name: string, fn: () => unknown, async?: boolean, baseline?: number}[]} cases
+ *   baseline: index of the case this one's ratio is taken against (default 0)
  * @param {{rounds: number, sliceMs: number, warmupMs: number, wallBudgetMs?: number}} opts
  *   wallBudgetMs: stop after fewer rounds (at least 5) when the machine is so busy that the
  *   CPU-time slices take longer than this in wall time, so the run always ends by itself.
@@ -57,7 +59,7 @@ export async function measureGroup(cases, opts) {
     }
     for (let i = 0; i < cases.length; i++) {
       ops[i].push(thisRound[i]);
-      ratios[i].push(thisRound[i] / thisRound[0]);
+      ratios[i].push(thisRound[i] / thisRound[cases[i].baseline ?? 0]);
     }
   }
   return cases.map((c, i) => ({

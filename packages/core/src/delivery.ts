@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { toBytes, type RawBody } from './bytes.js';
+import { bodyBuffer, notABodyMessage, type RawBody } from './bytes.js';
 import { headerValue, type HeaderInput } from './headers.js';
-import type { VerifyFailureReason } from './signature/types.js';
+import { MAX_SECRETS } from './signature/shared.js';
+import type { VerifyFailureReason, VerifyInput } from './signature/types.js';
 import type { VendorDefinition } from './vendor.js';
 import type { WebhookEvent } from './event.js';
 
@@ -24,8 +25,8 @@ export function bodyHash(bytes: Buffer): string {
  * Unknown event types pass through — vendors add types, and a 4xx would make them retry.
  */
 export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: HeaderInput): ParseDeliveryResult {
-  const bytes = toBytes(body);
-  if (!bytes) return { ok: false, reason: 'invalid_body', message: 'body must be a string, Buffer or Uint8Array' };
+  const bytes = bodyBuffer(body);
+  if (typeof bytes === 'string') return { ok: false, reason: 'invalid_body', message: notABodyMessage(bytes) };
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));
@@ -42,7 +43,17 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
       issues,
     };
   }
-  const fields = vendor.envelope.read(parsed.data);
+  let fields: ReturnType<DeliveryVendor['envelope']['read']>;
+  try {
+    fields = vendor.envelope.read(parsed.data);
+  } catch {
+    // a vendor module's reader that trips on a body its schema let through: not an event we can read
+    return {
+      ok: false,
+      reason: 'invalid_envelope',
+      message: `body is not a ${vendor.id} webhook envelope it can read`,
+    };
+  }
   const { eventHeader, deliveryIdHeader, deliveryIdIsStable } = vendor.delivery;
   const deliveryId = deliveryIdHeader ? headerValue(headers, deliveryIdHeader) : undefined;
   const type = fields.type || (eventHeader ? headerValue(headers, eventHeader) : undefined) || 'unknown';
@@ -64,8 +75,12 @@ export type VerifyDeliveryResult =
   | { ok: true; event: WebhookEvent; dedupeKey: string; secretIndex: number | null }
   | {
       ok: false;
-      /** HTTP status a receiver should answer: 401 for signature problems, 400 for bad bodies. */
-      status: 400 | 401;
+      /**
+       * HTTP status a receiver should answer: 401 for signature problems, 400 for bad bodies,
+       * 500 for `invalid_input` — the receiver's own input is broken, not the delivery, so the
+       * vendor should retry it once that is fixed.
+       */
+      status: 400 | 401 | 500;
       reason: VerifyFailureReason | ParseFailureReason;
       message: string;
     };
@@ -88,12 +103,27 @@ export interface VerifyDeliveryInput {
 function isSecretConfigured(secret: unknown): boolean {
   if (secret === undefined || secret === null) return false;
   if (typeof secret === 'string') return secret.trim() !== '';
-  if (!Array.isArray(secret)) return true;
   try {
-    return secret.some((s) => s !== undefined && s !== null && (typeof s !== 'string' || s.trim() !== ''));
+    if (!Array.isArray(secret)) return true;
+    const list = secret as unknown[];
+    const n = list.length;
+    if (!(n <= MAX_SECRETS)) return true; // the scheme refuses it
+    for (let i = 0; i < n; i++) {
+      const s = list[i];
+      if (s !== undefined && s !== null && (typeof s !== 'string' || s.trim() !== '')) return true;
+    }
+    return false;
   } catch {
     return true;
   }
+}
+
+function failed(
+  reason: VerifyFailureReason | ParseFailureReason,
+  message: string,
+  status?: 400 | 401,
+): VerifyDeliveryResult {
+  return { ok: false, status: reason === 'invalid_input' ? 500 : (status ?? 401), reason, message };
 }
 
 /**
@@ -107,27 +137,22 @@ export function verifyDelivery(
   input: VerifyDeliveryInput,
 ): VerifyDeliveryResult {
   if (input === null || typeof input !== 'object') {
-    return {
-      ok: false,
-      status: 400,
-      reason: 'invalid_body',
-      message: 'no delivery given (expected { body, headers, secret })',
-    };
+    return failed('invalid_input', 'no delivery given (expected { body, headers, secret })');
   }
-  const secret = input.secret;
+  // Each field read once, so the bytes verified are the bytes parsed (a getter may answer differently twice).
+  let body: unknown, headers: unknown, secret: unknown, now: unknown, toleranceSeconds: unknown;
+  try {
+    ({ body, headers, secret, now, toleranceSeconds } = input as unknown as Record<string, unknown>);
+  } catch {
+    return failed('invalid_input', 'the delivery input could not be read (a getter or Proxy trap threw)');
+  }
   let secretIndex: number | null = null;
   if (vendor.signature.secretRequired || isSecretConfigured(secret)) {
-    const v = vendor.signature.scheme.verify({
-      body: input.body,
-      headers: input.headers,
-      secret,
-      ...(input.now !== undefined ? { now: input.now } : {}),
-      ...(input.toleranceSeconds !== undefined ? { toleranceSeconds: input.toleranceSeconds } : {}),
-    });
-    if (!v.ok) return { ok: false, status: 401, reason: v.reason, message: v.message };
+    const v = vendor.signature.scheme.verify({ body, headers, secret, now, toleranceSeconds } as VerifyInput);
+    if (!v.ok) return failed(v.reason, v.message);
     secretIndex = v.secretIndex;
   }
-  const parsed = parseDelivery(vendor, input.body, input.headers);
-  if (!parsed.ok) return { ok: false, status: 400, reason: parsed.reason, message: parsed.message };
+  const parsed = parseDelivery(vendor, body as RawBody, headers as HeaderInput);
+  if (!parsed.ok) return failed(parsed.reason, parsed.message, 400);
   return { ok: true, event: parsed.event, dedupeKey: parsed.dedupeKey, secretIndex };
 }

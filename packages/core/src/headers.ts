@@ -9,7 +9,8 @@ export type HeaderValue = string | readonly string[] | undefined;
 export type HeaderInput =
   Readonly<Record<string, HeaderValue | number>> | { get(name: string): string | null } | undefined | null;
 
-export type HeaderLookup = { found: true; value: string } | { found: false; reason: 'missing' | 'multiple' };
+export type HeaderLookup =
+  { found: true; value: string } | { found: false; reason: 'missing' | 'multiple' | 'unreadable' };
 
 function isFetchHeaders(h: object): h is { get(name: string): string | null } {
   return typeof (h as { get?: unknown }).get === 'function' && !Array.isArray(h);
@@ -23,13 +24,24 @@ function isFetchHeaders(h: object): h is { get(name: string): string | null } {
 export function readHeader(headers: HeaderInput, name: string): HeaderLookup {
   const value = lookupHeader(headers, name.toLowerCase(), name);
   if (typeof value === 'string') return { found: true, value };
-  return { found: false, reason: value === HEADER_MULTIPLE ? 'multiple' : 'missing' };
+  return {
+    found: false,
+    reason: value === HEADER_MULTIPLE ? 'multiple' : value === HEADER_UNREADABLE ? 'unreadable' : 'missing',
+  };
 }
 
-/** lookupHeader: no usable value (absent, blank, not a string or number, or unreadable). */
+/** lookupHeader: no usable value (absent, blank, not a string or number). */
 export const HEADER_MISSING: unique symbol = Symbol('header missing');
 /** lookupHeader: several different values. */
 export const HEADER_MULTIPLE: unique symbol = Symbol('header sent several times');
+/**
+ * lookupHeader: the caller's headers object could not be read — a getter, a `get` method or a
+ * Proxy trap threw (a revoked Proxy does), or a value list is longer than any request carries.
+ */
+export const HEADER_UNREADABLE: unique symbol = Symbol('headers unreadable');
+
+/** More values than this for one header is no HTTP request (Node joins repeats into one string). */
+const MAX_HEADER_VALUES = 64;
 
 /**
  * `readHeader` without the result object, for the signature schemes (this runs on every
@@ -39,7 +51,7 @@ export function lookupHeader(
   headers: HeaderInput,
   lower: string,
   name: string = lower,
-): string | typeof HEADER_MISSING | typeof HEADER_MULTIPLE {
+): string | typeof HEADER_MISSING | typeof HEADER_MULTIPLE | typeof HEADER_UNREADABLE {
   if (headers === null || typeof headers !== 'object') return HEADER_MISSING;
   let raw: unknown;
   try {
@@ -60,14 +72,23 @@ export function lookupHeader(
       }
     }
     if (Array.isArray(raw)) {
-      const values = raw.filter((v): v is string => typeof v === 'string' && v !== '');
-      if (values.length === 0) return HEADER_MISSING;
-      if (values.some((v) => v !== values[0])) return HEADER_MULTIPLE;
-      raw = values[0];
+      // an index loop over a bounded length: a list's own iterator or a huge `length` is caller code
+      const list = raw as unknown[];
+      const n = list.length;
+      if (!(n <= MAX_HEADER_VALUES)) return HEADER_UNREADABLE;
+      let first: string | undefined;
+      for (let i = 0; i < n; i++) {
+        const v = list[i];
+        if (typeof v !== 'string' || v === '') continue;
+        if (first === undefined) first = v;
+        else if (v !== first) return HEADER_MULTIPLE;
+      }
+      if (first === undefined) return HEADER_MISSING;
+      raw = first;
     }
   } catch {
-    // a getter or a proxy (object or array) that throws: no usable value
-    return HEADER_MISSING;
+    // a getter, a `get` method or a proxy trap (object or array) threw
+    return HEADER_UNREADABLE;
   }
   if (typeof raw === 'number') raw = String(raw);
   if (typeof raw !== 'string' || raw.trim() === '') return HEADER_MISSING;

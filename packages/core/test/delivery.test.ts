@@ -288,10 +288,11 @@ describe('verifyDelivery', () => {
           throw new Error('no');
         },
       });
+      // unreadable input is the receiver's bug, not the delivery's: 500, so the vendor retries
       expect(verifyDelivery(recipes, { body, headers: {}, secret: hostile })).toMatchObject({
         ok: false,
-        status: 401,
-        reason: 'no_secret',
+        status: 500,
+        reason: 'invalid_input',
       });
     });
 
@@ -341,6 +342,54 @@ describe('verifyDelivery', () => {
     });
   });
 
+  it('a hostile caller: every field read once, broken input is invalid_input (500), a detached body invalid_body', () => {
+    const headers = acme.signature.scheme.sign({ body: acmeBody, secret });
+    let reads = 0;
+    const forged = acmeBody.replace('evt_123', 'evt_forged');
+    const shifting = {
+      headers,
+      secret,
+      get body() {
+        return reads++ === 0 ? acmeBody : forged; // a getter that answers differently the second time
+      },
+    };
+    expect(verifyDelivery(acme, shifting)).toMatchObject({ ok: true, event: { id: 'evt_123' } });
+    expect(reads).toBe(1);
+
+    const revocable = Proxy.revocable({ body: acmeBody, headers, secret }, {});
+    revocable.revoke();
+    expect(verifyDelivery(acme, revocable.proxy)).toMatchObject({ status: 500, reason: 'invalid_input' });
+    expect(verifyDelivery(acme, { body: acmeBody, headers, secret, now: new Date(Number.NaN) })).toMatchObject({
+      ok: true, // hex schemes never read the clock
+    });
+
+    const gone = Uint8Array.from(Buffer.from(acmeBody));
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    expect(verifyDelivery(acme, { body: gone, headers, secret })).toMatchObject({
+      status: 401,
+      reason: 'invalid_body',
+      message: expect.stringMatching(/detached/),
+    });
+    expect(parseDelivery(acme, gone)).toMatchObject({ ok: false, reason: 'invalid_body' });
+  });
+
+  it('a vendor reader that throws on a body its schema let through → invalid_envelope, not a throw', () => {
+    const fragile: TestVendor = {
+      ...acme,
+      envelope: {
+        ...acme.envelope,
+        read: () => {
+          throw new Error('reader bug');
+        },
+      },
+    };
+    const headers = acme.signature.scheme.sign({ body: acmeBody, secret });
+    expect(verifyDelivery(fragile, { body: acmeBody, headers, secret })).toMatchObject({
+      status: 400,
+      reason: 'invalid_envelope',
+    });
+  });
+
   it('never throws on hostile input', () => {
     const hostileHeaders = Object.defineProperty({}, 'x-acme-signature', {
       enumerable: true,
@@ -348,9 +397,19 @@ describe('verifyDelivery', () => {
         throw new Error('boom');
       },
     });
-    expect(verifyDelivery(acme, { body: acmeBody, headers: hostileHeaders, secret })).toMatchObject({ status: 401 });
-    expect(verifyDelivery(acme, { body: 42 as never, headers: {}, secret })).toMatchObject({ ok: false });
-    expect(verifyDelivery(acme, null as never)).toMatchObject({ ok: false, status: 400 });
-    expect(verifyDelivery(recipes, undefined as never)).toMatchObject({ ok: false, status: 400 });
+    expect(verifyDelivery(acme, { body: acmeBody, headers: hostileHeaders, secret })).toMatchObject({
+      status: 500,
+      reason: 'invalid_input',
+    });
+    expect(verifyDelivery(acme, { body: 42 as never, headers: {}, secret })).toMatchObject({
+      status: 401,
+      reason: 'invalid_body',
+    });
+    expect(verifyDelivery(acme, null as never)).toMatchObject({ ok: false, status: 500, reason: 'invalid_input' });
+    expect(verifyDelivery(recipes, undefined as never)).toMatchObject({
+      ok: false,
+      status: 500,
+      reason: 'invalid_input',
+    });
   });
 });

@@ -1,15 +1,20 @@
-import { toBytes } from '../bytes.js';
-import { lookupHeader } from '../headers.js';
+import { bodyBytes, notABodyMessage, toBytes } from '../bytes.js';
+import { lookupHeader, type HeaderInput } from '../headers.js';
 import {
   claimDigest,
   claimedDigestEquals,
   fail,
   hasUsableKey,
   headerFailure,
+  headerOption,
   hexDigestInto,
   hmacSha256,
+  readInput,
+  readOptions,
+  secretFailure,
   signingSecret,
   utf8Keys,
+  neverThrowing,
 } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
@@ -27,7 +32,10 @@ export interface HmacHexOptions {
  * `whsec_` prefix included, exactly as the vendors' own examples compute it.
  */
 export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
-  const { header, prefix } = options;
+  const read = readOptions('hmacHexScheme', options, ['header', 'prefix'] as const);
+  const header = headerOption('hmacHexScheme', read.header);
+  if (typeof read.prefix !== 'string') throw new TypeError("hmacHexScheme: prefix must be a string ('' for none)");
+  const prefix = read.prefix;
   const lowerPrefix = prefix.toLowerCase();
   const lowerHeader = header.toLowerCase();
   return {
@@ -39,12 +47,15 @@ export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
       const key = signingSecret(secret);
       return { [header]: prefix + hmacSha256(key, bytes).toString('hex') };
     },
-    verify(input): VerifyResult {
-      const keys = utf8Keys(input?.secret);
+    verify: neverThrowing((input): VerifyResult => {
+      const fields = readInput(input, false);
+      if (fields.ok === false) return fields;
+      const keys = utf8Keys(fields.secret);
+      if (typeof keys === 'symbol') return secretFailure(keys);
       if (!hasUsableKey(keys)) return fail('no_secret', 'no signing secret is configured');
-      const bytes = toBytes(input.body);
-      if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
-      const raw = lookupHeader(input.headers, lowerHeader, header);
+      const bytes = bodyBytes(fields.body);
+      if (typeof bytes === 'string') return fail('invalid_body', notABodyMessage(bytes));
+      const raw = lookupHeader(fields.headers as HeaderInput, lowerHeader, header);
       if (typeof raw !== 'string') return headerFailure(raw, header);
       const value = raw.trim();
       const hasPrefix = value.startsWith(prefix) || value.slice(0, prefix.length).toLowerCase() === lowerPrefix;
@@ -57,6 +68,6 @@ export function hmacHexScheme(options: HmacHexOptions): SignatureScheme {
         if (key && claimedDigestEquals(hmacSha256(key, bytes))) return { ok: true, secretIndex: i };
       }
       return fail('signature_mismatch', `${header} does not match the body for any configured secret`);
-    },
+    }),
   };
 }

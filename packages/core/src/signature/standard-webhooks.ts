@@ -1,5 +1,5 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import { toBytes } from '../bytes.js';
+import { bodyBytes, notABodyMessage, toBytes } from '../bytes.js';
 import { lookupHeader, type HeaderInput } from '../headers.js';
 import {
   base64DigestInto,
@@ -11,10 +11,17 @@ import {
   hmacSha256,
   isUnixSeconds,
   createKeyring,
+  clockMs,
   hasAnySecret,
-  nowMs,
+  readInput,
+  readOptions,
+  schemeTolerance,
+  secretFailure,
   signingSecret,
   signingTimestamp,
+  timeInputFailure,
+  toleranceOf,
+  neverThrowing,
 } from './shared.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
@@ -38,14 +45,15 @@ const standardKeys = createKeyring((secret) => {
 
 /** The one key sign() uses; throws on a secret no verifier could use. */
 function signingKey(secret: unknown): KeyObject {
-  const key = standardKeys(signingSecret(secret))[0];
+  const keys = standardKeys(signingSecret(secret));
+  const key = typeof keys === 'symbol' ? undefined : keys[0]; // a string never comes back as a symbol
   if (!key) throw new TypeError('secret must be "whsec_" followed by base64');
   return key;
 }
 
 /** A header's trimmed value, or the failure to return when it is absent or ambiguous. */
-function readRequired(headers: HeaderInput, name: string): string | VerifyResult {
-  const raw = lookupHeader(headers, name);
+function readRequired(headers: unknown, name: string): string | VerifyResult {
+  const raw = lookupHeader(headers as HeaderInput, name);
   return typeof raw === 'string' ? raw.trim() : headerFailure(raw, name);
 }
 
@@ -73,7 +81,8 @@ function parseSignatureList(list: string): number[] {
  * HMAC-SHA256 over `${id}.${timestamp}.${body}` with the base64-decoded `whsec_` secret.
  */
 export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): SignatureScheme {
-  const defaultTolerance = options.toleranceSeconds ?? 300;
+  const read = readOptions('standardWebhooksScheme', options, ['toleranceSeconds'] as const);
+  const defaultTolerance = schemeTolerance(read.toleranceSeconds);
   return {
     kind: 'standard-webhooks',
     headerNames: [ID, TIMESTAMP, SIGNATURE],
@@ -86,16 +95,23 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
       const sig = hmacSha256(key, bytes, `${msgId}.${t}.`).toString('base64');
       return { [ID]: msgId, [TIMESTAMP]: t, [SIGNATURE]: `v1,${sig}` };
     },
-    verify(input): VerifyResult {
-      const keys = standardKeys(input?.secret);
+    verify: neverThrowing((input): VerifyResult => {
+      const fields = readInput(input, true);
+      if (fields.ok === false) return fields;
+      const keys = standardKeys(fields.secret);
+      if (typeof keys === 'symbol') return secretFailure(keys);
       if (!hasAnySecret(keys)) return fail('no_secret', 'no signing secret is configured');
-      const bytes = toBytes(input.body);
-      if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
-      const id = readRequired(input.headers, ID);
+      const bytes = bodyBytes(fields.body);
+      if (typeof bytes === 'string') return fail('invalid_body', notABodyMessage(bytes));
+      const nowMs = clockMs(fields.now);
+      const tolerance = toleranceOf(fields.toleranceSeconds, defaultTolerance);
+      const badTime = timeInputFailure(nowMs, tolerance);
+      if (badTime) return badTime;
+      const id = readRequired(fields.headers, ID);
       if (typeof id !== 'string') return id;
-      const t = readRequired(input.headers, TIMESTAMP);
+      const t = readRequired(fields.headers, TIMESTAMP);
       if (typeof t !== 'string') return t;
-      const signatureList = readRequired(input.headers, SIGNATURE);
+      const signatureList = readRequired(fields.headers, SIGNATURE);
       if (typeof signatureList !== 'string') return signatureList;
       if (!isUnixSeconds(t)) return fail('malformed_header', `${TIMESTAMP} must be unix seconds`);
       // Usual case, one `v1,<base64>` entry: decode it once and compare it with every secret.
@@ -125,9 +141,8 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
       if (!usableSecret) return fail('no_secret', 'no secret is a valid whsec_<base64> Standard Webhooks secret');
       if (match < 0)
         return fail('signature_mismatch', `${SIGNATURE} does not match the body for any configured secret`);
-      const tolerance = input.toleranceSeconds ?? defaultTolerance;
       const timestamp = Number(t);
-      const skew = Math.abs(nowMs(input.now) / 1000 - timestamp);
+      const skew = Math.abs(nowMs / 1000 - timestamp);
       if (!(skew <= tolerance)) {
         return fail(
           'timestamp_outside_tolerance',
@@ -135,6 +150,6 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
         );
       }
       return { ok: true, secretIndex: match, timestamp };
-    },
+    }),
   };
 }

@@ -1,17 +1,25 @@
-import { toBytes } from '../bytes.js';
-import { lookupHeader } from '../headers.js';
+import { bodyBytes, notABodyMessage, toBytes } from '../bytes.js';
+import { lookupHeader, type HeaderInput } from '../headers.js';
 import {
   claimedDigestEquals,
+  clockMs,
   digestMatches,
   fail,
   hasUsableKey,
   headerFailure,
+  headerOption,
   hexDigestInto,
   hmacSha256,
-  nowMs,
+  readInput,
+  readOptions,
+  schemeTolerance,
+  secretFailure,
   signingSecret,
   signingTimestamp,
+  timeInputFailure,
+  toleranceOf,
   utf8Keys,
+  neverThrowing,
 } from './shared.js';
 import { parseTimestampedHeader } from './timestamped-header.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
@@ -29,9 +37,10 @@ export interface TimestampedOptions {
  * signs with old and new secret during rotation); any match verifies.
  */
 export function timestampedScheme(options: TimestampedOptions): SignatureScheme {
-  const { header } = options;
+  const read = readOptions('timestampedScheme', options, ['header', 'toleranceSeconds'] as const);
+  const header = headerOption('timestampedScheme', read.header);
   const lowerHeader = header.toLowerCase();
-  const defaultTolerance = options.toleranceSeconds ?? 300;
+  const defaultTolerance = schemeTolerance(read.toleranceSeconds);
   return {
     kind: 'timestamped-hmac-sha256',
     headerNames: [header],
@@ -42,12 +51,19 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
       const t = signingTimestamp(timestamp);
       return { [header]: `t=${t},v1=${hmacSha256(key, bytes, `${t}.`).toString('hex')}` };
     },
-    verify(input): VerifyResult {
-      const keys = utf8Keys(input?.secret);
+    verify: neverThrowing((input): VerifyResult => {
+      const fields = readInput(input, true);
+      if (fields.ok === false) return fields;
+      const keys = utf8Keys(fields.secret);
+      if (typeof keys === 'symbol') return secretFailure(keys);
       if (!hasUsableKey(keys)) return fail('no_secret', 'no signing secret is configured');
-      const bytes = toBytes(input.body);
-      if (!bytes) return fail('invalid_body', 'body must be a string, Buffer or Uint8Array');
-      const raw = lookupHeader(input.headers, lowerHeader, header);
+      const bytes = bodyBytes(fields.body);
+      if (typeof bytes === 'string') return fail('invalid_body', notABodyMessage(bytes));
+      const nowMs = clockMs(fields.now);
+      const tolerance = toleranceOf(fields.toleranceSeconds, defaultTolerance);
+      const badTime = timeInputFailure(nowMs, tolerance);
+      if (badTime) return badTime;
+      const raw = lookupHeader(fields.headers as HeaderInput, lowerHeader, header);
       if (typeof raw !== 'string') return headerFailure(raw, header);
       const value = raw;
       const parsed = parseTimestampedHeader(value);
@@ -71,9 +87,8 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
         }
       }
       if (match < 0) return fail('signature_mismatch', `${header} does not match the body for any configured secret`);
-      const tolerance = input.toleranceSeconds ?? defaultTolerance;
       const timestamp = Number(parsed.t);
-      const skew = Math.abs(nowMs(input.now) / 1000 - timestamp);
+      const skew = Math.abs(nowMs / 1000 - timestamp);
       if (!(skew <= tolerance)) {
         return fail(
           'timestamp_outside_tolerance',
@@ -81,6 +96,6 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
         );
       }
       return { ok: true, secretIndex: match, timestamp };
-    },
+    }),
   };
 }

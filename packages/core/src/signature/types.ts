@@ -3,6 +3,8 @@ import type { HeaderInput } from '../headers.js';
 
 /** Why a delivery did not verify. Stable strings: safe to switch on and to log. */
 export type VerifyFailureReason =
+  | 'invalid_input' // the caller's input could not be read or makes no sense: not an object, a revoked Proxy
+  //                   or a throwing getter (input, secret list, headers), a broken `now`, an unusable tolerance
   | 'no_secret' // no usable secret configured: we fail closed
   | 'invalid_body' // body is not a string, Buffer or Uint8Array
   | 'missing_header' // signature (or timestamp / id) header absent or empty
@@ -27,9 +29,12 @@ export interface VerifyInput {
   headers: HeaderInput;
   /** One secret, or several while a secret is being rotated. Empty → fails closed. */
   secret: string | readonly string[] | undefined | null;
-  /** Clock for timestamped schemes: Date or epoch milliseconds. Default: Date.now(). */
+  /**
+   * Clock for timestamped schemes: a valid Date or finite epoch milliseconds. Default
+   * (undefined or null): Date.now(). Anything else fails `invalid_input`, never the real clock.
+   */
   now?: Date | number;
-  /** Override the scheme's tolerance, in seconds, for timestamped schemes. */
+  /** Override the scheme's tolerance for timestamped schemes: finite seconds ≥ 0, else `invalid_input`. */
   toleranceSeconds?: number;
 }
 
