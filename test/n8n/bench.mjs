@@ -1,7 +1,7 @@
 // npm run bench:n8n — deliveries per second through the hookpack Parley trigger vs. n8n's own
 // Webhook node, in the same n8n process, same settings, same load shape; prints the ratio.
 // The hookpack side does everything it does in production: signature check on the raw bytes,
-// envelope parse, event filter, dedupe ring in static data. Deliveries are signed up front so
+// envelope parse, event filter, dedupe window in memory (the default redelivery check). Deliveries are signed up front so
 // the vendor's signing cost is not counted.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
