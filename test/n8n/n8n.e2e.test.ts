@@ -174,6 +174,17 @@ describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => 
     expect(subs[0]!.active).toBe(true);
   });
 
+  e2e('the workflow as n8n exports it holds no signing secret (it is sealed with the credential)', async () => {
+    const { workflowId } = setup();
+    const secret = sandbox.subscriptions(vendorId)[0]!.secret!;
+    expect(secret.length).toBeGreaterThan(8);
+    const exported = JSON.stringify(await rest.getWorkflow(workflowId));
+    expect(exported).toContain(sandbox.subscriptions(vendorId)[0]!.id);
+    expect(exported).not.toContain(secret);
+    // Not even a recognisable part of it.
+    expect(exported).not.toContain(secret.slice(-12));
+  });
+
   e2e("n8n's credential test passes with the sandbox key and fails with a wrong one", async () => {
     const { credential } = setup();
     const ok = await rest.request('POST', '/credentials/test', { credentials: credential });

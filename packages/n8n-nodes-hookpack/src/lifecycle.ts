@@ -5,6 +5,7 @@ import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
 import { PARAM, subscriptionOptionValues } from './parameters.js';
 import { labelWithOwner, ownerInLabel, ownerOf, sameOwner, type Owner } from './ownership.js';
+import { openSecret, sealSecret } from './seal.js';
 import {
   dropForeignSubscriptions,
   forgetSubscription,
@@ -88,7 +89,7 @@ function restLifecycle(vendor: VendorDefinition) {
         id: created.id,
         url: ctx.url,
         events: ctx.events,
-        secret: created.secret!,
+        sealedSecret: sealSecret(created.secret!, ctx.apiKey, ctx.owner),
         owner: ctx.owner,
       });
       return true;
@@ -117,6 +118,8 @@ interface HookContext {
   vendor: VendorDefinition;
   fns: IHookFunctions;
   owner: Owner;
+  /** The credential's API key: the vendor's, and the key that seals the signing secret. */
+  apiKey: string;
   api: SubscriptionApi;
   staticData: IDataObject;
   kind: WebhookKind;
@@ -151,12 +154,14 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
   const options = subscriptionOptionValues(vendor, rawOptions ?? {});
   const label = vendor.api?.ownerLabel?.option;
   if (label) options[label] = labelWithOwner(options[label], owner);
+  const apiKey = String(credentials[CREDENTIAL_FIELDS.apiKey] ?? '');
   return {
     vendor,
     fns,
     owner,
+    apiKey,
     api: subscriptionApi(vendor, {
-      apiKey: String(credentials[CREDENTIAL_FIELDS.apiKey] ?? ''),
+      apiKey,
       baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? vendor.api!.baseUrl),
       allowInsecureTargetUrl: allowHttp,
     }),
@@ -169,7 +174,8 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
 }
 
 /** The stored subscription if it can stay (reactivated or updated as needed), else undefined. */
-async function reconcileStored(ctx: HookContext, stored: StoredSubscription): Promise<Subscription | undefined> {
+async function reconcileStored(ctx: HookContext, found: StoredSubscription): Promise<Subscription | undefined> {
+  let stored = found;
   const { api, vendor } = ctx;
   try {
     const current = await api.findById(stored.id);
@@ -178,11 +184,24 @@ async function reconcileStored(ctx: HookContext, stored: StoredSubscription): Pr
       forgetSubscription(ctx.staticData, ctx.kind);
       return undefined;
     }
-    if (!api.sameUrl(current.url, ctx.url) || !stored.secret) {
-      // Our own subscription for an old URL (WEBHOOK_URL changed) or one we cannot verify.
+    const secret = stored.sealedSecret ? openSecret(stored.sealedSecret, ctx.apiKey, ctx.owner) : stored.secret;
+    if (!api.sameUrl(current.url, ctx.url) || !secret) {
+      // Our own subscription for an old URL (WEBHOOK_URL changed) or one we cannot verify with:
+      // no secret, or one sealed with an API key the credential no longer holds.
+      if (stored.sealedSecret && !secret) {
+        ctx.fns.logger?.info(
+          `${vendor.displayName} trigger: the signing secret of subscription ${stored.id} was sealed with another API key than the credential holds now; replacing the subscription.`,
+        );
+      }
       await api.delete(current.id);
       forgetSubscription(ctx.staticData, ctx.kind);
       return undefined;
+    }
+    if (!stored.sealedSecret) {
+      // Written in plain text by an older version: seal it now.
+      stored = { ...stored, sealedSecret: sealSecret(secret, ctx.apiKey, ctx.owner) };
+      delete stored.secret;
+      storeSubscription(ctx.staticData, ctx.kind, stored);
     }
     const label = vendor.api?.ownerLabel?.option;
     // Events changed in the node, or a subscription created before ownership was recorded.

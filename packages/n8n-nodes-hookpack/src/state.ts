@@ -10,8 +10,13 @@ export interface StoredSubscription {
   id: string;
   url: string;
   events: string[];
-  /** Signing secret the vendor returned on create. Never logged, never in node output. */
-  secret: string;
+  /**
+   * The signing secret the vendor returned on create, sealed (seal.ts): readable only with the
+   * credential's API key, by the owning workflow and node. Never logged, never in node output.
+   */
+  sealedSecret?: string;
+  /** The secret in plain text, as versions before sealing stored it; sealed at the next reconcile. */
+  secret?: string;
   /**
    * The workflow and node that created it. Absent in state written before ownership was
    * recorded: such a subscription is adopted by the first lifecycle call that finds it.
@@ -68,13 +73,10 @@ export function dropForeignSubscriptions(staticData: IDataObject, owner: Owner):
 }
 
 /**
- * Every signing secret the node holds for its own subscriptions (a delivery may be for the
- * test or the production URL). Secrets in state copied from another workflow do not count.
+ * The stored subscriptions this trigger owns (a delivery may be for the test or the
+ * production URL). State copied from another workflow does not count.
  */
-export function storedSecrets(staticData: IDataObject, owner: Owner): string[] {
+export function ownedSubscriptions(staticData: IDataObject, owner: Owner): StoredSubscription[] {
   const subs = stateOf(staticData).subscriptions ?? {};
-  return Object.values(subs)
-    .filter((s) => s && (!s.owner || sameOwner(s.owner, owner)))
-    .map((s) => s?.secret)
-    .filter((s): s is string => typeof s === 'string' && s.length > 0);
+  return Object.values(subs).filter((s): s is StoredSubscription => !!s && (!s.owner || sameOwner(s.owner, owner)));
 }

@@ -3,7 +3,8 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
 import { DEDUPE_DEFAULTS, PARAM, type DedupeStoreChoice, type LivemodeFilter } from './parameters.js';
-import { storedSecrets } from './state.js';
+import { ownedSubscriptions } from './state.js';
+import { cachedOpen, openSecret, rememberOpened } from './seal.js';
 import { rememberInMemory } from './dedupe.js';
 import { DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 import { ownerOf, type Owner } from './ownership.js';
@@ -25,9 +26,31 @@ export function webhookHandler(vendor: VendorDefinition) {
     const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
     const staticData = this.getWorkflowStaticData('node');
 
+    const owner = ownerOf(this);
     let secret: string[];
     if (vendor.api) {
-      secret = storedSecrets(staticData, ownerOf(this));
+      secret = [];
+      let unreadable = 0;
+      let apiKey: string | undefined;
+      for (const stored of ownedSubscriptions(staticData, owner)) {
+        if (stored.sealedSecret) {
+          let opened = cachedOpen(stored.sealedSecret);
+          if (opened === undefined) {
+            apiKey ??= String((await this.getCredentials(names.credentialName))[CREDENTIAL_FIELDS.apiKey] ?? '');
+            opened = openSecret(stored.sealedSecret, apiKey, owner);
+            if (opened !== undefined) rememberOpened(stored.sealedSecret, opened);
+          }
+          if (opened !== undefined) secret.push(opened);
+          else unreadable++;
+        } else if (typeof stored.secret === 'string' && stored.secret !== '') {
+          secret.push(stored.secret);
+        }
+      }
+      if (secret.length === 0 && unreadable > 0) {
+        const message = `This trigger's signing secret was sealed with another ${vendor.displayName} API key than its credential holds now. Unpublish and publish the workflow (n8n 1.x: deactivate and activate) to register a fresh subscription.`;
+        this.logger.error(`${vendor.displayName} trigger: ${message}`);
+        return reject(this, 401, 'secret_unreadable', message);
+      }
       if (secret.length === 0) {
         return reject(
           this,
@@ -55,7 +78,6 @@ export function webhookHandler(vendor: VendorDefinition) {
     if (!livemodeMatches(event, (options[PARAM.livemode] as LivemodeFilter | undefined) ?? 'any')) {
       return { webhookResponse: { received: true, ignored: 'livemode filtered out' } };
     }
-    const owner = ownerOf(this);
     if ((this.getNodeParameter(PARAM.dedupeStore, 'memory') as DedupeStoreChoice) === 'redis') {
       const refused = await claimInRedis(this, vendor, owner, options, result.dedupeKey);
       if (refused) return refused;

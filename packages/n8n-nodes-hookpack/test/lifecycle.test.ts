@@ -3,6 +3,7 @@ import { HookpackApiError } from '@hookpack/core';
 import { parley, parsley, parsleyRecipes } from '@hookpack/providers';
 import { webhookLifecycle } from '../src/lifecycle.js';
 import { actionableError } from '../src/api-errors.js';
+import { openSecret } from '../src/seal.js';
 import { hookContext, PRODUCTION_URL, TEST_URL } from './contexts.js';
 import { startFakeParleyApi, type FakeVendor } from './fake-vendor.js';
 
@@ -36,23 +37,66 @@ async function activate(ctx: ReturnType<typeof hookContext>) {
 }
 
 describe('activation', () => {
-  it('registers the production URL for the selected events and keeps id + secret in static data', async () => {
+  it('registers the production URL for the selected events and keeps the id and the sealed secret in static data', async () => {
     const ctx = setup();
     expect(await activate(ctx)).toBe(false);
     const subs = [...fake.subs.values()];
     expect(subs).toHaveLength(1);
     expect(subs[0]).toMatchObject({ url: PRODUCTION_URL, events: ['case.new', 'violation.new'], active: true });
+    const owner = { workflowId: 'wf-1', nodeId: 'node-1' };
     expect(ctx.staticData).toEqual({
       subscriptions: {
         production: {
           id: subs[0]!.id,
           url: PRODUCTION_URL,
           events: ['case.new', 'violation.new'],
-          secret: subs[0]!.secret,
-          owner: { workflowId: 'wf-1', nodeId: 'node-1' },
+          sealedSecret: expect.stringMatching(/^v1\./),
+          owner,
         },
       },
     });
+    // What a workflow export carries reveals nothing usable without the credential.
+    expect(JSON.stringify(ctx.staticData)).not.toContain(subs[0]!.secret);
+    const sealed = (ctx.staticData as any).subscriptions.production.sealedSecret;
+    expect(openSecret(sealed, credentials.apiKey, owner)).toBe(subs[0]!.secret);
+    expect(openSecret(sealed, 'another-key', owner)).toBeUndefined();
+    expect(openSecret(sealed, credentials.apiKey, { ...owner, workflowId: 'wf-copy' })).toBeUndefined();
+  });
+
+  it('after the API key in the credential changed, replaces the subscription whose secret it can no longer open', async () => {
+    const ctx = setup();
+    await activate(ctx);
+    const oldId = [...fake.subs.keys()][0]!;
+    const rotated = hookContext({
+      credentials: { ...credentials, apiKey: 'prl_test_key_rotated' },
+      params,
+      staticData: ctx.staticData,
+    });
+    expect(await activate(rotated)).toBe(false);
+    expect(fake.calls).toContain(`delete ${oldId}`);
+    const subs = [...fake.subs.values()];
+    expect(subs).toHaveLength(1);
+    const sealed = (ctx.staticData as any).subscriptions.production.sealedSecret;
+    expect(openSecret(sealed, 'prl_test_key_rotated', { workflowId: 'wf-1', nodeId: 'node-1' })).toBe(subs[0]!.secret);
+    expect(rotated.logged.join('\n')).toContain('sealed with another API key');
+  });
+
+  it('seals a secret that an older version stored in plain text, keeping the subscription', async () => {
+    const ctx = setup();
+    await activate(ctx);
+    const production = (ctx.staticData as any).subscriptions.production;
+    const plain = fake.subs.get(production.id)!.secret;
+    (ctx.staticData as any).subscriptions.production = {
+      id: production.id,
+      url: production.url,
+      events: production.events,
+      secret: plain,
+    };
+    expect(await activate(ctx)).toBe(true);
+    const now = (ctx.staticData as any).subscriptions.production;
+    expect(now.secret).toBeUndefined();
+    expect(openSecret(now.sealedSecret, credentials.apiKey, { workflowId: 'wf-1', nodeId: 'node-1' })).toBe(plain);
+    expect([...fake.subs.keys()]).toEqual([production.id]);
   });
 
   it('keeps a stored subscription that still matches, without creating another', async () => {
@@ -108,7 +152,9 @@ describe('activation', () => {
     expect(subs).toHaveLength(2);
     const mine = (ctx.staticData as any).subscriptions.production;
     expect(mine.id).not.toBe(unproven);
-    expect(mine.secret).toBe(fake.subs.get(mine.id)!.secret);
+    expect(openSecret(mine.sealedSecret, credentials.apiKey, { workflowId: 'wf-1', nodeId: 'node-1' })).toBe(
+      fake.subs.get(mine.id)!.secret,
+    );
     expect(ctx.logged.join('\n')).toContain(`left subscription ${unproven}`);
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VendorDefinition } from '@hookpack/core';
 import { parlay, parley, parsleyRecipes } from '@hookpack/providers';
 import { webhookHandler } from '../src/webhook.js';
+import { sealSecret } from '../src/seal.js';
 import { DEDUPE_WINDOW } from '../src/dedupe.js';
 import { webhookContext } from './contexts.js';
 
@@ -43,6 +44,38 @@ async function deliver(
 }
 
 describe('webhook(): verification', () => {
+  it('verifies with the sealed secret, opened with the API key in the credential', async () => {
+    const owner = { workflowId: 'wf-sealed', nodeId: 'n-sealed' };
+    const sealedState = {
+      subscriptions: {
+        production: {
+          id: 'wh_1',
+          url: 'u',
+          events: ['violation.new'],
+          sealedSecret: sealSecret(SECRET, 'api-key-1', owner),
+          owner,
+        },
+      },
+    };
+    const d = delivery(parley, 'violation.new', `evt_sealed_${Date.now()}`, { secret: SECRET });
+    const ok = await deliver(parley, d, {
+      staticData: sealedState,
+      credentials: { apiKey: 'api-key-1' },
+      ...owner,
+    });
+    expect(ok.sent.status).toBeUndefined();
+    expect(ok.result.workflowData).toBeDefined();
+    // Another key (the credential was changed): the secret cannot be opened, and the answer says what to do.
+    const other = {
+      subscriptions: {
+        production: { ...sealedState.subscriptions.production, sealedSecret: sealSecret(SECRET, 'api-key-1', owner) },
+      },
+    };
+    const refused = await deliver(parley, d, { staticData: other, credentials: { apiKey: 'api-key-2' }, ...owner });
+    expect(refused.sent.status).toBe(401);
+    expect(refused.sent.body).toMatchObject({ error: 'secret_unreadable', message: expect.stringMatching(/publish/) });
+  });
+
   it("does not verify with a secret from another workflow's copied state", async () => {
     const foreign = {
       subscriptions: {
