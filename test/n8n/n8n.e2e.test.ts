@@ -426,6 +426,17 @@ describe('redelivery check in Redis, across an n8n restart', () => {
       port: redis.port,
       database: 0,
     });
+    // n8n's own credential test runs the node's Redis check: OK, and on a wrong port the server and the error.
+    const tested = (data: Record<string, unknown>) =>
+      rest.request('POST', '/credentials/test', {
+        credentials: { id: credential.id, name: credential.name, type: 'hookpackRedis', data },
+      });
+    expect(await tested({ host: '127.0.0.1', port: redis.port, database: 0 })).toMatchObject({ status: 'OK' });
+    const closedPort = await freePort();
+    const failed = await tested({ host: '127.0.0.1', port: closedPort, database: 0 });
+    expect(failed.status).toBe('Error');
+    expect(failed.message).toContain(`127.0.0.1:${closedPort}`);
+    expect(failed.message).toContain('ECONNREFUSED');
     const created = await createTriggerWorkflow(rest, {
       n8nUrl: n8n!.url,
       sandbox,
