@@ -1,5 +1,6 @@
-// npm run bench:n8n — deliveries per second through the hookpack Parley trigger vs. n8n's own
-// Webhook node, in the same n8n process, same settings, same load shape; prints the ratio.
+// npm run bench:n8n — deliveries per second through the hookpack Parley trigger (redelivery
+// check in memory, and in Redis) vs. n8n's own Webhook node, in the same n8n process, same
+// settings, same load shape; prints the ratios. (Memory per delivery: bench-memory.mjs.)
 // The hookpack side does everything it does in production: signature check on the raw bytes,
 // envelope parse, event filter, dedupe window in memory (the default redelivery check). Deliveries are signed up front so
 // the vendor's signing cost is not counted.
@@ -17,6 +18,7 @@ import {
   installCommunityPackage,
   packNodesPackage,
 } from '@hookpack/playground/n8n';
+import { startRedisServer } from '../support/redis-server.ts';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -28,6 +30,7 @@ const event = vendor.events[0];
 const work = mkdtempSync(join(tmpdir(), 'hookpack-n8n-bench-'));
 let n8n;
 let sandbox;
+let redis;
 try {
   const dir = await ensureN8n();
   const userFolder = join(work, 'user');
@@ -42,25 +45,41 @@ try {
     baseUrl: sandbox.baseUrl('parley'),
     allowHttpWebhookUrl: true,
   });
-  const hookpackWebhookId = randomUUID();
-  const hookpackWf = await rest.createWorkflow({
-    name: 'bench: hookpack Parley Trigger',
-    active: false,
-    nodes: [
-      {
-        id: randomUUID(),
-        name: 'Parley Trigger',
-        type: 'n8n-nodes-hookpack.parleyTrigger',
-        typeVersion: 1,
-        position: [0, 0],
-        webhookId: hookpackWebhookId,
-        parameters: { events: [event.type] },
-        credentials: { parleyApi: { id: credential.id, name: credential.name } },
-      },
-    ],
-    connections: {},
-    settings: {},
+  redis = await startRedisServer();
+  const redisCredential = await rest.createCredential('Redelivery check (bench)', 'hookpackRedis', {
+    host: '127.0.0.1',
+    port: redis.port,
+    database: 0,
   });
+  const hookpackWorkflow = (name, parameters, extraCredentials = {}) => {
+    const webhookId = randomUUID();
+    return rest
+      .createWorkflow({
+        name,
+        active: false,
+        nodes: [
+          {
+            id: randomUUID(),
+            name: 'Parley Trigger',
+            type: 'n8n-nodes-hookpack.parleyTrigger',
+            typeVersion: 1,
+            position: [0, 0],
+            webhookId,
+            parameters: { events: [event.type], ...parameters },
+            credentials: { parleyApi: { id: credential.id, name: credential.name }, ...extraCredentials },
+          },
+        ],
+        connections: {},
+        settings: {},
+      })
+      .then((wf) => ({ wf, url: `${n8n.url}/webhook/${webhookId}/webhook` }));
+  };
+  const hookpack = await hookpackWorkflow('bench: hookpack Parley Trigger', {});
+  const hookpackRedis = await hookpackWorkflow(
+    'bench: hookpack Parley Trigger (Redis)',
+    { dedupeStore: 'redis' },
+    { hookpackRedis: { id: redisCredential.id, name: redisCredential.name } },
+  );
   const baselinePath = `bench-${randomUUID()}`;
   const baselineWf = await rest.createWorkflow({
     name: 'bench: n8n Webhook node',
@@ -79,13 +98,15 @@ try {
     connections: {},
     settings: {},
   });
-  await rest.activate(hookpackWf.id);
+  await rest.activate(hookpack.wf.id);
+  await rest.activate(hookpackRedis.wf.id);
   await rest.activate(baselineWf.id);
-  const secret = sandbox.subscriptions('parley')[0].secret;
+  for (let i = 0; i < 120 && sandbox.subscriptions('parley').length < 2; i++)
+    await new Promise((r) => setTimeout(r, 250));
+  const secretFor = (url) => sandbox.subscriptions('parley').find((s) => s.url === url).secret;
 
-  const hookpackUrl = `${n8n.url}/webhook/${hookpackWebhookId}/webhook`;
   const baselineUrl = `${n8n.url}/webhook/${baselinePath}`;
-  const signed = (n) =>
+  const signed = (n, url) =>
     Array.from({ length: n }, () => {
       const body = deliveryBody(vendor, {
         id: `evt_${randomUUID()}`,
@@ -98,7 +119,12 @@ try {
         body,
         headers: {
           'content-type': 'application/json',
-          ...deliveryHeaders(vendor, { body, type: event.type, secret, deliveryId: randomUUID() }),
+          ...deliveryHeaders(vendor, {
+            body,
+            type: event.type,
+            secret: url === baselineUrl ? 'unused' : secretFor(url),
+            deliveryId: randomUUID(),
+          }),
         },
       };
     });
@@ -122,28 +148,33 @@ try {
     return requests.length / seconds;
   }
 
-  // Warm both paths (JIT, DB caches) before measuring.
-  await run(hookpackUrl, signed(50));
-  await run(baselineUrl, signed(50));
-  const results = { hookpack: [], baseline: [] };
+  const paths = {
+    'hookpack Parley Trigger (verify + parse + dedupe in memory)': hookpack.url,
+    'hookpack Parley Trigger (verify + parse + dedupe in Redis) ': hookpackRedis.url,
+    'n8n Webhook node (no verification)                         ': baselineUrl,
+  };
+  // Warm every path (JIT, DB caches, the Redis connection) before measuring.
+  for (const url of Object.values(paths)) await run(url, signed(50, url));
+  const results = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    results.hookpack.push(await run(hookpackUrl, signed(DELIVERIES)));
-    results.baseline.push(await run(baselineUrl, signed(DELIVERIES)));
+    for (const [name, url] of Object.entries(paths)) results[name].push(await run(url, signed(DELIVERIES, url)));
   }
   const best = (xs) => Math.max(...xs);
-  const ratio = best(results.hookpack) / best(results.baseline);
+  const baselineBest = best(results[Object.keys(paths)[2]]);
   console.log(`n8n bench (${DELIVERIES} deliveries × ${ROUNDS} rounds, concurrency ${CONCURRENCY}, best round):`);
-  console.log(
-    `  hookpack Parley Trigger (verify + parse + dedupe): ${best(results.hookpack).toFixed(1)} deliveries/s  [${results.hookpack.map((x) => x.toFixed(1)).join(', ')}]`,
-  );
-  console.log(
-    `  n8n Webhook node (no verification)               : ${best(results.baseline).toFixed(1)} deliveries/s  [${results.baseline.map((x) => x.toFixed(1)).join(', ')}]`,
-  );
-  console.log(
-    `  ratio hookpack / Webhook node: ${ratio.toFixed(2)} (target ≥ ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`,
-  );
+  for (const [name, xs] of Object.entries(results)) {
+    const ratio = best(xs) / baselineBest;
+    const verdict =
+      xs === results[Object.keys(paths)[2]]
+        ? ''
+        : `  ratio ${ratio.toFixed(2)} (target ≥ ${TARGET}) ${ratio >= TARGET ? 'OK' : 'BELOW TARGET'}`;
+    console.log(
+      `  ${name}: ${best(xs).toFixed(1)} deliveries/s  [${xs.map((x) => x.toFixed(1)).join(', ')}]${verdict}`,
+    );
+  }
 } finally {
   await n8n?.stop();
   await sandbox?.stop();
+  await redis?.stop();
   rmSync(work, { recursive: true, force: true });
 }
