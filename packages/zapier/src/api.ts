@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Operation, RestApiDefinition, VendorDefinition } from '@hookpack/core';
+import { resourceCodec, type Operation, type RestApiDefinition, type VendorDefinition } from '@hookpack/core';
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 
 /** A vendor that has a REST subscription API (everything but paste-the-URL vendors). */
@@ -86,7 +86,7 @@ export function responseBody(response: HttpResponse): unknown {
 /** The vendor's own message for an error body, when it sent one. */
 export function vendorMessage(vendor: RestVendor, response: HttpResponse): string | undefined {
   try {
-    const info = vendor.api.errorInfo(responseBody(response));
+    const info = resourceCodec(vendor).errorInfo(responseBody(response));
     const details = info.details
       ? Object.entries(info.details)
           .map(([field, problem]) => `${field}: ${typeof problem === 'string' ? problem : JSON.stringify(problem)}`)

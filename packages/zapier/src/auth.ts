@@ -1,4 +1,4 @@
-import { parseRetryAfter, type ApiKeyAuth } from '@hookpack/core';
+import { parseRetryAfter, resourceCodec, type ApiKeyAuth } from '@hookpack/core';
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import {
   baseUrlFor,
@@ -62,7 +62,7 @@ export function authenticationFor(vendor: RestVendor) {
       if (testOperation === 'me' && body && typeof body === 'object' && !Array.isArray(body)) return body;
       let count: number | null = null;
       try {
-        count = (vendor.api.listItems ? vendor.api.listItems(body) : Array.isArray(body) ? body : []).length;
+        count = resourceCodec(vendor).listItems(body).length;
       } catch {
         count = null;
       }

@@ -1,4 +1,5 @@
 import {
+  resourceCodec,
   verifyDelivery,
   type EventDefinition,
   type SubscriptionOption,
@@ -109,7 +110,7 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         const targetUrl = bundle.targetUrl;
         if (!targetUrl) throw new z.errors.Error('Zapier gave no target URL to subscribe.', 'MissingTargetUrl', 400);
         const events = [event.type];
-        const body = vendor.api.createBody({
+        const body = resourceCodec(vendor).createBody({
           url: targetUrl,
           events,
           options: optionValues(vendor, bundle.inputData ?? {}),
@@ -121,7 +122,7 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         let subscription;
         try {
           const answer = responseBody(response);
-          subscription = vendor.api.toSubscription(vendor.api.unwrap ? vendor.api.unwrap(answer) : answer);
+          subscription = resourceCodec(vendor).readSubscription(answer, true);
         } catch (err) {
           throw new z.errors.Error(
             `${vendor.displayName} answered the subscription request with something hookpack does not understand: ${(err as Error).message}`,
