@@ -19,3 +19,10 @@ export { getPath, setPath } from './resource/path.js';
 export { generateSecret, secretRuleProblem, redactSecret } from './resource/secret.js';
 export { validationStatusOf } from './resource/error-document.js';
 export { linkNext, DEFAULT_MAX_PAGES } from './resource/pagination.js';
+export {
+  assertVendorDescription,
+  checkVendorDescription,
+  formatProblem,
+  VendorDescriptionError,
+  type DescriptionProblem,
+} from './resource/check.js';
