@@ -270,7 +270,7 @@ export function createSubscriptionClient(
         await config.sleep(backoffDelay(++retryNumber, config.retry, config.random));
         continue;
       }
-      let created: Subscription;
+      let created: Subscription | undefined;
       try {
         created = toSubscription('create', parseBody('create', response), true);
         if (chosenSecret !== undefined) created.secret = chosenSecret;
@@ -282,8 +282,26 @@ export function createSubscriptionClient(
           );
         }
       } catch (e) {
-        // It was created but we cannot use it: do not leave it behind.
-        if (before) await removeOrphans(input.url, before).catch(() => undefined);
+        // It was created but we cannot use it: do not leave it behind, and say whether that worked.
+        const createdId = created?.id;
+        const undone =
+          createdId !== undefined
+            ? await deleteById(createdId).then(
+                () => true,
+                () => false,
+              )
+            : before
+              ? await removeOrphans(input.url, before).then(
+                  () => true,
+                  () => false,
+                )
+              : false;
+        if (e instanceof HookpackApiError && createdId !== undefined) {
+          if (!e.message.endsWith('.')) e.message += '.';
+          e.message += undone
+            ? ` ${name} had created it (${createdId}); hookpack deleted it again.`
+            : ` ${name} had created it, and deleting it failed: delete subscription ${createdId} in ${name} by hand.`;
+        }
         throw e;
       }
       return created;
