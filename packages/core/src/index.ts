@@ -14,7 +14,7 @@ export {
 export type * from './vendor.js';
 export * from './client/index.js';
 export * from './dedupe/index.js';
-export { resourceCodec, canPause, optionPath } from './resource/codec.js';
+export { resourceCodec, canPause, optionPath, mediaTypeOf } from './resource/codec.js';
 export { getPath, setPath } from './resource/path.js';
 export { generateSecret, secretRuleProblem, redactSecret } from './resource/secret.js';
 export { validationStatusOf } from './resource/error-document.js';

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  mediaTypeOf,
   resourceCodec,
   secretRuleProblem,
   validationStatusOf,
@@ -65,7 +66,7 @@ export class VendorApi {
     if (!vendor.api) throw new Error(`${vendor.displayName} has no REST API for the sandbox to serve`);
     this.api = vendor.api;
     this.codec = resourceCodec(vendor); // fail at startup, not on the first request
-    this.mediaType = vendor.api.mediaType ?? 'application/json';
+    this.mediaType = mediaTypeOf(vendor.api);
     const rl = vendor.api?.rateLimit;
     this.limiter = rl ? new RateLimiter(rl.requests, rl.perSeconds * 1000) : undefined;
     this.basePath = basePathOf(vendor);

@@ -4,7 +4,7 @@ import { backoffDelay, parseRetryAfter } from './backoff.js';
 import type { ResolvedClientConfig } from './config.js';
 import { HookpackApiError, RateLimitError } from './errors.js';
 import { formatMs, httpError, redact, type CallContext } from './messages.js';
-import { resourceCodec } from '../resource/codec.js';
+import { mediaTypeOf, resourceCodec } from '../resource/codec.js';
 
 /** One logical call: an operation, with the retry rules that are safe for it. */
 export interface RequestSpec {
@@ -156,7 +156,7 @@ export class Transport {
     idempotencyKey: string | undefined,
   ): Promise<RawResponse> {
     const url = spec.url ?? this.buildUrl(endpoint, spec.id, spec.query);
-    const mediaType = this.vendor.api?.mediaType ?? 'application/json';
+    const mediaType = mediaTypeOf(this.vendor.api ?? {});
     const headers: Record<string, string> = {
       Accept: mediaType,
       'User-Agent': this.config.userAgent,

@@ -30,6 +30,11 @@ export function resourceCodec(vendor: RestVendor): ResourceCodec {
   return codec;
 }
 
+/** Media type of the vendor's request and response bodies. */
+export function mediaTypeOf(api: Pick<RestApiDefinition, 'mediaType'>): string {
+  return api.mediaType ?? 'application/json';
+}
+
 /** An update can switch the subscription off and on again. */
 export function canPause(vendor: { api?: RestApiDefinition }): boolean {
   const active = vendor.api?.resource.fields.active;
