@@ -4,6 +4,7 @@ export * from './signature/index.js';
 export { webhookEventSchema, type WebhookEvent } from './event.js';
 export {
   bodyHash,
+  dedupeSources,
   parseDelivery,
   verifyDelivery,
   type ParseDeliveryResult,

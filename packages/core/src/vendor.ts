@@ -409,6 +409,8 @@ export interface EventDefinition {
   paid?: boolean;
 }
 
+export type DedupeSource = 'eventId' | 'deliveryId' | 'bodyHash';
+
 export interface DeliveryPolicy {
   /** Per-attempt timeout the vendor documents. */
   timeoutMs: number;
@@ -428,6 +430,12 @@ export interface DeliveryPolicy {
   deliveryIdHeader?: string;
   /** True when the delivery id is the same on every retry, so it can serve as dedupe key. */
   deliveryIdIsStable: boolean;
+  /**
+   * What identifies a redelivery, in order of preference: the envelope's event id, the
+   * delivery-id header (only where it is stable), or a digest of the raw body. Default:
+   * `['eventId', 'deliveryId', 'bodyHash']`, skipping `deliveryId` unless it is stable.
+   */
+  dedupe?: DedupeSource[];
   /** Paused subscriptions queue events for this long, then drop them (Parlay: 24 h). */
   pauseQueueMs?: number;
 }

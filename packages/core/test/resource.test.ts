@@ -4,8 +4,10 @@ import { z } from 'zod';
 import {
   checkVendorDescription,
   createSubscriptionClient,
+  parseDelivery,
   resourceCodec,
   secretRuleProblem,
+  type DedupeSource,
   type RestApiDefinition,
   type VendorDefinition,
 } from '../src/index.js';
@@ -298,5 +300,37 @@ describe('description checks name the vendor, the field and the fix', () => {
     const v = withEvents(acmeVendor());
     v.api!.resource.fields.options = { regoin: 'region' };
     expect(one(v).field).toBe('api.resource.fields.options.regoin');
+  });
+});
+
+describe('the dedupe source is data', () => {
+  const body = JSON.stringify({ type: 'order.paid', data: {} });
+  const vendor = (dedupe?: DedupeSource[], stable = true): VendorDefinition => {
+    const base = acmeVendor();
+    return {
+      ...base,
+      envelope: { ...base.envelope, read: () => ({ id: 'evt_1', type: 'order.paid', createdAt: null, data: {} }) },
+      delivery: {
+        ...base.delivery,
+        deliveryIdHeader: 'X-Delivery',
+        deliveryIdIsStable: stable,
+        ...(dedupe && { dedupe }),
+      },
+    };
+  };
+  const key = (v: VendorDefinition) => {
+    const r = parseDelivery(v, body, { 'x-delivery': 'dlv_9' });
+    return r.ok ? r.dedupeKey : r.message;
+  };
+
+  it('follows the declared order, skipping sources a delivery lacks', () => {
+    expect(key(vendor())).toBe('evt_1');
+    expect(key(vendor(['deliveryId', 'eventId']))).toBe('dlv_9');
+    expect(key(vendor(['bodyHash']))).toMatch(/^sha256:/);
+  });
+
+  it('refuses a dedupe on a delivery id that changes on every retry', () => {
+    const problems = checkVendorDescription(vendor(['deliveryId'], false));
+    expect(problems.map((p) => p.field)).toContain('delivery.dedupe');
   });
 });

@@ -53,6 +53,16 @@ export function checkVendorDescription(vendor: VendorDefinition): DescriptionPro
       add(`${at}.description`, 'a required option has no description', 'say what the user must enter');
   });
 
+  const dedupe = vendor.delivery.dedupe;
+  if (dedupe?.includes('deliveryId') && !(vendor.delivery.deliveryIdHeader && vendor.delivery.deliveryIdIsStable))
+    add(
+      'delivery.dedupe',
+      'dedupes on the delivery id, which is missing or new on every retry',
+      'declare a stable deliveryIdHeader, or drop "deliveryId"',
+    );
+  if (dedupe && dedupe.length === 0)
+    add('delivery.dedupe', 'no dedupe source', 'leave it out for the default, or list "bodyHash" last');
+
   const signature = vendor.signature;
   if (signature.secretSource === 'client' && !signature.clientSecret)
     add(
