@@ -334,3 +334,17 @@ describe('the dedupe source is data', () => {
     expect(problems.map((p) => p.field)).toContain('delivery.dedupe');
   });
 });
+
+describe('the owner label belongs to a string option', () => {
+  it('names the field when it points nowhere', () => {
+    const base = acmeVendor();
+    const v: VendorDefinition = {
+      ...base,
+      events: [{ type: 'order.paid', displayName: 'Order Paid', description: 'x', schema: z.object({}), sample: {} }],
+      api: { ...base.api!, paidEvents: [], testEvent: { firstSubscribed: true }, ownerLabel: { option: 'label' } },
+    };
+    expect(checkVendorDescription(v).map((p) => p.field)).toEqual(['api.ownerLabel.option']);
+    v.api!.ownerLabel = { option: 'region' };
+    expect(checkVendorDescription(v)).toEqual([]);
+  });
+});

@@ -151,6 +151,17 @@ function checkApi(
         `declare "${name}" in subscriptionOptions or remove the path`,
       );
   }
+  if (api.ownerLabel) {
+    const option = vendor.subscriptionOptions.find((o) => o.name === api.ownerLabel!.option);
+    if (!option || option.type !== 'string')
+      add(
+        'api.ownerLabel.option',
+        option
+          ? `"${option.name}" is a ${option.type} option, not a free-text label`
+          : `"${api.ownerLabel.option}" names no subscription option`,
+        'name a string subscription option the vendor stores and returns',
+      );
+  }
   if (fields.active && !fields.active.readOnly && !endpoints.update)
     add(
       'api.resource.fields.active',
