@@ -3,7 +3,7 @@ import { bodyBuffer, notABodyMessage, type RawBody } from './bytes.js';
 import { headerValue, type HeaderInput } from './headers.js';
 import { MAX_SECRETS } from './signature/shared.js';
 import type { VerifyFailureReason, VerifyInput } from './signature/types.js';
-import type { VendorDefinition } from './vendor.js';
+import type { DedupeSource, VendorDefinition } from './vendor.js';
 import type { WebhookEvent } from './event.js';
 
 type DeliveryVendor = Pick<VendorDefinition, 'id' | 'envelope' | 'delivery'>;
@@ -13,6 +13,13 @@ export type ParseFailureReason = 'invalid_body' | 'invalid_json' | 'invalid_enve
 export type ParseDeliveryResult =
   | { ok: true; event: WebhookEvent; dedupeKey: string }
   | { ok: false; reason: ParseFailureReason; message: string; issues?: string[] };
+
+/** What identifies a redelivery of this vendor's events, most specific first. */
+export function dedupeSources(delivery: VendorDefinition['delivery']): DedupeSource[] {
+  return (
+    delivery.dedupe ?? (delivery.deliveryIdIsStable ? ['eventId', 'deliveryId', 'bodyHash'] : ['eventId', 'bodyHash'])
+  );
+}
 
 /** `sha256:<hex>` of the exact body: the dedupe key of last resort (Parsley Recipes has no id). */
 export function bodyHash(bytes: Buffer): string {
@@ -54,11 +61,19 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
       message: `body is not a ${vendor.id} webhook envelope it can read`,
     };
   }
-  const { eventHeader, deliveryIdHeader, deliveryIdIsStable } = vendor.delivery;
+  const { eventHeader, deliveryIdHeader } = vendor.delivery;
   const deliveryId = deliveryIdHeader ? headerValue(headers, deliveryIdHeader) : undefined;
   const type = fields.type || (eventHeader ? headerValue(headers, eventHeader) : undefined) || 'unknown';
-  // `||`, not `??`: an empty id or delivery header must not become one key shared by every delivery.
-  const dedupeKey = fields.id || (deliveryIdIsStable ? deliveryId : undefined) || bodyHash(bytes);
+  let dedupeKey: string | undefined;
+  for (const source of dedupeSources(vendor.delivery)) {
+    // Empty values are skipped: an empty id or delivery header must not become one key shared by every delivery.
+    const key = source === 'eventId' ? fields.id : source === 'deliveryId' ? deliveryId : bodyHash(bytes);
+    if (key) {
+      dedupeKey = key;
+      break;
+    }
+  }
+  dedupeKey ??= bodyHash(bytes);
   const event: WebhookEvent = {
     id: dedupeKey,
     type,

@@ -4,6 +4,7 @@ export * from './signature/index.js';
 export { webhookEventSchema, type WebhookEvent } from './event.js';
 export {
   bodyHash,
+  dedupeSources,
   parseDelivery,
   verifyDelivery,
   type ParseDeliveryResult,
@@ -14,3 +15,15 @@ export {
 export type * from './vendor.js';
 export * from './client/index.js';
 export * from './dedupe/index.js';
+export { resourceCodec, canPause, optionPath, mediaTypeOf } from './resource/codec.js';
+export { getPath, setPath } from './resource/path.js';
+export { generateSecret, secretRuleProblem, redactSecret } from './resource/secret.js';
+export { validationStatusOf } from './resource/error-document.js';
+export { linkNext, DEFAULT_MAX_PAGES } from './resource/pagination.js';
+export {
+  assertVendorDescription,
+  checkVendorDescription,
+  formatProblem,
+  VendorDescriptionError,
+  type DescriptionProblem,
+} from './resource/check.js';

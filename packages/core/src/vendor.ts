@@ -119,91 +119,251 @@ export interface RestApiDefinition {
   idempotencyKeys: boolean;
   /** Rate limit as documented, for clients and the sandbox. */
   rateLimit?: { requests: number; perSeconds: number };
+  /**
+   * Media type of request and response bodies (`Content-Type` / `Accept`); default
+   * `application/json`. JSON:API vendors say `application/vnd.api+json`. Bodies are JSON either way.
+   */
+  mediaType?: string;
   endpoints: Partial<Record<Operation, EndpointDefinition>>;
   /**
-   * Vendor object → Subscription (after unwrapping a `{data}` wrapper, if any). May throw on
-   * an object it does not recognise (e.g. a zod parse): the client reports that as an
-   * `invalid_response` error naming the operation, never as a crash.
+   * The subscription resource, described once in both directions: core's client builds its
+   * request bodies and reads the answers from it, and the sandbox serves the API from it.
    */
-  toSubscription(raw: unknown): Subscription;
-  /** Unwrap a response body (Parley: `{data: …}`). Identity when absent. */
-  unwrap?(body: unknown): unknown;
-  /** Lists come back as an array, or inside a wrapper; returns the array. */
-  listItems?(body: unknown): unknown[];
-  createBody(input: SubscriptionInput): Record<string, unknown>;
-  updateBody(patch: SubscriptionPatch): Record<string, unknown>;
-  /**
-   * The new secret in a `rotate` response (after `unwrap`). Absent → the client reads
-   * `toSubscription(body).secret`, for vendors that answer with the whole subscription.
-   */
-  rotatedSecret?(body: unknown): string | undefined;
-  /** Pull the vendor's error message and field details out of an error body. */
-  errorInfo(body: unknown): VendorErrorInfo;
+  resource: SubscriptionResource;
+  /** How a list answer holds its items, and how it pages. */
+  list?: ListFormat;
+  /** The vendor's error document, read by clients and written by the sandbox. */
+  errors: ErrorFormat;
   /** Event types that need a paid plan / credits (Parsley): used to word 403s. */
   paidEvents?: string[];
+  /** Event the `test` endpoint sends: a fixed type, or the subscription's first event type. */
+  testEvent?: { type: string } | { firstSubscribed: true };
+  /** Answer of `me` (the key's identity), as documented; the sandbox serves it. */
+  meBody?: Record<string, unknown>;
   /**
    * A free-text label the vendor stores with a subscription and returns on reads (Parlay's
-   * `name`): `option` is the subscription option that carries it. Integrations write who owns
-   * the subscription into it, so a by-URL sweep can prove a subscription is its own before
-   * deleting it. Absent → ownership is known only from the integration's own stored state.
+   * `name`): `option` is the subscription option that carries it (read and written at its
+   * path in `resource.fields.options`). Integrations write who owns the subscription into it,
+   * so a by-URL sweep can prove a subscription is its own before deleting it. Absent →
+   * ownership is known only from the integration's own stored state.
    */
   ownerLabel?: { option: string };
   /**
-   * The API seen from the server side (the opposite direction of createBody/toSubscription),
-   * so a server can speak it from this definition alone: the hookpack sandbox uses it.
+   * Declared escape hatch for a document that paths cannot describe. Each function replaces
+   * the derived one of the same name, so it must keep both directions in step (the sandbox
+   * uses the server-side half). None of the shipped vendors needs it; a vendor that does says
+   * why in a comment beside it.
    */
-  wire?: WireFormat;
+  codec?: Partial<ResourceCodec>;
 }
 
-/** Vendor field names of a subscription object; requests and responses use the same names. */
-export interface WireFieldNames {
-  id: string;
+/**
+ * Where a subscription lives in the vendor's documents. Field paths are dotted (`a.b`) and
+ * relative to the resource object: the body itself (`flat`), the object under `key`
+ * (`wrapped`), or the `attributes` of the JSON:API resource object (`jsonApi`, whose `id` and
+ * `type` sit beside `attributes`, as JSON:API has them).
+ */
+export interface SubscriptionResource {
+  document: FlatDocument | WrappedDocument | JsonApiDocument;
+  fields: SubscriptionFields;
+  /** Prefix of subscription ids the vendor issues (`wh_`, `sub_`); the sandbox issues these. */
+  idPrefix: string;
+  /** Prefix of signing secrets (`whsec_`); vendor-issued secrets carry it. */
+  secretPrefix: string;
+  /**
+   * What reads (get, list, update answers) show in place of the secret after create: nothing,
+   * a redacted value (`whsec_9f8e…`), or only its prefix under another field (Parsley's list).
+   * Clients never take a secret from a read; only create (and rotate) answers carry it.
+   */
+  secretOnReads: { kind: 'omit' } | { kind: 'redact' } | { kind: 'prefix'; field: string };
+}
+
+export interface FlatDocument {
+  kind: 'flat';
+}
+/** Parley: `{data: {...}}` around every answer; `requests` says whether request bodies are wrapped too. */
+export interface WrappedDocument {
+  kind: 'wrapped';
+  key: string;
+  requests: 'wrapped' | 'flat';
+}
+/** JSON:API: `{data: {id, type, attributes}}` both ways; lists are `{data: [...]}`. */
+export interface JsonApiDocument {
+  kind: 'jsonApi';
+  /** The resource `type` (`webhook_endpoints`). */
+  type: string;
+}
+
+export interface SubscriptionFields {
+  /** Default `id`. Not for `jsonApi`, whose id is the resource object's. */
+  id?: string;
   url: string;
   events: string;
-  secret: string;
-  createdAt: string;
-  /** Field holding the on/off state (`is_active`, `active`, `paused`, `isActive`). */
-  active: string;
-  /** True when the field means "off" (Parlay's `paused: true`). */
-  activeInverted?: boolean;
+  /**
+   * Where the signing secret travels: in the create (and rotate) answer for vendor-issued
+   * secrets, in the create request for client-chosen ones. Absent: the API never carries it.
+   */
+  secret?: string;
+  createdAt?: string;
+  /**
+   * The on/off state. `inverted`: the field means "off" (Parlay's `paused`). `readOnly`: the
+   * vendor shows it but an update cannot set it. Absent: subscriptions are always active and
+   * cannot be paused. A missing value in an answer reads as active.
+   */
+  active?: { path: string; inverted?: boolean; readOnly?: boolean };
+  /** Paths of subscription options, by option name; an option not listed uses its name as path. */
+  options?: Record<string, string>;
 }
 
-export interface WireError {
+/** Lists: items in a bare array, or under `key` (inside the document wrapper, if any). */
+export interface ListFormat {
+  /** Absent → a bare array (for `jsonApi`: always `data`). */
+  key?: string;
+  /**
+   * Where the docs do not show the list: other shapes a client also accepts (`'bare'` for an
+   * array, or a key). The sandbox serves the first one, `key`.
+   */
+  readsAlso?: Array<'bare' | string>;
+  pagination?: Pagination;
+}
+
+/** How a list pages; every reader stops after `maxPages` (default 50) and says so. */
+export type Pagination = PageNumberPagination | CursorPagination | LinkHeaderPagination;
+
+interface PaginationBase {
+  /** Query parameter carrying the page size, when the vendor takes one. */
+  sizeParam?: string;
+  /** Page size to ask for (and the size the sandbox serves). */
+  pageSize: number;
+  maxPages?: number;
+}
+/** `?page=2`: the last page is the first one with fewer than `pageSize` items. */
+export interface PageNumberPagination extends PaginationBase {
+  kind: 'page';
+  param: string;
+  /** First page number (default 1). */
+  firstPage?: number;
+}
+/**
+ * `?cursor=…`: the next cursor is at `next` in the list body (empty/null/absent: last page), or,
+ * Stripe style, the last item's id when the boolean at `hasMore` is true.
+ */
+export interface CursorPagination extends PaginationBase {
+  kind: 'cursor';
+  param: string;
+  next: { path: string } | { lastItemId: true; hasMore: string };
+}
+/** RFC 8288 `Link: <…>; rel="next"` header, followed on the same origin only. */
+export interface LinkHeaderPagination extends PaginationBase {
+  kind: 'link';
+}
+
+/**
+ * The error document. `object`: message and field details at paths (`error`,
+ * `error.message`), plus fixed or per-status fields; `jsonApi`: `{errors: [{status, title,
+ * detail, source: {pointer}}]}`.
+ */
+export type ErrorFormat = ObjectErrorFormat | JsonApiErrorFormat;
+export interface ObjectErrorFormat {
+  kind: 'object';
+  message: string;
+  details?: string;
+  /** Path of the first detail's field name (Stripe's `error.param`). */
+  param?: string;
+  /** Path of an error type chosen by status (Stripe's `error.type`); `default` otherwise. */
+  type?: { path: string; byStatus: Record<number, string>; default: string; server?: string };
+  /** Status of a validation error (default 400). */
+  validationStatus?: number;
+}
+export interface JsonApiErrorFormat {
+  kind: 'jsonApi';
+  /** Status of a validation error (default 422). */
+  validationStatus?: number;
+}
+
+/** A subscription as the server side holds it; the sandbox's records carry at least this. */
+export interface SubscriptionState {
+  id: string;
+  url: string;
+  events: string[];
+  options: Record<string, unknown>;
+  secret: string | null;
+  active: boolean;
+  createdAt: string;
+}
+
+export interface ErrorDocumentInput {
   status: number;
   message: string;
   /** Field-level validation details, keyed by the vendor's field name. */
   details?: Record<string, string>;
 }
 
-export interface WireFormat {
-  fields: WireFieldNames;
-  /** Prefix of subscription ids (`wh_`, `sub_`). */
-  idPrefix: string;
-  /** Prefix of generated signing secrets (`whsec_`). */
-  secretPrefix: string;
-  /**
-   * What reads (get, list) show in place of the secret after create: nothing, a redacted
-   * value (`whsec_9f8e…`), or only its prefix under another field (Parsley's list).
-   */
-  secretOnReads: { kind: 'omit' } | { kind: 'redact' } | { kind: 'prefix'; field: string };
-  /** Every response body is wrapped as `{<key>: …}` (Parley: `data`). */
-  responseWrapper?: string;
-  /** Lists come as `{<key>: [...]}`; absent → a bare array (inside `responseWrapper`, if any). */
-  listKey?: string;
-  /** The vendor's error body for a status and message. */
-  errorBody(error: WireError): unknown;
-  /** Event the `test` endpoint sends: a fixed type, or the subscription's first event type. */
-  testEvent?: { type: string } | { firstSubscribed: true };
-  /** Answer of `me` (the key's identity), as documented. */
-  meBody?: Record<string, unknown>;
+/** A request body as the server side reads it (create requires url and events). */
+export interface SubscriptionRequest {
+  url?: string;
+  events?: string[];
+  active?: boolean;
+  /** Client-chosen secret sent with create (or rotation by update). */
+  secret?: string;
+  options: Record<string, unknown>;
+}
+
+export type RequestRead =
+  { ok: true; value: SubscriptionRequest } | { ok: false; message: string; details: Record<string, string> };
+
+/**
+ * Everything derived from `RestApiDefinition.resource`, `list` and `errors`: the client half
+ * and the server half. `@hookpack/core` derives it (`resourceCodec`); a vendor may replace
+ * single functions through `codec`.
+ */
+export interface ResourceCodec {
+  createBody(input: SubscriptionInput & { secret?: string }): Record<string, unknown>;
+  updateBody(id: string, patch: SubscriptionPatch & { secret?: string }): Record<string, unknown>;
+  /** A vendor answer → Subscription; `withSecret` for create/rotate answers. Throws on a body it does not recognise. */
+  readSubscription(body: unknown, withSecret: boolean): Subscription;
+  /** One page of a list answer → its items (still vendor objects). */
+  listItems(body: unknown): unknown[];
+  /** The new secret in a rotate answer. */
+  rotatedSecret(body: unknown): string | undefined;
+  errorInfo(body: unknown): VendorErrorInfo;
+  // Server side (the sandbox):
+  renderSubscription(state: SubscriptionState, withSecret: boolean): unknown;
+  renderList(items: SubscriptionState[], page: { next?: string; hasMore: boolean }): unknown;
+  readRequest(body: unknown, mode: 'create' | 'update'): RequestRead;
+  renderError(error: ErrorDocumentInput): unknown;
+  /** Wraps any other answer (test, me) the way the vendor wraps documents. */
+  wrap(body: unknown): unknown;
+  unwrap(body: unknown): unknown;
 }
 
 export interface SignatureDefinition {
   scheme: SignatureScheme;
   /** False where the vendor lets the user leave the secret empty (Parsley Recipes). */
   secretRequired: boolean;
-  /** Where the secret comes from, for help text. */
-  secretSource: 'subscription' | 'user';
+  /**
+   * Who holds the signing secret: `subscription` — the vendor issues it and returns it once, in
+   * the create (and rotate) answer; `client` — hookpack chooses it at create (see
+   * `clientSecret`) and sends it in `resource.fields.secret`; `user` — entered by the user,
+   * as set in the vendor's UI.
+   */
+  secretSource: 'subscription' | 'client' | 'user';
+  /** For `client`: the secret hookpack generates. */
+  clientSecret?: ClientSecretRule;
+  /**
+   * How the secret is replaced: `endpoint` — the `rotate` endpoint answers with a new one;
+   * `update` — a client-chosen secret is sent again through `update`; `none`.
+   * Default: `endpoint` when there is a rotate endpoint, else `none`.
+   */
+  rotation?: 'endpoint' | 'update' | 'none';
+}
+
+export interface ClientSecretRule {
+  /** Characters after the prefix. */
+  length: number;
+  alphabet: 'hex' | 'alphanumeric' | 'base64url';
+  /** Fixed prefix the vendor expects (`whsec_`), if any. */
+  prefix?: string;
 }
 
 /** How deliveries are wrapped, and how to turn one into a WebhookEvent. */
@@ -249,6 +409,8 @@ export interface EventDefinition {
   paid?: boolean;
 }
 
+export type DedupeSource = 'eventId' | 'deliveryId' | 'bodyHash';
+
 export interface DeliveryPolicy {
   /** Per-attempt timeout the vendor documents. */
   timeoutMs: number;
@@ -268,6 +430,12 @@ export interface DeliveryPolicy {
   deliveryIdHeader?: string;
   /** True when the delivery id is the same on every retry, so it can serve as dedupe key. */
   deliveryIdIsStable: boolean;
+  /**
+   * What identifies a redelivery, in order of preference: the envelope's event id, the
+   * delivery-id header (only where it is stable), or a digest of the raw body. Default:
+   * `['eventId', 'deliveryId', 'bodyHash']`, skipping `deliveryId` unless it is stable.
+   */
+  dedupe?: DedupeSource[];
   /** Paused subscriptions queue events for this long, then drop them (Parlay: 24 h). */
   pauseQueueMs?: number;
 }

@@ -1,32 +1,10 @@
 // Inline test vendor for the generic REST client tests: every operation, a `{data}` wrapper,
 // paid events — knobs to switch features off per test. Not a real vendor.
 import { z } from 'zod';
-import { hmacHexScheme, type RestApiDefinition, type Subscription, type VendorDefinition } from '../src/index.js';
+import { hmacHexScheme, type RestApiDefinition, type VendorDefinition } from '../src/index.js';
 
 export const BASE = 'https://api.acme.test';
 export const KEY = 'acme_live_0123456789abcdef';
-
-const webhook = z.object({
-  id: z.string().min(1),
-  target: z.string(),
-  topics: z.array(z.string()),
-  enabled: z.boolean(),
-  signing_key: z.string().optional(),
-  region: z.string().optional(),
-});
-
-export function toSubscription(raw: unknown): Subscription {
-  const w = webhook.parse(raw);
-  return {
-    id: w.id,
-    url: w.target,
-    events: w.topics,
-    active: w.enabled,
-    ...(w.signing_key ? { secret: w.signing_key } : {}),
-    options: w.region ? { region: w.region } : {},
-    raw,
-  };
-}
 
 /** A vendor webhook object as the fake API sends it. */
 export function hook(id: string, target: string, extra: Record<string, unknown> = {}) {
@@ -55,19 +33,21 @@ export function acmeVendor(knobs: VendorKnobs = {}): VendorDefinition {
       rotate: { method: 'POST', path: '/hooks/{id}/rotate' },
       me: { method: 'GET', path: '/whoami' },
     },
-    unwrap: (b) => (b && typeof b === 'object' && 'data' in b ? (b as { data: unknown }).data : b),
-    listItems: (b) => (b as { data: { hooks: unknown[] } }).data.hooks,
-    toSubscription,
-    createBody: ({ url, events, options }) => ({ target: url, topics: events, ...(options ?? {}) }),
-    updateBody: ({ url, events, active }) => ({
-      ...(url !== undefined && { target: url }),
-      ...(events !== undefined && { topics: events }),
-      ...(active !== undefined && { enabled: active }),
-    }),
-    errorInfo: (b) => {
-      const body = b as { error?: string; fields?: Record<string, unknown> };
-      return { message: body.error, details: body.fields };
+    resource: {
+      document: { kind: 'wrapped', key: 'data', requests: 'flat' },
+      fields: {
+        url: 'target',
+        events: 'topics',
+        secret: 'signing_key',
+        active: { path: 'enabled' },
+        options: { region: 'region' },
+      },
+      idPrefix: 'hk_',
+      secretPrefix: 'sk_',
+      secretOnReads: { kind: 'omit' },
     },
+    list: { key: 'hooks' },
+    errors: { kind: 'object', message: 'error', details: 'fields' },
     paidEvents: ['lead.scored', 'signal.detected'],
     ...knobs.api,
   };

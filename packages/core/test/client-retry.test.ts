@@ -417,12 +417,18 @@ describe('a retried create never produces two subscriptions', () => {
     api()
       .post('/v2/hooks')
       .reply(201, { data: hook('wh_nosecret', URL_) });
-    api()
-      .get('/v2/hooks')
-      .reply(200, listOf(hook('wh_nosecret', URL_)));
     api().delete('/v2/hooks/wh_nosecret').reply(204);
     await expect(setup().client.create(INPUT)).rejects.toThrow(
-      'Acme returned a create response hookpack cannot read: no signing secret in the answer, so deliveries could not be verified',
+      'Acme returned a create response hookpack cannot read: no signing secret in the answer, so deliveries could not be verified. Acme had created it (wh_nosecret); hookpack deleted it again.',
     );
+    api().get('/v2/hooks').reply(200, listOf());
+    api()
+      .post('/v2/hooks')
+      .reply(201, { data: hook('wh_nosecret', URL_) });
+    api().delete('/v2/hooks/wh_nosecret').reply(500, { error: 'db down' }).persist();
+    await expect(setup().client.create(INPUT)).rejects.toThrow(
+      'deleting it failed: delete subscription wh_nosecret in Acme by hand.',
+    );
+    nock.cleanAll();
   });
 });

@@ -230,13 +230,15 @@ describe('operations', () => {
     expect(await client().test('wh_1')).toEqual({ raw: { queued: true } });
   });
 
-  it('rotate returns the new secret, via rotatedSecret or the subscription mapping', async () => {
+  it('rotate returns the new secret, from the described field or a codec replacement', async () => {
     api()
       .post('/v2/hooks/wh_1/rotate')
       .reply(200, wrap(hook('wh_1', 'https://a.example/', { signing_key: 'sk_new' })));
     expect(await client().rotate('wh_1')).toBe('sk_new');
 
-    const vendor = acmeVendor({ api: { rotatedSecret: (b) => (b as { new_secret?: string }).new_secret } });
+    const vendor = acmeVendor({
+      api: { codec: { rotatedSecret: (b) => (b as { data: { new_secret?: string } }).data.new_secret } },
+    });
     api()
       .post('/v2/hooks/wh_1/rotate')
       .reply(200, { data: { new_secret: 'sk_newer' } });
@@ -463,7 +465,7 @@ describe('response validation', () => {
   });
 
   it('a mapping result that is not a Subscription is caught, not returned', async () => {
-    const vendor = acmeVendor({ api: { toSubscription: (raw) => raw as never } });
+    const vendor = acmeVendor({ api: { codec: { readSubscription: (b) => (b as { data: never }).data } } });
     api()
       .get('/v2/hooks/wh_1')
       .reply(200, { data: { id: 'wh_1', url: 'https://a.example/', events: 'all' } });
@@ -475,8 +477,10 @@ describe('response validation', () => {
   it('never quotes response values (secrets) in the reason', async () => {
     const vendor = acmeVendor({
       api: {
-        toSubscription: (raw) => {
-          throw new Error(`unexpected object ${JSON.stringify(raw)}`);
+        codec: {
+          rotatedSecret: (raw) => {
+            throw new Error(`unexpected object ${JSON.stringify(raw)}`);
+          },
         },
       },
     });

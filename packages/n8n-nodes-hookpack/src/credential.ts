@@ -1,4 +1,4 @@
-import type { VendorDefinition } from '@hookpack/core';
+import { mediaTypeOf, type VendorDefinition } from '@hookpack/core';
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 import { namesFor } from './names.js';
 
@@ -84,6 +84,7 @@ function apiKeyCredential(vendor: VendorDefinition): CredentialParts {
         baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
         url: probe.path,
         method: probe.method === 'GET' ? 'GET' : 'POST',
+        headers: { Accept: mediaTypeOf(api) },
         ...(probe.query ? { qs: probe.query } : {}),
       },
     },

@@ -1,4 +1,4 @@
-import type { VendorDefinition } from '@hookpack/core';
+import { assertVendorDescription, type VendorDefinition } from '@hookpack/core';
 import type {
   ICredentialsDecrypted,
   ICredentialTestFunctions,
@@ -15,6 +15,7 @@ import { webhookHandler } from './webhook.js';
 
 /** Builds the n8n trigger node class of one vendor from its definition. */
 export function createTriggerNodeClass(vendor: VendorDefinition): new () => INodeType {
+  assertVendorDescription(vendor); // an inconsistent description fails the build, not an activation
   const names = namesFor(vendor);
   const description: INodeTypeDescription = {
     displayName: names.nodeDisplayName,

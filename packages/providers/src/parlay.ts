@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { timestampedScheme, type Subscription, type VendorDefinition } from '@hookpack/core';
-import { arrayIn, commonErrorInfo, defined, isoDateTime, stripeErrorBody } from './mapping.js';
+import { timestampedScheme, type VendorDefinition } from '@hookpack/core';
+import { isoDateTime, stripeErrors } from './mapping.js';
 
 // Parlay: sales-conversation analysis (analyses, personas, playbooks, insights).
 // Spec: shared seeds 001. Stripe conventions throughout (Bearer key, Idempotency-Key,
@@ -11,30 +11,6 @@ const HOUR = 60 * MIN;
 
 const orgRep = { org_id: z.string(), rep_id: z.string() };
 const jobResult = z.object({ ...orgRep, job_id: z.string(), result: z.record(z.string(), z.unknown()) });
-
-const parlayWebhook = z.looseObject({
-  id: z.string().min(1),
-  url: z.string(),
-  name: z.string().nullable().optional(),
-  enabled_events: z.array(z.string()),
-  signing_secret: z.string().optional(),
-  paused: z.boolean().optional(),
-  created_at: z.string().optional(),
-});
-
-function toSubscription(raw: unknown): Subscription {
-  const w = parlayWebhook.parse(raw);
-  return {
-    id: w.id,
-    url: w.url,
-    events: w.enabled_events,
-    active: w.paused !== true,
-    ...(w.signing_secret ? { secret: w.signing_secret } : {}),
-    ...(w.created_at ? { createdAt: w.created_at } : {}),
-    options: w.name ? { name: w.name } : {},
-    raw,
-  };
-}
 
 const ANALYSIS = 'f2782fc7-5355-48bf-a314-d6bf90bc4907';
 
@@ -70,47 +46,26 @@ export const parlay: VendorDefinition = {
         note: 'Stripe-style route, not in the docs',
       },
     },
-    listItems: (body) => arrayIn(body, ['data', 'webhooks']),
-    toSubscription,
-    // "Returns a new signing_secret": read it whether or not the whole webhook comes with it.
-    rotatedSecret: (body) => {
-      const secret =
-        body && typeof body === 'object' ? (body as { signing_secret?: unknown }).signing_secret : undefined;
-      return typeof secret === 'string' ? secret : undefined;
-    },
-    createBody: ({ url, events, options }) =>
-      defined({
-        url,
-        name: typeof options?.name === 'string' && options.name ? options.name : undefined,
-        enabled_events: events,
-      }),
-    updateBody: ({ url, events, active, options }) =>
-      defined({
-        url,
-        enabled_events: events,
-        paused: active === undefined ? undefined : !active,
-        name: typeof options?.name === 'string' ? options.name : undefined,
-      }),
-    errorInfo: (body) => commonErrorInfo(body),
     // `name` is stored and listed back: integrations record there which workflow owns the webhook.
     ownerLabel: { option: 'name' },
-    wire: {
+    resource: {
+      document: { kind: 'flat' },
       fields: {
-        id: 'id',
         url: 'url',
         events: 'enabled_events',
+        // Returned by create and rotate ("returns a new signing_secret"), never again.
         secret: 'signing_secret',
         createdAt: 'created_at',
-        active: 'paused',
-        activeInverted: true,
+        active: { path: 'paused', inverted: true }, // PATCH {paused: true}
+        options: { name: 'name' },
       },
       idPrefix: 'wh_',
       secretPrefix: 'whsec_',
       secretOnReads: { kind: 'omit' }, // "there's no API to retrieve it again"
-      listKey: 'data', // Stripe-style list object
-      errorBody: stripeErrorBody,
-      testEvent: { type: 'webhook.test' },
     },
+    list: { key: 'data', readsAlso: ['webhooks'] }, // Stripe-style list object
+    errors: stripeErrors,
+    testEvent: { type: 'webhook.test' },
   },
   subscriptionOptions: [
     {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { hmacHexScheme, type Subscription, type VendorDefinition } from '@hookpack/core';
-import { arrayIn, commonErrorInfo, defined, flatErrorBody, isoDate, isoDateTime, unwrapData } from './mapping.js';
+import { hmacHexScheme, type VendorDefinition } from '@hookpack/core';
+import { flatErrors, isoDate, isoDateTime } from './mapping.js';
 
 // Parley: environmental-compliance data (violations, enforcement cases, facilities).
 // Spec: shared seeds 000 (Parley webhooks docs).
@@ -49,38 +49,6 @@ const facilityStatusPayload = z.object({
 
 const FACILITY = 'f47ac10b-58cc-4372-a567-0e02b2c3d479';
 
-/** Parley's webhook object (inside `{data}`). `secret` only on create. */
-const parleyWebhook = z.looseObject({
-  id: z.string().min(1),
-  url: z.string(),
-  events: z.array(z.string()),
-  facility_ids: z.array(z.string()).nullable().optional(),
-  secret: z.string().optional(),
-  is_active: z.boolean(),
-  created_at: z.string().optional(),
-});
-
-function toSubscription(raw: unknown): Subscription {
-  const w = parleyWebhook.parse(raw);
-  const secret = w.secret && !isRedacted(w.secret) ? w.secret : undefined;
-  return {
-    id: w.id,
-    url: w.url,
-    events: w.events,
-    active: w.is_active,
-    ...(secret ? { secret } : {}),
-    ...(w.created_at ? { createdAt: w.created_at } : {}),
-    options: w.facility_ids ? { facility_ids: w.facility_ids } : {},
-    raw,
-  };
-}
-
-// GET returns the secret redacted; the docs do not show how. We treat anything with '*',
-// '…' or '...' in it as redacted, never as a usable secret.
-function isRedacted(secret: string): boolean {
-  return /[*…]|\.\.\./.test(secret);
-}
-
 export const parley: VendorDefinition = {
   id: 'parley',
   displayName: 'Parley',
@@ -104,34 +72,24 @@ export const parley: VendorDefinition = {
       update: { method: 'PATCH', path: '/v1/webhooks/{id}' },
       delete: { method: 'DELETE', path: '/v1/webhooks/{id}' },
     },
-    unwrap: unwrapData,
-    listItems: (body) => arrayIn(unwrapData(body), ['webhooks']),
-    toSubscription,
-    createBody: ({ url, events, options }) =>
-      defined({ url, events, facility_ids: nonEmptyList(options?.facility_ids) }),
-    updateBody: ({ url, events, active, options }) =>
-      defined({
-        url,
-        events,
-        is_active: active,
-        facility_ids: options ? nonEmptyList(options.facility_ids) : undefined,
-      }),
-    errorInfo: (body) => commonErrorInfo(body),
-    wire: {
+    resource: {
+      // Every answer is `{data: …}`; requests are the bare object.
+      document: { kind: 'wrapped', key: 'data', requests: 'flat' },
       fields: {
-        id: 'id',
         url: 'url',
         events: 'events',
         secret: 'secret',
         createdAt: 'created_at',
-        active: 'is_active',
+        // Auto-deactivated after 5 failed deliveries; PATCH is_active: true reactivates.
+        active: { path: 'is_active' },
+        options: { facility_ids: 'facility_ids' },
       },
       idPrefix: 'wh_',
       secretPrefix: 'whsec_',
       secretOnReads: { kind: 'redact' }, // "secret is redacted"
-      responseWrapper: 'data',
-      errorBody: flatErrorBody, // not documented
     },
+    list: { readsAlso: ['webhooks'] }, // {data: [...]}; the list is not shown in the docs
+    errors: flatErrors, // not documented
   },
   subscriptionOptions: [
     {
@@ -246,9 +204,3 @@ export const parley: VendorDefinition = {
     deliveryIdIsStable: false,
   },
 };
-
-function nonEmptyList(v: unknown): string[] | undefined {
-  if (!Array.isArray(v)) return undefined;
-  const ids = v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
-  return ids.length ? ids : undefined;
-}

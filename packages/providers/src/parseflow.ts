@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { hmacHexScheme, type Subscription, type VendorDefinition } from '@hookpack/core';
-import { arrayIn, commonErrorInfo, flatErrorBody, isoDateTime } from './mapping.js';
+import { hmacHexScheme, type VendorDefinition } from '@hookpack/core';
+import { flatErrors, isoDateTime } from './mapping.js';
 
 // ParseFlow: document extraction (single documents, batches, quota). Spec: shared seeds 004.
 // Note: the docs' Node sample verifies JSON.stringify(req.body) — a bug (re-serialized JSON
@@ -9,29 +9,6 @@ import { arrayIn, commonErrorInfo, flatErrorBody, isoDateTime } from './mapping.
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
-
-const parseFlowWebhook = z.looseObject({
-  id: z.string().min(1),
-  url: z.string(),
-  events: z.array(z.string()),
-  secret: z.string().optional(),
-  isActive: z.boolean().optional(),
-  createdAt: z.string().optional(),
-});
-
-function toSubscription(raw: unknown): Subscription {
-  const w = parseFlowWebhook.parse(raw);
-  return {
-    id: w.id,
-    url: w.url,
-    events: w.events,
-    active: w.isActive !== false,
-    ...(w.secret ? { secret: w.secret } : {}),
-    ...(w.createdAt ? { createdAt: w.createdAt } : {}),
-    options: {},
-    raw,
-  };
-}
 
 const documentMetadata = z.object({
   fileName: z.string(),
@@ -69,21 +46,23 @@ export const parseFlow: VendorDefinition = {
       list: { method: 'GET', path: '/api/webhooks/notifications' },
       delete: { method: 'DELETE', path: '/api/webhooks/notifications', query: { id: '{id}' } },
     },
-    // The list response is not shown in the docs: accept a bare array or a wrapper.
-    listItems: (body) => arrayIn(body, ['webhooks', 'data', 'notifications']),
-    toSubscription,
-    createBody: ({ url, events }) => ({ url, events }),
-    updateBody: () => {
-      throw new Error('ParseFlow has no update endpoint');
-    },
-    errorInfo: (body) => commonErrorInfo(body),
-    wire: {
-      fields: { id: 'id', url: 'url', events: 'events', secret: 'secret', createdAt: 'createdAt', active: 'isActive' },
+    resource: {
+      document: { kind: 'flat' },
+      fields: {
+        url: 'url',
+        events: 'events',
+        secret: 'secret', // "only shown once"
+        createdAt: 'createdAt',
+        // Disabled by ParseFlow after 3 days of failures; there is no update to switch it back.
+        active: { path: 'isActive', readOnly: true },
+      },
       idPrefix: 'wh_',
       secretPrefix: 'whsec_',
-      secretOnReads: { kind: 'omit' }, // "only shown once"
-      errorBody: flatErrorBody, // the docs' own handler answers {error: '…'}
+      secretOnReads: { kind: 'omit' },
     },
+    // The list response is not shown in the docs: a bare array, or one of the usual wrappers.
+    list: { readsAlso: ['webhooks', 'data', 'notifications'] },
+    errors: flatErrors, // the docs' own handler answers {error: '…'}
   },
   subscriptionOptions: [],
   signature: {

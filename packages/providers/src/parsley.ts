@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { hmacHexScheme, type Subscription, type VendorDefinition } from '@hookpack/core';
-import { arrayIn, commonErrorInfo, defined, flatErrorBody, isoDateTime } from './mapping.js';
+import { hmacHexScheme, type VendorDefinition } from '@hookpack/core';
+import { flatErrors, isoDateTime } from './mapping.js';
 
 // Parsley (parsley.id): AI profile chatbot — profile views, conversations, leads, MEDDIC signals.
 // Spec: shared seeds 002. The docs defer the payloads to other guides ("the shapes are
@@ -10,30 +10,6 @@ import { arrayIn, commonErrorInfo, defined, flatErrorBody, isoDateTime } from '.
 const SEC = 1000;
 
 const PAID_EVENTS = ['chatbot.conversation.completed', 'lead.captured', 'lead.scored', 'signal.detected'];
-
-const parsleyWebhook = z.looseObject({
-  id: z.string().min(1),
-  url: z.string(),
-  events: z.array(z.string()),
-  secret: z.string().optional(), // full secret on create only
-  secretPrefix: z.string().optional(), // lists show only a prefix (field name designed)
-  active: z.boolean(),
-  createdAt: z.string().optional(),
-});
-
-function toSubscription(raw: unknown): Subscription {
-  const w = parsleyWebhook.parse(raw);
-  return {
-    id: w.id,
-    url: w.url,
-    events: w.events,
-    active: w.active,
-    ...(w.secret ? { secret: w.secret } : {}),
-    ...(w.createdAt ? { createdAt: w.createdAt } : {}),
-    options: {},
-    raw,
-  };
-}
 
 const PROFILE_USER = 'user_abc123';
 const CONVERSATION = 'conv_9KxQ2mWp';
@@ -70,28 +46,24 @@ export const parsley: VendorDefinition = {
       delete: { method: 'DELETE', path: '/webhooks/{id}' },
       test: { method: 'POST', path: '/webhooks/{id}/test' },
     },
-    listItems: (body) => arrayIn(body, ['data', 'webhooks', 'subscriptions']),
-    toSubscription,
-    createBody: ({ url, events }) => ({ url, events }),
-    updateBody: ({ url, events, active }) => defined({ url, events, active }),
-    errorInfo: (body) => commonErrorInfo(body), // {error, details?}
-    paidEvents: PAID_EVENTS,
-    wire: {
-      fields: { id: 'id', url: 'url', events: 'events', secret: 'secret', createdAt: 'createdAt', active: 'active' },
+    resource: {
+      document: { kind: 'flat' },
+      fields: { url: 'url', events: 'events', secret: 'secret', createdAt: 'createdAt', active: { path: 'active' } },
       idPrefix: 'sub_',
       secretPrefix: 'whsec_',
-      secretOnReads: { kind: 'prefix', field: 'secretPrefix' }, // "only its prefix"
-      listKey: 'data', // list shape not documented
-      errorBody: flatErrorBody, // "{ error: "…" }", validation errors add `details`
-      testEvent: { firstSubscribed: true }, // "using the subscription's first registered event type"
-      meBody: {
-        userId: 'user_abc123',
-        email: 'you@yourcompany.com',
-        name: 'Your Name',
-        organisation: 'Your Company',
-        tier: 'business',
-        availableEvents: ['profile.viewed', ...PAID_EVENTS],
-      },
+      secretOnReads: { kind: 'prefix', field: 'secretPrefix' }, // "only its prefix" (field name designed)
+    },
+    list: { key: 'data', readsAlso: ['bare', 'webhooks', 'subscriptions'] }, // list shape not documented
+    errors: flatErrors, // "{ error: "…" }", validation errors add `details`
+    paidEvents: PAID_EVENTS,
+    testEvent: { firstSubscribed: true }, // "using the subscription's first registered event type"
+    meBody: {
+      userId: 'user_abc123',
+      email: 'you@yourcompany.com',
+      name: 'Your Name',
+      organisation: 'Your Company',
+      tier: 'business',
+      availableEvents: ['profile.viewed', ...PAID_EVENTS],
     },
   },
   subscriptionOptions: [],

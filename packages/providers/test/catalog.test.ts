@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDelivery, type VendorDefinition } from '@hookpack/core';
+import { parseDelivery, resourceCodec, type VendorDefinition } from '@hookpack/core';
 import { getVendor, vendors } from '@hookpack/providers';
 
 // The catalogs are data that three products are generated from: these tests keep every
@@ -83,17 +83,18 @@ describe.each(vendors.map((v) => [v.id, v] as [string, VendorDefinition]))('%s',
     expect(vendor.api.endpoints.create).toBeDefined();
     expect(vendor.api.endpoints.delete).toBeDefined();
     expect(new URL(vendor.api.baseUrl).protocol).toBe('https:');
-    const body = vendor.api.createBody({ url: 'https://example.test/h', events: [vendor.events[0]!.type] });
+    const codec = resourceCodec(vendor);
+    const body = codec.createBody({ url: 'https://example.test/h', events: [vendor.events[0]!.type] });
     expect(JSON.stringify(body)).toContain(vendor.events[0]!.type);
-    expect(() => vendor.api!.toSubscription({ nonsense: true })).toThrow();
+    expect(() => codec.readSubscription({ nonsense: true }, true)).toThrow();
   });
 });
 
 describe('documented specifics', () => {
   it('Parley wraps responses in {data} and redacts secrets on read', () => {
-    const api = getVendor('parley')!.api!;
-    const created = api.toSubscription(
-      api.unwrap!({
+    const codec = resourceCodec(getVendor('parley')!);
+    const created = codec.readSubscription(
+      {
         data: {
           id: 'wh_1',
           url: 'https://a.test/h',
@@ -103,26 +104,31 @@ describe('documented specifics', () => {
           is_active: true,
           created_at: '2026-03-20T12:00:00Z',
         },
-      }),
+      },
+      true,
     );
     expect(created).toMatchObject({ id: 'wh_1', secret: 'whsec_abc', active: true, options: { facility_ids: ['f1'] } });
-    const read = api.toSubscription({ id: 'wh_1', url: 'u', events: [], secret: 'whsec_9f8e…', is_active: false });
+    const read = codec.readSubscription(
+      { data: { id: 'wh_1', url: 'u', events: [], secret: 'whsec_9f8e…', is_active: false } },
+      false,
+    );
     expect(read.secret).toBeUndefined();
     expect(read.active).toBe(false);
-    expect(api.updateBody({ active: true })).toEqual({ is_active: true });
+    expect(codec.updateBody('wh_1', { active: true })).toEqual({ is_active: true });
   });
 
   it('Parlay pauses through `paused` and names events `enabled_events`', () => {
-    const api = getVendor('parlay')!.api!;
-    expect(api.updateBody({ active: false })).toEqual({ paused: true });
+    const vendor = getVendor('parlay')!;
+    const codec = resourceCodec(vendor);
+    expect(codec.updateBody('wh_1', { active: false })).toEqual({ paused: true });
     expect(
-      api.createBody({ url: 'https://a.test', events: ['analysis.completed'], options: { name: 'production' } }),
+      codec.createBody({ url: 'https://a.test', events: ['analysis.completed'], options: { name: 'production' } }),
     ).toEqual({
       url: 'https://a.test',
       name: 'production',
       enabled_events: ['analysis.completed'],
     });
-    expect(api.idempotencyKeys).toBe(true);
+    expect(vendor.api!.idempotencyKeys).toBe(true);
   });
 
   it('ParseFlow deletes with ?id= and dedupes on its stable delivery id', () => {

@@ -33,6 +33,7 @@ export function sendJson(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
+  mediaType = 'application/json',
 ): void {
   if (res.headersSent) return;
   if (status === 204 || body === undefined) {
@@ -42,7 +43,7 @@ export function sendJson(
   }
   const text = JSON.stringify(body);
   res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Type': `${mediaType}; charset=utf-8`,
     'Content-Length': String(Buffer.byteLength(text)),
     ...headers,
   });

@@ -1,11 +1,21 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { EndpointDefinition, Operation, VendorDefinition } from '@hookpack/core';
+import {
+  mediaTypeOf,
+  resourceCodec,
+  secretRuleProblem,
+  validationStatusOf,
+  type EndpointDefinition,
+  type Operation,
+  type ResourceCodec,
+  type RestApiDefinition,
+  type VendorDefinition,
+} from '@hookpack/core';
 import { BodyTooLargeError, header, isLoopbackUrl, parseJson, readBody, sendJson } from './http-util.js';
 import { IdempotencyCache } from './idempotency.js';
 import { RateLimiter } from './rate-limit.js';
 import { MAX_SUBSCRIPTIONS, randomToken, type Store, type SubscriptionRecord } from './state.js';
-import { listBody, readSubscriptionBody, toVendorObject, wireOf, wrapResponse } from './wire.js';
+import { pageOf } from './pages.js';
 import type { DeliveryEngine, FireResult } from './delivery.js';
 
 export interface RestContext {
@@ -22,6 +32,7 @@ export interface RestContext {
 interface Reply {
   status: number;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 class VendorHttpError extends Error {
@@ -44,12 +55,18 @@ export class VendorApi {
   private readonly limiter: RateLimiter | undefined;
   private readonly idempotency = new IdempotencyCache();
   readonly basePath: string;
+  private readonly api: RestApiDefinition;
+  private readonly codec: ResourceCodec;
+  private readonly mediaType: string;
 
   constructor(
     readonly vendor: VendorDefinition,
     private readonly ctx: RestContext,
   ) {
-    wireOf(vendor); // fail at startup, not on the first request
+    if (!vendor.api) throw new Error(`${vendor.displayName} has no REST API for the sandbox to serve`);
+    this.api = vendor.api;
+    this.codec = resourceCodec(vendor); // fail at startup, not on the first request
+    this.mediaType = mediaTypeOf(vendor.api);
     const rl = vendor.api?.rateLimit;
     this.limiter = rl ? new RateLimiter(rl.requests, rl.perSeconds * 1000) : undefined;
     this.basePath = basePathOf(vendor);
@@ -81,6 +98,8 @@ export class VendorApi {
       if (!path.startsWith(this.basePath + '/') && path !== this.basePath)
         throw new VendorHttpError(404, `No route ${req.method} ${path}.`);
       const route = this.route(req.method ?? 'GET', path.slice(this.basePath.length) || '/', query);
+      const send = (reply: Reply, headers: Record<string, string>) =>
+        sendJson(res, reply.status, reply.body, { ...headers, ...reply.headers }, this.mediaType);
       const raw = await readBody(req);
       const idemKey =
         this.vendor.api?.idempotencyKeys && req.method !== 'GET' ? header(req, 'idempotency-key') : undefined;
@@ -95,17 +114,16 @@ export class VendorApi {
               { 'Idempotency-Key': 'reused with different parameters' },
             );
           }
-          sendJson(res, stored.status, stored.body, { ...extraHeaders, 'Idempotent-Replayed': 'true' });
+          send(stored, { ...extraHeaders, 'Idempotent-Replayed': 'true' });
           return;
         }
-        const reply = this.perform(route.op, route.id, raw);
+        const reply = this.perform(route.op, route.id, raw, query, req);
         // Like Stripe, only answers that did something are replayed; errors can be retried.
         if (reply.status < 400) this.idempotency.set(idemKey, { fingerprint, status: reply.status, body: reply.body });
-        sendJson(res, reply.status, reply.body, extraHeaders);
+        send(reply, extraHeaders);
         return;
       }
-      const reply = this.perform(route.op, route.id, raw);
-      sendJson(res, reply.status, reply.body, extraHeaders);
+      send(this.perform(route.op, route.id, raw, query, req), extraHeaders);
     } catch (e) {
       const err =
         e instanceof VendorHttpError
@@ -113,12 +131,12 @@ export class VendorApi {
           : e instanceof BodyTooLargeError
             ? new VendorHttpError(413, 'Request body too large.')
             : new VendorHttpError(500, `Internal sandbox error: ${(e as Error).message}`);
-      const body = wireOf(this.vendor).errorBody({
+      const body = this.codec.renderError({
         status: err.status,
         message: err.message,
         ...(err.details ? { details: err.details } : {}),
       });
-      sendJson(res, err.status, body, extraHeaders);
+      sendJson(res, err.status, body, extraHeaders, this.mediaType);
     }
   }
 
@@ -177,7 +195,14 @@ export class VendorApi {
     throw new VendorHttpError(404, `No route ${method} ${path}.`);
   }
 
-  private perform(op: Operation, id: string | undefined, raw: Buffer): Reply {
+  private perform(
+    op: Operation,
+    id: string | undefined,
+    raw: Buffer,
+    query: URLSearchParams,
+    req: IncomingMessage,
+  ): Reply {
+    const codec = this.codec;
     const vendor = this.vendor;
     const store = this.ctx.store;
     const find = (): SubscriptionRecord => {
@@ -193,20 +218,22 @@ export class VendorApi {
     };
     switch (op) {
       case 'me':
-        return { status: 200, body: wrapResponse(vendor, wireOf(vendor).meBody ?? { vendor: vendor.id }) };
-      case 'list':
+        return { status: 200, body: codec.wrap(this.api.meBody ?? { vendor: vendor.id }) };
+      case 'list': {
+        const all = store.subscriptionsOf(vendor.id).filter((s) => !s.manual);
+        const page = pageOf(this.api, all, query, `http://${header(req, 'host') ?? '127.0.0.1'}${req.url ?? ''}`);
+        if ('error' in page) throw new VendorHttpError(validationStatusOf(this.api.errors), page.error, page.details);
         return {
           status: 200,
-          body: listBody(
-            vendor,
-            store
-              .subscriptionsOf(vendor.id)
-              .filter((s) => !s.manual)
-              .map((s) => toVendorObject(vendor, s, false)),
-          ),
+          body: codec.renderList(page.items, {
+            hasMore: page.next !== undefined,
+            ...(page.next ? { next: page.next } : {}),
+          }),
+          ...(page.link ? { headers: { Link: page.link } } : {}),
         };
+      }
       case 'get':
-        return { status: 200, body: wrapResponse(vendor, toVendorObject(vendor, find(), false)) };
+        return { status: 200, body: codec.renderSubscription(find(), false) };
       case 'create':
         return this.create(body());
       case 'update':
@@ -222,17 +249,17 @@ export class VendorApi {
         const sub = find();
         sub.secret = newSecret(vendor); // the old secret stops working at once
         this.ctx.onChange();
-        return { status: 200, body: wrapResponse(vendor, toVendorObject(vendor, sub, true)) };
+        return { status: 200, body: codec.renderSubscription(sub, true) };
       }
       case 'test': {
         const sub = find();
-        const testEvent = wireOf(vendor).testEvent;
+        const testEvent = this.api.testEvent;
         const type = testEvent && 'type' in testEvent ? testEvent.type : sub.events[0]!;
         const fired = this.ctx.fireTo(vendor, type, [sub]);
         const delivery = fired.deliveries[0];
         return {
           status: 200,
-          body: wrapResponse(vendor, {
+          body: codec.wrap({
             ok: true,
             event_id: fired.eventId,
             event_type: type,
@@ -245,20 +272,21 @@ export class VendorApi {
 
   private create(input: unknown): Reply {
     const vendor = this.vendor;
-    const read = readSubscriptionBody(vendor, input, 'create');
-    if (!read.ok) throw new VendorHttpError(400, read.message, read.details);
+    const read = this.codec.readRequest(input, 'create');
+    if (!read.ok) throw new VendorHttpError(this.validationStatus, read.message, read.details);
     const { url, events, options } = read.value;
+    const secret = this.acceptSecret(read.value.secret, true) ?? newSecret(vendor);
     this.checkUrl(url!);
     this.checkEvents(events!);
     if (this.ctx.store.subscriptions.size >= MAX_SUBSCRIPTIONS)
-      throw new VendorHttpError(400, `Sandbox limit of ${MAX_SUBSCRIPTIONS} webhooks reached.`);
+      throw new VendorHttpError(this.validationStatus, `Sandbox limit of ${MAX_SUBSCRIPTIONS} webhooks reached.`);
     const sub: SubscriptionRecord = {
       vendor: vendor.id,
-      id: this.ctx.store.newSubscriptionId(wireOf(vendor).idPrefix),
+      id: this.ctx.store.newSubscriptionId(this.api.resource.idPrefix),
       url: url!,
       events: events!,
       options,
-      secret: newSecret(vendor),
+      secret,
       active: true,
       failing: false,
       consecutiveFailures: 0,
@@ -267,13 +295,15 @@ export class VendorApi {
     };
     this.ctx.store.subscriptions.set(sub.id, sub);
     this.ctx.onChange();
-    return { status: 201, body: wrapResponse(vendor, toVendorObject(vendor, sub, true)) };
+    return { status: 201, body: this.codec.renderSubscription(sub, true) };
   }
 
   private update(sub: SubscriptionRecord, input: unknown): Reply {
-    const read = readSubscriptionBody(this.vendor, input, 'update');
-    if (!read.ok) throw new VendorHttpError(400, read.message, read.details);
+    const read = this.codec.readRequest(input, 'update');
+    if (!read.ok) throw new VendorHttpError(this.validationStatus, read.message, read.details);
     const { url, events, active, options } = read.value;
+    const secret = this.acceptSecret(read.value.secret, false);
+    if (secret !== undefined) sub.secret = secret; // rotation by update: the old secret stops working
     if (url !== undefined) this.checkUrl(url);
     if (events !== undefined) this.checkEvents(events);
     if (url !== undefined) sub.url = url;
@@ -291,36 +321,72 @@ export class VendorApi {
     }
     this.ctx.onChange();
     if (resumed) this.ctx.engine.resume(sub);
-    return { status: 200, body: wrapResponse(this.vendor, toVendorObject(this.vendor, sub, false)) };
+    return { status: 200, body: this.codec.renderSubscription(sub, false) };
+  }
+
+  private get validationStatus(): number {
+    return validationStatusOf(this.api.errors);
+  }
+
+  /**
+   * A secret in a create/update body: only where the client chooses secrets, and then it must
+   * follow the declared rule. Create requires one.
+   */
+  private acceptSecret(secret: string | undefined, create: boolean): string | undefined {
+    const signature = this.vendor.signature;
+    const field = this.api.resource.fields.secret ?? 'secret';
+    if (signature.secretSource !== 'client') {
+      if (secret !== undefined)
+        throw new VendorHttpError(this.validationStatus, `${field} is chosen by ${this.vendor.displayName}.`, {
+          [field]: 'cannot be set',
+        });
+      return undefined;
+    }
+    if (secret === undefined) {
+      if (!create) return undefined;
+      throw new VendorHttpError(this.validationStatus, `Invalid ${field}: is required.`, { [field]: 'is required' });
+    }
+    const problem = signature.clientSecret ? secretRuleProblem(signature.clientSecret, secret) : undefined;
+    if (problem)
+      throw new VendorHttpError(this.validationStatus, `Invalid ${field}: ${problem}.`, { [field]: problem });
+    return secret;
   }
 
   private checkUrl(url: string): void {
-    const f = wireOf(this.vendor).fields;
+    const f = this.api.resource.fields;
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw new VendorHttpError(400, `Invalid ${f.url}: "${url}" is not a URL.`, { [f.url]: 'must be a valid URL' });
+      throw new VendorHttpError(this.validationStatus, `Invalid ${f.url}: "${url}" is not a URL.`, {
+        [f.url]: 'must be a valid URL',
+      });
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      throw new VendorHttpError(400, `Invalid ${f.url}: only http(s) URLs can receive webhooks.`, {
+      throw new VendorHttpError(this.validationStatus, `Invalid ${f.url}: only http(s) URLs can receive webhooks.`, {
         [f.url]: 'must be an http(s) URL',
       });
     }
     const loopbackAllowed = !this.ctx.strictHttps && isLoopbackUrl(parsed);
     if (this.vendor.api?.requiresHttpsTarget && parsed.protocol !== 'https:' && !loopbackAllowed) {
-      throw new VendorHttpError(400, `Invalid ${f.url}: must be an HTTPS URL.`, { [f.url]: 'must use https' });
+      throw new VendorHttpError(this.validationStatus, `Invalid ${f.url}: must be an HTTPS URL.`, {
+        [f.url]: 'must use https',
+      });
     }
   }
 
   private checkEvents(events: string[]): void {
-    const f = wireOf(this.vendor).fields;
+    const f = this.api.resource.fields;
     const known = new Set(this.vendor.events.map((e) => e.type));
     const unknown = events.filter((e) => !known.has(e));
     if (unknown.length > 0) {
-      throw new VendorHttpError(400, `Unknown event type(s): ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`, {
-        [f.events]: `unknown event type(s): ${unknown.join(', ')}`,
-      });
+      throw new VendorHttpError(
+        this.validationStatus,
+        `Unknown event type(s): ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`,
+        {
+          [f.events]: `unknown event type(s): ${unknown.join(', ')}`,
+        },
+      );
     }
     const paid = this.vendor.api?.paidEvents ?? [];
     const account = this.ctx.store.ensureAccount(this.vendor);
@@ -334,7 +400,7 @@ export class VendorApi {
 }
 
 export function newSecret(vendor: VendorDefinition): string {
-  return `${vendor.api?.wire?.secretPrefix ?? 'whsec_'}${randomToken(24)}`;
+  return `${vendor.api?.resource.secretPrefix ?? 'whsec_'}${randomToken(24)}`;
 }
 
 function safeEqual(a: string, b: string): boolean {

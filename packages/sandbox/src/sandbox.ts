@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { VendorDefinition } from '@hookpack/core';
+import { assertVendorDescription, type VendorDefinition } from '@hookpack/core';
 import { getVendor, vendors as allVendors } from '@hookpack/providers';
 import { DeliveryEngine, type DeliveryRecord, type FireResult } from './delivery.js';
 import { sendJson } from './http-util.js';
@@ -15,8 +15,11 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
-  /** Vendor ids to serve (default: all). */
-  vendors?: string[];
+  /**
+   * Vendors to serve (default: all of @hookpack/providers): ids of shipped vendors, or
+   * VendorDefinitions — a vendor being written is played from its description alone.
+   */
+  vendors?: (string | VendorDefinition)[];
   /** Multiplies every vendor delay (retry schedule, pause queue, failing window). 0.001: minutes → ms. */
   timeScale?: number;
   /** API keys to accept, by vendor id (default: generated, `<documented prefix>sandbox_…`). */
@@ -367,8 +370,9 @@ export class Sandbox {
   }
 
   private requireVendor(id: string): VendorDefinition {
-    const v = typeof id === 'string' ? getVendor(id) : undefined;
-    if (!v || !this.served.has(v.id)) {
+    const key = typeof id === 'string' ? normalId(id) : undefined;
+    const v = [...this.served.values()].find((x) => normalId(x.id) === key);
+    if (!v) {
       throw new SandboxInputError(
         `unknown vendor "${String(id)}"; this sandbox serves: ${[...this.served.keys()].join(', ')}`,
         404,
@@ -450,11 +454,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return sandbox;
 }
 
-function resolveVendors(ids: string[] | undefined): VendorDefinition[] {
+function normalId(id: string): string {
+  return id.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+function resolveVendors(ids: (string | VendorDefinition)[] | undefined): VendorDefinition[] {
   if (ids === undefined || ids.length === 0) return [...allVendors];
-  return ids.map((id) => {
+  const out = ids.map((id) => {
+    if (typeof id === 'object' && id !== null) return id;
     const v = getVendor(id);
     if (!v) throw new SandboxInputError(`unknown vendor "${id}"; known: ${allVendors.map((x) => x.id).join(', ')}`);
     return v;
   });
+  const seen = new Set<string>();
+  for (const v of out) {
+    assertVendorDescription(v);
+    if (seen.has(normalId(v.id))) throw new SandboxInputError(`vendor "${v.id}" is listed twice`);
+    seen.add(normalId(v.id));
+  }
+  return out;
 }

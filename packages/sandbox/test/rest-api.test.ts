@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HookpackApiError } from '@hookpack/core';
+import { HookpackApiError, resourceCodec, validationStatusOf, type SubscriptionInput } from '@hookpack/core';
 import { getVendor } from '@hookpack/providers';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { clientFor, raw } from './helpers.js';
@@ -75,7 +75,7 @@ describe.each(restVendors)('%s', (vendorId) => {
     expect(err.vendorMessage).toMatch(/invalid|revoked/i);
     const missing = await raw(sandbox, vendorId, 'GET', vendor.api!.endpoints.list!.path, { auth: false });
     expect(missing.status).toBe(401);
-    expect(vendor.api!.errorInfo(missing.json).message).toMatch(/missing api key/i);
+    expect(resourceCodec(vendor).errorInfo(missing.json).message).toMatch(/missing api key/i);
   });
 
   it('rejects unknown event types and missing fields with 400 and field details', async () => {
@@ -84,13 +84,13 @@ describe.each(restVendors)('%s', (vendorId) => {
     expect(JSON.stringify(err.details)).toContain('no.such.event');
     const path = vendor.api!.endpoints.create!.path;
     const noUrl = await raw(sandbox, vendorId, 'POST', path, {
-      body: { [vendor.api!.wire!.fields.events]: [firstEvent] },
+      body: resourceCodec(vendor).createBody({ events: [firstEvent] } as unknown as SubscriptionInput),
     });
-    expect(noUrl.status).toBe(400);
-    expect(vendor.api!.errorInfo(noUrl.json).details).toHaveProperty(vendor.api!.wire!.fields.url);
+    expect(noUrl.status).toBe(validationStatusOf(vendor.api!.errors));
+    expect(resourceCodec(vendor).errorInfo(noUrl.json).details).toHaveProperty(vendor.api!.resource.fields.url);
     const notJson = await raw(sandbox, vendorId, 'POST', path, { body: '{"url": ' });
     expect(notJson.status).toBe(400);
-    expect(vendor.api!.errorInfo(notJson.json).message).toMatch(/not valid JSON/);
+    expect(resourceCodec(vendor).errorInfo(notJson.json).message).toMatch(/not valid JSON/);
     const notObject = await raw(sandbox, vendorId, 'POST', path, { body: [1, 2] });
     expect(notObject.status).toBe(400);
   });

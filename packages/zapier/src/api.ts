@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Operation, RestApiDefinition, VendorDefinition } from '@hookpack/core';
+import {
+  mediaTypeOf,
+  resourceCodec,
+  type Operation,
+  type RestApiDefinition,
+  type VendorDefinition,
+} from '@hookpack/core';
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 
 /** A vendor that has a REST subscription API (everything but paste-the-URL vendors). */
@@ -52,7 +58,7 @@ export function endpointRequest(
       throw new z.errors.Error(`${vendor.displayName} ${operation} needs a subscription id.`, 'MissingId', 400);
     return template.split('{id}').join(encodeURIComponent(parts.id));
   };
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: mediaTypeOf(vendor.api) };
   if (endpoint.method !== 'GET' && vendor.api.idempotencyKeys) headers['Idempotency-Key'] = randomUUID();
   const request: HttpRequestOptions & { url: string } = {
     method: endpoint.method,
@@ -86,7 +92,7 @@ export function responseBody(response: HttpResponse): unknown {
 /** The vendor's own message for an error body, when it sent one. */
 export function vendorMessage(vendor: RestVendor, response: HttpResponse): string | undefined {
   try {
-    const info = vendor.api.errorInfo(responseBody(response));
+    const info = resourceCodec(vendor).errorInfo(responseBody(response));
     const details = info.details
       ? Object.entries(info.details)
           .map(([field, problem]) => `${field}: ${typeof problem === 'string' ? problem : JSON.stringify(problem)}`)

@@ -1,4 +1,4 @@
-import type { VendorDefinition } from '@hookpack/core';
+import { assertVendorDescription, type VendorDefinition } from '@hookpack/core';
 import { hasRestApi } from './api.js';
 import { addAuthHeader, authenticationFor, handleAuthErrors } from './auth.js';
 import { restHookTrigger, staticHookTrigger } from './triggers.js';
@@ -16,6 +16,7 @@ export interface ZapierAppOptions {
  * Everything vendor-specific comes from the VendorDefinition.
  */
 export function createZapierApp(vendor: VendorDefinition, options: ZapierAppOptions) {
+  assertVendorDescription(vendor); // an inconsistent description fails the build, not a Zap
   if (vendor.events.length === 0) throw new Error(`${vendor.id}: no events in the catalog, nothing to trigger on`);
   const rest = hasRestApi(vendor) ? vendor : undefined;
   if (rest) {

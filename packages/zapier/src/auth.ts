@@ -1,4 +1,4 @@
-import { parseRetryAfter, type ApiKeyAuth } from '@hookpack/core';
+import { parseRetryAfter, resourceCodec, type ApiKeyAuth } from '@hookpack/core';
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import {
   baseUrlFor,
@@ -15,6 +15,8 @@ import { docsLink } from './names.js';
 export interface HookpackMiddlewareData {
   /** Event types in a subscribe request, so a 403 can name the paid ones. */
   events?: string[];
+  /** Sent by core's client (zapierFetch): it reads statuses itself; afterResponse stays out. */
+  hookpackClient?: boolean;
 }
 
 function apiKeyAuth(vendor: RestVendor): ApiKeyAuth {
@@ -62,7 +64,7 @@ export function authenticationFor(vendor: RestVendor) {
       if (testOperation === 'me' && body && typeof body === 'object' && !Array.isArray(body)) return body;
       let count: number | null = null;
       try {
-        count = (vendor.api.listItems ? vendor.api.listItems(body) : Array.isArray(body) ? body : []).length;
+        count = resourceCodec(vendor).listItems(body).length;
       } catch {
         count = null;
       }
@@ -125,33 +127,56 @@ export function handleAuthErrors(vendor: RestVendor) {
   return (response: HttpResponse, z: ZObject) => {
     const { status } = response;
     if (status !== 401 && status !== 403 && status !== 429) return response;
-    const said = vendorMessage(vendor, response);
-    const saidText = said ? ` ${vendor.displayName} said: "${said}".` : '';
-    if (status === 401) {
-      throw new z.errors.ExpiredAuthError(
-        `API key invalid or revoked: ${vendor.displayName} answered 401.${saidText} Reconnect with a current key.`,
-      );
-    }
-    if (status === 403) {
-      const data = (response.request?.middlewareData ?? {}) as HookpackMiddlewareData;
-      const paidTypes = vendor.api.paidEvents ?? vendor.events.filter((e) => e.paid).map((e) => e.type);
-      const paid = (data.events ?? []).filter((e) => paidTypes.includes(e));
-      const why =
-        paid.length > 0
-          ? `${paid.join(', ')} ${paid.length === 1 ? 'needs' : 'need'} a paid ${vendor.displayName} plan or a credit balance.`
-          : `your ${vendor.displayName} plan or credit balance does not allow this.`;
-      throw new z.errors.Error(
-        `${vendor.displayName} refused the request (403): ${why}${saidText}`,
-        'PlanRequired',
-        403,
-      );
-    }
+    const data = (response.request?.middlewareData ?? {}) as HookpackMiddlewareData;
+    if (data.hookpackClient) return response;
     const header = response.headers?.get?.('retry-after') ?? response.getHeader?.('retry-after');
-    const delay = retryAfterSeconds(header) ?? vendor.api.rateLimit?.perSeconds;
-    const limit = vendor.api.rateLimit
-      ? ` (${vendor.api.rateLimit.requests} requests per ${vendor.api.rateLimit.perSeconds} s)`
-      : '';
-    const when = delay === undefined ? 'retrying later' : `retrying after ${delay} s`;
-    throw new z.errors.ThrottledError(`${vendor.displayName} rate limit reached${limit}; ${when}.`, delay);
+    throw authError(z, vendor, {
+      status,
+      said: vendorMessage(vendor, response),
+      events: data.events ?? [],
+      retryAfterSeconds: retryAfterSeconds(header),
+    });
   };
+}
+
+/**
+ * The Zapier error for a 401 (ExpiredAuthError: Zapier asks the user to reconnect), 403 (plan
+ * or credits) or 429 (ThrottledError with the vendor's Retry-After), from afterResponse or from
+ * an error of core's client alike.
+ */
+export function authError(
+  z: ZObject,
+  vendor: RestVendor,
+  answer: {
+    status: 401 | 403 | 429;
+    said: string | undefined;
+    events: string[];
+    retryAfterSeconds: number | undefined;
+  },
+): Error {
+  const saidText = answer.said ? ` ${vendor.displayName} said: "${answer.said}".` : '';
+  if (answer.status === 401) {
+    return new z.errors.ExpiredAuthError(
+      `API key invalid or revoked: ${vendor.displayName} answered 401.${saidText} Reconnect with a current key.`,
+    );
+  }
+  if (answer.status === 403) {
+    const paidTypes = vendor.api.paidEvents ?? vendor.events.filter((e) => e.paid).map((e) => e.type);
+    const paid = answer.events.filter((e) => paidTypes.includes(e));
+    const why =
+      paid.length > 0
+        ? `${paid.join(', ')} ${paid.length === 1 ? 'needs' : 'need'} a paid ${vendor.displayName} plan or a credit balance.`
+        : `your ${vendor.displayName} plan or credit balance does not allow this.`;
+    return new z.errors.Error(
+      `${vendor.displayName} refused the request (403): ${why}${saidText}`,
+      'PlanRequired',
+      403,
+    );
+  }
+  const delay = answer.retryAfterSeconds ?? vendor.api.rateLimit?.perSeconds;
+  const limit = vendor.api.rateLimit
+    ? ` (${vendor.api.rateLimit.requests} requests per ${vendor.api.rateLimit.perSeconds} s)`
+    : '';
+  const when = delay === undefined ? 'retrying later' : `retrying after ${delay} s`;
+  return new z.errors.ThrottledError(`${vendor.displayName} rate limit reached${limit}; ${when}.`, delay);
 }

@@ -1,4 +1,7 @@
 import {
+  createSubscriptionClient,
+  HookpackApiError,
+  HookpackInputError,
   verifyDelivery,
   type EventDefinition,
   type SubscriptionOption,
@@ -6,8 +9,9 @@ import {
   type VerifyDeliveryInput,
 } from '@hookpack/core';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { endpointRequest, isSuccess, operationError, responseBody, type RestVendor } from './api.js';
-import type { HookpackMiddlewareData } from './auth.js';
+import { baseUrlFor, endpointRequest, isSuccess, operationError, type RestVendor } from './api.js';
+import { authError } from './auth.js';
+import { zapierFetch } from './transport.js';
 import { docsLink, triggerDescription, triggerKey, triggerNoun } from './names.js';
 import { outputFieldsFor, sampleOutput, toTriggerOutput, type OutputField, type TriggerOutput } from './output.js';
 
@@ -93,6 +97,27 @@ function sampleParts(
   return { sample, outputFields: outputFieldsFor(sample as unknown as Record<string, unknown>) };
 }
 
+/** A Zapier error for a failed call of core's client, worded like the app's other errors. */
+function zapierErrorFor(z: ZObject, vendor: RestVendor, what: string, events: string[], err: unknown): Error {
+  if (err instanceof HookpackInputError) return new z.errors.Error(err.message, 'InvalidInput', 400);
+  if (!(err instanceof HookpackApiError)) return err instanceof Error ? err : new Error(String(err));
+  const status = err.status;
+  if (status === 401 || status === 403 || status === 429) {
+    return authError(z, vendor, {
+      status,
+      said: err.vendorMessage,
+      events,
+      retryAfterSeconds: err.retryAfterMs === undefined ? undefined : Math.ceil(err.retryAfterMs / 1000),
+    });
+  }
+  const server = status === undefined || status >= 500 || err.code === 'invalid_response';
+  return new z.errors.Error(
+    `${vendor.displayName} could not ${what}${status !== undefined ? ` (HTTP ${status})` : ''}: ${err.message}`,
+    server ? 'VendorServerError' : 'VendorRequestError',
+    status ?? 502,
+  );
+}
+
 /** One REST-hook trigger: subscribe on Zap on, unsubscribe on Zap off, verify every delivery. */
 export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
   const { sample, outputFields } = sampleParts(vendor, event);
@@ -109,40 +134,25 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         const targetUrl = bundle.targetUrl;
         if (!targetUrl) throw new z.errors.Error('Zapier gave no target URL to subscribe.', 'MissingTargetUrl', 400);
         const events = [event.type];
-        const body = vendor.api.createBody({
-          url: targetUrl,
-          events,
-          options: optionValues(vendor, bundle.inputData ?? {}),
-        });
-        const request = endpointRequest(z, vendor, bundle, 'create', { body });
-        request.middlewareData = { events } satisfies HookpackMiddlewareData;
-        const response = await z.request(request);
-        if (!isSuccess(response)) throw operationError(z, vendor, `subscribe to ${event.displayName}`, response);
+        // core's create — duplicates, orphans, unusable answers and retries handled once, for
+        // n8n and Zapier alike — over z.request, so the app's middleware sees every call.
+        const baseUrl = baseUrlFor(z, vendor, bundle);
+        const options = optionValues(vendor, bundle.inputData ?? {});
         let subscription;
         try {
-          const answer = responseBody(response);
-          subscription = vendor.api.toSubscription(vendor.api.unwrap ? vendor.api.unwrap(answer) : answer);
+          const client = createSubscriptionClient(vendor, {
+            apiKey: String(bundle.authData?.apiKey ?? ''),
+            baseUrl,
+            fetch: zapierFetch(z, { events }),
+            allowInsecureTargetUrl: true, // Zapier's own target URLs are https; the sandbox's are not
+            userAgent: 'hookpack-zapier/0.1',
+            // Zapier gives a subscribe call 30 s: keep retries few and short.
+            retry: { maxAttempts: 2, maxRetryAfterMs: 5_000 },
+            timeoutMs: 20_000,
+          });
+          subscription = await client.create({ url: targetUrl, events, options });
         } catch (err) {
-          throw new z.errors.Error(
-            `${vendor.displayName} answered the subscription request with something hookpack does not understand: ${(err as Error).message}`,
-            'UnexpectedResponse',
-            502,
-          );
-        }
-        if (!subscription.secret && vendor.signature.secretRequired) {
-          // Without the secret no delivery could ever be verified: undo, and say whether that worked.
-          const undone = await z.request(endpointRequest(z, vendor, bundle, 'delete', { id: subscription.id })).then(
-            (r) => isSuccess(r) || r.status === 404 || r.status === 410,
-            () => false,
-          );
-          throw new z.errors.Error(
-            `${vendor.displayName} created the webhook but returned no signing secret, so deliveries could not be verified; ` +
-              (undone
-                ? 'it was deleted again.'
-                : `deleting it failed: delete webhook ${subscription.id} in ${vendor.displayName} by hand.`),
-            'MissingSecret',
-            502,
-          );
+          throw zapierErrorFor(z, vendor, `subscribe to ${event.displayName}`, events, err);
         }
         return {
           id: subscription.id,

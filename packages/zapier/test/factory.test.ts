@@ -109,12 +109,12 @@ describe('help texts', () => {
 
 describe('createZapierApp refuses vendors it cannot serve, saying why', () => {
   it('no events', () => {
-    expect(() => createZapierApp({ ...parley, events: [] }, options)).toThrow(/parley: no events in the catalog/);
+    expect(() => createZapierApp({ ...parley, events: [] }, options)).toThrow(/vendor "parley", events: no events/);
   });
   it('REST vendor without a delete endpoint', () => {
     const api = { ...parley.api!, endpoints: { ...parley.api!.endpoints, delete: undefined } };
     expect(() => createZapierApp({ ...parley, api } as VendorDefinition, options)).toThrow(
-      /parley: REST hooks need a "delete" endpoint/,
+      /vendor "parley", api\.endpoints\.delete: no delete endpoint/,
     );
   });
   it('two events that map to one trigger key', () => {
@@ -126,7 +126,9 @@ describe('createZapierApp refuses vendors it cannot serve, saying why', () => {
   });
   it('vendor without API and without manual setup instructions', () => {
     const { manualSetup: _omit, ...rest } = parsleyRecipes;
-    expect(() => createZapierApp(rest as VendorDefinition, options)).toThrow(/needs manualSetup.instructions/);
+    expect(() => createZapierApp(rest as VendorDefinition, options)).toThrow(
+      /manualSetup\.instructions: a vendor without an API needs setup steps/,
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryBody, rawRequest, restApps, shapeOf, signedDelivery, zapier } from './apps.js';
 import { restFixtures, targetUrl } from './vendor-fixtures.js';
+import { resourceCodec } from '@hookpack/core';
 import { triggerKey } from '../src/index.js';
 
 const API_KEY = 'test_key_0123456789abcdef';
@@ -23,11 +24,21 @@ for (const fixture of restFixtures) {
   const op = trigger.operation as any;
   // No baseUrl: the app's default is the vendor's documented host, which nock answers.
   const bundleBase = { authData: { apiKey: API_KEY } };
+  // core's create lists first where a lost answer could leave an unknown duplicate (no
+  // Idempotency-Key): the vendor's own empty list, rendered from its description.
+  const listBefore = (origin = fixture.origin, prefix = new URL(vendor.api.baseUrl).pathname.replace(/\/$/, '')) => {
+    if (vendor.api.idempotencyKeys || !vendor.api.endpoints.list) return;
+    nock(origin)
+      .get(prefix + vendor.api.endpoints.list.path)
+      .query(true)
+      .reply(200, resourceCodec(vendor).renderList([], { hasMore: false }));
+  };
 
   describe(`${vendor.displayName} Zapier app`, () => {
     it('subscribe sends exactly the documented create request and keeps id + secret', async () => {
       const [authName, authValue] = fixture.authHeader(API_KEY);
       let idempotencyKey: string | null = null;
+      listBefore();
       const scope = nock(fixture.origin)
         .post(fixture.createPath, fixture.createBody)
         .matchHeader(authName, authValue)
@@ -53,6 +64,7 @@ for (const fixture of restFixtures) {
     it('subscribe goes to the Base URL of the connection when one is set', async () => {
       const custom = 'http://127.0.0.1:9/vendor-staging';
       const path = fixture.createPath.replace(/^\/api\/v1/, '');
+      listBefore('http://127.0.0.1:9', '/vendor-staging');
       nock('http://127.0.0.1:9')
         .post(`/vendor-staging${path}`)
         .reply(fixture.createReply.status, fixture.createReply.body);
@@ -70,6 +82,7 @@ for (const fixture of restFixtures) {
       const obj = reply.data ?? reply;
       delete obj.secret;
       delete obj.signing_secret;
+      listBefore();
       nock(fixture.origin).post(fixture.createPath).reply(fixture.createReply.status, reply);
       nock(fixture.origin)
         .delete(fixture.deletePath)
@@ -81,7 +94,7 @@ for (const fixture of restFixtures) {
       createWithoutSecret(204);
       await expect(
         appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
-      ).rejects.toThrow(/returned no signing secret.*it was deleted again/);
+      ).rejects.toThrow(/no signing secret in the answer.*hookpack deleted it again/);
     });
 
     it('subscribe without a signing secret names the webhook to delete by hand when the undo fails', async () => {
@@ -89,7 +102,7 @@ for (const fixture of restFixtures) {
       await expect(
         appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
       ).rejects.toThrow(
-        new RegExp(`deleting it failed: delete webhook ${fixture.id} in ${vendor.displayName} by hand`),
+        new RegExp(`deleting it failed: delete subscription ${fixture.id} in ${vendor.displayName} by hand`),
       );
     });
 
@@ -102,10 +115,13 @@ for (const fixture of restFixtures) {
           followed = true;
           return [201, fixture.createReply.body];
         });
+      listBefore();
       nock(fixture.origin).post(fixture.createPath).reply(301, '', { Location: 'https://elsewhere.example/hooks' });
       await expect(
         appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
-      ).rejects.toThrow(/HTTP 301.*redirected to https:\/\/elsewhere\.example\/hooks: set the Base URL/);
+      ).rejects.toThrow(
+        /HTTP 301.*redirected create \(301\) to https:\/\/elsewhere\.example\/hooks: use that as the base URL/,
+      );
       expect(followed).toBe(false);
     });
 
@@ -251,6 +267,7 @@ for (const fixture of restFixtures) {
     });
 
     it('a 403 on subscribe carries the plan / credits message', async () => {
+      listBefore();
       nock(fixture.origin)
         .post(fixture.createPath)
         .reply(403, { error: 'Event requires a paid plan or credit balance' });
@@ -265,6 +282,7 @@ for (const fixture of restFixtures) {
     });
 
     it('a 429 becomes a Zapier ThrottledError with the vendor Retry-After', async () => {
+      listBefore();
       nock(fixture.origin)
         .post(fixture.createPath)
         .reply(429, { error: 'Rate limit exceeded' }, { 'Retry-After': '42' });

@@ -6,6 +6,9 @@ import type {
   SubscriptionPatch,
   VendorDefinition,
 } from '../vendor.js';
+import { canPause, resourceCodec } from '../resource/codec.js';
+import { firstPage, maxPagesOf, nextPage, pageKey, type PageRequest } from '../resource/pagination.js';
+import { generateSecret } from '../resource/secret.js';
 import { backoffDelay } from './backoff.js';
 import { resolveClientConfig, type SubscriptionClientOptions } from './config.js';
 import { HookpackApiError, HookpackInputError, UnsupportedOperationError } from './errors.js';
@@ -20,6 +23,11 @@ import {
   sameUrl,
   subscriptionProblem,
 } from './validate.js';
+
+/** How this vendor's signing secret is replaced. */
+export function rotationOf(vendor: VendorDefinition): 'endpoint' | 'update' | 'none' {
+  return vendor.signature.rotation ?? (vendor.api?.endpoints.rotate ? 'endpoint' : 'none');
+}
 
 export interface SubscriptionClient {
   readonly vendor: VendorDefinition;
@@ -61,7 +69,14 @@ export function createSubscriptionClient(
   const transport = new Transport(vendor, config);
   const name = vendor.displayName;
 
-  const supports = (op: Operation) => vendor.api?.endpoints[op] !== undefined;
+  const supports = (op: Operation) => {
+    const endpoints = vendor.api?.endpoints;
+    if (op !== 'rotate') return endpoints?.[op] !== undefined;
+    const rotation = rotationOf(vendor);
+    return rotation === 'update'
+      ? endpoints?.update !== undefined
+      : rotation !== 'none' && endpoints?.rotate !== undefined;
+  };
 
   const requireApi = (op: Operation, reason?: string): RestApiDefinition => {
     const api = vendor.api;
@@ -77,6 +92,15 @@ export function createSubscriptionClient(
     return api;
   };
 
+  /** A fresh secret for vendors whose client chooses it; undefined for the others. */
+  const clientSecret = (): string | undefined => {
+    if (vendor.signature.secretSource !== 'client') return undefined;
+    const rule = vendor.signature.clientSecret;
+    if (!rule)
+      throw new HookpackInputError(`${name} lets the client choose the secret but declares no clientSecret rule`);
+    return generateSecret(rule);
+  };
+
   const parseBody = (op: Operation, response: RawResponse): unknown => {
     if (response.text.trim() === '') return undefined;
     try {
@@ -86,37 +110,70 @@ export function createSubscriptionClient(
     }
   };
 
-  const unwrap = (api: RestApiDefinition, op: Operation, body: unknown): unknown =>
-    api.unwrap ? readResponse(vendor, op, body, (b) => api.unwrap!(b)) : body;
+  const codec = () => resourceCodec(vendor);
 
-  const toSubscription = (api: RestApiDefinition, op: Operation, body: unknown): Subscription => {
+  const unwrap = (op: Operation, body: unknown): unknown => readResponse(vendor, op, body, (b) => codec().unwrap(b));
+
+  const toSubscription = (op: Operation, body: unknown, withSecret = false): Subscription => {
     if (body === undefined) throw invalidResponse(vendor, op, 'empty body where a subscription was expected');
-    return readResponse(vendor, op, unwrap(api, op, body), (b) => api.toSubscription(b), subscriptionProblem);
+    return readResponse(vendor, op, body, (b) => codec().readSubscription(b, withSecret), subscriptionProblem);
   };
 
   const call = (spec: RequestSpec, budget?: AttemptBudget) => transport.execute(spec, budget);
 
+  /** Every page, up to the description's bound: a subscription beyond page 1 is still found. */
   const list = async (budget?: AttemptBudget): Promise<Subscription[]> => {
     const api = requireApi('list');
-    const body = parseBody('list', await call({ operation: 'list', retryAmbiguous: true }, budget));
-    const items = readResponse(
-      vendor,
-      'list',
-      body,
-      (b) => {
-        const inner = api.listItems ? api.listItems(b) : api.unwrap ? api.unwrap(b) : b;
-        return inner as unknown[];
-      },
-      (items) => (Array.isArray(items) ? undefined : 'expected a list of subscriptions'),
-    );
-    return items.map((item) => readResponse(vendor, 'list', item, (i) => api.toSubscription(i), subscriptionProblem));
+    const pagination = api.list?.pagination;
+    const limit = maxPagesOf(pagination);
+    const all: Subscription[] = [];
+    const seen = new Set<string>();
+    let page: PageRequest | undefined = firstPage(pagination);
+    for (let n = 1; page !== undefined; n++) {
+      if (n > limit || seen.has(pageKey(page))) {
+        throw invalidResponse(
+          vendor,
+          'list',
+          n > limit
+            ? `more than ${limit} pages of subscriptions (the description's maxPages); hookpack stopped rather than miss some`
+            : 'the vendor sent the same page again; hookpack stopped rather than loop',
+        );
+      }
+      seen.add(pageKey(page));
+      const spec: RequestSpec = { operation: 'list', retryAmbiguous: true };
+      if ('url' in page) spec.url = page.url;
+      else if (Object.keys(page.query).length > 0) spec.query = page.query;
+      const response = await call(spec, budget);
+      const body = parseBody('list', response);
+      const items = readResponse(vendor, 'list', body, (b) => codec().listItems(b));
+      const subs = items.map((item) =>
+        readResponse(
+          vendor,
+          'list',
+          item,
+          (i) => codec().readSubscription(codec().wrap(i), false),
+          subscriptionProblem,
+        ),
+      );
+      all.push(...subs);
+      const current: PageRequest = page;
+      page = readResponse(vendor, 'list', body, (b) =>
+        nextPage(
+          api,
+          current,
+          { body: b, headers: response.headers, itemCount: items.length, lastItemId: subs[subs.length - 1]?.id },
+          config.baseUrl,
+        ),
+      );
+    }
+    return all;
   };
 
   const get = async (id: string): Promise<Subscription> => {
-    const api = requireApi('get');
+    requireApi('get');
     checkId(vendor, id);
     const response = await call({ operation: 'get', id, retryAmbiguous: true });
-    return toSubscription(api, 'get', parseBody('get', response));
+    return toSubscription('get', parseBody('get', response));
   };
 
   const findById = async (id: string): Promise<Subscription | undefined> => {
@@ -168,7 +225,9 @@ export function createSubscriptionClient(
   const create = async (input: SubscriptionInput): Promise<Subscription> => {
     const api = requireApi('create');
     checkInput(vendor, input, config.allowInsecureTargetUrl);
-    const body = api.createBody(input);
+    // A client-chosen secret is made once per create call: every attempt sends the same one.
+    const chosenSecret = clientSecret();
+    const body = codec().createBody(chosenSecret === undefined ? input : { ...input, secret: chosenSecret });
     // Counts POST attempts only; the lookups around them have their own retries.
     const budget: AttemptBudget = { used: 0 };
     // Without idempotency keys, a create whose answer we lost may still have happened. We can
@@ -211,9 +270,10 @@ export function createSubscriptionClient(
         await config.sleep(backoffDelay(++retryNumber, config.retry, config.random));
         continue;
       }
-      let created: Subscription;
+      let created: Subscription | undefined;
       try {
-        created = toSubscription(api, 'create', parseBody('create', response));
+        created = toSubscription('create', parseBody('create', response), true);
+        if (chosenSecret !== undefined) created.secret = chosenSecret;
         if (vendor.signature.secretSource === 'subscription' && vendor.signature.secretRequired && !created.secret) {
           throw invalidResponse(
             vendor,
@@ -222,8 +282,26 @@ export function createSubscriptionClient(
           );
         }
       } catch (e) {
-        // It was created but we cannot use it: do not leave it behind.
-        if (before) await removeOrphans(input.url, before).catch(() => undefined);
+        // It was created but we cannot use it: do not leave it behind, and say whether that worked.
+        const createdId = created?.id;
+        const undone =
+          createdId !== undefined
+            ? await deleteById(createdId).then(
+                () => true,
+                () => false,
+              )
+            : before
+              ? await removeOrphans(input.url, before).then(
+                  () => true,
+                  () => false,
+                )
+              : false;
+        if (e instanceof HookpackApiError && createdId !== undefined) {
+          if (!e.message.endsWith('.')) e.message += '.';
+          e.message += undone
+            ? ` ${name} had created it (${createdId}); hookpack deleted it again.`
+            : ` ${name} had created it, and deleting it failed: delete subscription ${createdId} in ${name} by hand.`;
+        }
         throw e;
       }
       return created;
@@ -231,14 +309,17 @@ export function createSubscriptionClient(
   };
 
   const update = async (id: string, patch: SubscriptionPatch): Promise<Subscription> => {
-    const api = requireApi('update');
+    requireApi('update');
     checkId(vendor, id);
     checkPatch(vendor, patch, config.allowInsecureTargetUrl);
-    const spec: RequestSpec = { operation: 'update', id, body: api.updateBody(patch), retryAmbiguous: true };
+    if (patch.active !== undefined && !canPause(vendor)) {
+      throw new UnsupportedOperationError(name, 'update', 'its subscriptions cannot be paused or resumed');
+    }
+    const spec: RequestSpec = { operation: 'update', id, body: codec().updateBody(id, patch), retryAmbiguous: true };
     if (patch.events) spec.events = patch.events;
     // Setting fields twice gives the same result, so an ambiguous failure may be retried.
     const body = parseBody('update', await call(spec));
-    if (body !== undefined) return toSubscription(api, 'update', body);
+    if (body !== undefined) return toSubscription('update', body);
     // 204 No Content: read the subscription back.
     const found = supports('get') || supports('list') ? await findById(id) : undefined;
     if (!found) throw invalidResponse(vendor, 'update', 'empty answer and the subscription could not be read back');
@@ -246,34 +327,41 @@ export function createSubscriptionClient(
   };
 
   const test = async (id: string): Promise<{ raw: unknown }> => {
-    const api = requireApi('test');
+    requireApi('test');
     checkId(vendor, id);
     // A repeated test would send the user a second test event: only safe retries.
     const body = parseBody('test', await call({ operation: 'test', id, retryAmbiguous: false }));
-    return { raw: body === undefined ? undefined : unwrap(api, 'test', body) };
+    return { raw: body === undefined ? undefined : unwrap('test', body) };
   };
 
   const rotate = async (id: string): Promise<string> => {
-    const api = requireApi('rotate');
     checkId(vendor, id);
+    const rotation = rotationOf(vendor);
+    if (rotation === 'update') {
+      // The client chooses secrets: send a new one. A repeat after a lost answer sends the same.
+      requireApi('update');
+      const secret = clientSecret()!;
+      await call({ operation: 'update', id, body: codec().updateBody(id, { secret }), retryAmbiguous: true });
+      return secret;
+    }
+    requireApi('rotate', vendor.signature.rotation === 'none' ? 'its signing secret cannot be rotated' : undefined);
     // Repeating a rotation whose answer was lost is what the caller needs anyway: the lost
     // secret already replaced the old one, and the repeat yields one we know.
     const body = parseBody('rotate', await call({ operation: 'rotate', id, retryAmbiguous: true }));
     if (body === undefined) throw invalidResponse(vendor, 'rotate', 'empty body where the new secret was expected');
-    const inner = unwrap(api, 'rotate', body);
     return readResponse(
       vendor,
       'rotate',
-      inner,
-      (b) => (api.rotatedSecret ? api.rotatedSecret(b) : api.toSubscription(b).secret) as string,
+      body,
+      (b) => codec().rotatedSecret(b) as string,
       (s) => (typeof s === 'string' && s !== '' ? undefined : 'no new secret in the answer'),
     );
   };
 
   const me = async (): Promise<unknown> => {
-    const api = requireApi('me');
+    requireApi('me');
     const body = parseBody('me', await call({ operation: 'me', retryAmbiguous: true }));
-    return body === undefined ? undefined : unwrap(api, 'me', body);
+    return body === undefined ? undefined : unwrap('me', body);
   };
 
   return {

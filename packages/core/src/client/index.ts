@@ -1,4 +1,4 @@
-export { createSubscriptionClient, type SubscriptionClient } from './client.js';
+export { createSubscriptionClient, rotationOf, type SubscriptionClient } from './client.js';
 export type { SubscriptionClientOptions, FetchLike } from './config.js';
 export { defaultRetryOptions, parseRetryAfter, type RetryOptions } from './backoff.js';
 export {

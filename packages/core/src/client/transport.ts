@@ -4,6 +4,7 @@ import { backoffDelay, parseRetryAfter } from './backoff.js';
 import type { ResolvedClientConfig } from './config.js';
 import { HookpackApiError, RateLimitError } from './errors.js';
 import { formatMs, httpError, redact, type CallContext } from './messages.js';
+import { mediaTypeOf, resourceCodec } from '../resource/codec.js';
 
 /** One logical call: an operation, with the retry rules that are safe for it. */
 export interface RequestSpec {
@@ -19,6 +20,10 @@ export interface RequestSpec {
   retryAmbiguous: boolean;
   /** Statuses that count as an answer rather than an error (delete: 404 = already gone). */
   acceptStatuses?: number[];
+  /** Extra query parameters (a list page). */
+  query?: Record<string, string>;
+  /** Absolute URL instead of the endpoint's (a `Link: rel="next"` page, same origin only). */
+  url?: string;
 }
 
 export interface RawResponse {
@@ -95,7 +100,7 @@ export class Transport {
   }
 
   private failure(spec: RequestSpec, response: RawResponse): HookpackApiError {
-    const api = this.vendor.api!;
+    const codec = resourceCodec(this.vendor);
     const secretsToHide = [this.config.apiKey];
     let vendorMessage: string | undefined;
     let details: Record<string, unknown> | undefined;
@@ -109,7 +114,7 @@ export class Transport {
     }
     if (isJson) {
       try {
-        const info = api.errorInfo(parsed);
+        const info = codec.errorInfo(parsed);
         if (typeof info?.message === 'string' && info.message.trim() !== '') vendorMessage = info.message.trim();
         if (info?.details && typeof info.details === 'object') details = info.details;
       } catch {
@@ -150,15 +155,16 @@ export class Transport {
     endpoint: EndpointDefinition,
     idempotencyKey: string | undefined,
   ): Promise<RawResponse> {
-    const url = this.buildUrl(endpoint, spec.id);
+    const url = spec.url ?? this.buildUrl(endpoint, spec.id, spec.query);
+    const mediaType = mediaTypeOf(this.vendor.api ?? {});
     const headers: Record<string, string> = {
-      Accept: 'application/json',
+      Accept: mediaType,
       'User-Agent': this.config.userAgent,
       ...this.authHeader(),
     };
     let body: string | undefined;
     if (spec.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
+      headers['Content-Type'] = mediaType;
       body = JSON.stringify(spec.body);
     }
     if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
@@ -208,7 +214,7 @@ export class Transport {
     return err;
   }
 
-  buildUrl(endpoint: EndpointDefinition, id: string | undefined): string {
+  buildUrl(endpoint: EndpointDefinition, id: string | undefined, extraQuery?: Record<string, string>): string {
     const fill = (template: string, encode: (s: string) => string) => {
       if (!template.includes('{id}')) return template;
       if (id === undefined) throw new Error(`internal: endpoint ${template} needs an id`);
@@ -216,11 +222,13 @@ export class Transport {
     };
     const path = fill(endpoint.path, encodeURIComponent);
     let url = this.config.baseUrl + (path.startsWith('/') ? path : `/${path}`);
-    if (endpoint.query && Object.keys(endpoint.query).length > 0) {
+    const entries = [
+      ...Object.entries(endpoint.query ?? {}).map(([k, v]) => [k, fill(v, (raw) => raw)] as const),
+      ...Object.entries(extraQuery ?? {}),
+    ];
+    if (entries.length > 0) {
       // encodeURIComponent, not URLSearchParams: a space must be %20, not the form-style '+'.
-      const query = Object.entries(endpoint.query)
-        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(fill(v, (raw) => raw))}`)
-        .join('&');
+      const query = entries.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
       url += (url.includes('?') ? '&' : '?') + query;
     }
     return url;

@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  canPause,
+  checkVendorDescription,
+  createSubscriptionClient,
+  formatProblem,
+  generateSecret,
+  HookpackApiError,
+  parseDelivery,
+  RateLimitError,
+  UnsupportedOperationError,
+  validationStatusOf,
+  verifyDelivery,
+  type SubscriptionClient,
+  type VendorDefinition,
+} from '@hookpack/core';
+import { startSandbox, type Sandbox } from '../sandbox.js';
+import { deliveryBody, deliveryHeaders, newEventId } from '../send.js';
+import { startReceiver, type ReceivedDelivery } from './receiver.js';
+
+export interface ConformanceCheck {
+  name: string;
+  ok: boolean;
+  /** What went wrong (failures only). */
+  message?: string;
+}
+
+export interface ConformanceReport {
+  vendor: string;
+  ok: boolean;
+  checks: ConformanceCheck[];
+  failures: ConformanceCheck[];
+}
+
+export interface ConformanceOptions {
+  /** Most subscriptions created to walk the pages (default 250). */
+  maxSubscriptionsForPaging?: number;
+  /** How long to wait for the sandbox's deliveries each time (default 10 s). */
+  settleMs?: number;
+}
+
+class CheckFailed extends Error {}
+
+function must(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new CheckFailed(message);
+}
+
+/**
+ * Everything a vendor description promises, exercised against the sandbox playing that vendor
+ * from the description alone: the description checks; every event's sample signed, verified
+ * (and a forged copy refused) and round-tripped through the envelope; and, for vendors with an
+ * API, every declared operation through core's client, every page of the list, and every error
+ * shape (bad key, validation, unknown id, rate limit). Never throws for a failing vendor: the
+ * report lists each check and why it failed.
+ */
+export async function vendorConformance(
+  vendor: VendorDefinition,
+  options: ConformanceOptions = {},
+): Promise<ConformanceReport> {
+  const checks: ConformanceCheck[] = [];
+  const check = async (name: string, run: () => unknown): Promise<boolean> => {
+    try {
+      await run();
+      checks.push({ name, ok: true });
+      return true;
+    } catch (e) {
+      checks.push({ name, ok: false, message: e instanceof Error ? e.message : String(e) });
+      return false;
+    }
+  };
+  const report = (): ConformanceReport => {
+    const failures = checks.filter((c) => !c.ok);
+    return { vendor: vendor.id, ok: failures.length === 0, checks, failures };
+  };
+
+  const consistent = await check('description is consistent', () => {
+    const problems = checkVendorDescription(vendor);
+    must(problems.length === 0, problems.map(formatProblem).join('\n'));
+  });
+  if (!consistent) return report(); // the sandbox refuses an inconsistent description anyway
+
+  for (const event of vendor.events) {
+    await check(`envelope round trip: ${event.type}`, () => envelopeRoundTrip(vendor, event.type));
+    await check(`sign and verify: ${event.type}`, () => signAndVerify(vendor, event.type));
+  }
+
+  const settleMs = options.settleMs ?? 10_000;
+  const receiver = await startReceiver();
+  let sandbox: Sandbox | undefined;
+  try {
+    sandbox = await startSandbox({ vendors: [vendor], rateLimits: false, timeScale: 0.001 });
+    if (vendor.api)
+      await apiChecks(vendor, sandbox, receiver, check, settleMs, options.maxSubscriptionsForPaging ?? 250);
+    else await manualHookChecks(vendor, sandbox, receiver, check, settleMs);
+  } finally {
+    await sandbox?.stop();
+    await receiver.close();
+  }
+  if (vendor.api?.rateLimit) await check('429 carries Retry-After', () => rateLimitCheck(vendor));
+  return report();
+}
+
+type Check = (name: string, run: () => unknown) => Promise<boolean>;
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+function sampleOf(vendor: VendorDefinition, type: string): unknown {
+  return structuredClone(vendor.events.find((e) => e.type === type)!.sample);
+}
+
+function envelopeRoundTrip(vendor: VendorDefinition, type: string): void {
+  const event = {
+    id: newEventId(),
+    type,
+    createdAt: '2026-05-07T14:30:00.000Z',
+    data: sampleOf(vendor, type),
+    livemode: false,
+  };
+  const body = deliveryBody(vendor, event);
+  const headers = deliveryHeaders(vendor, { body, type, secret: null, deliveryId: 'dlv_conformance' });
+  const parsed = parseDelivery(vendor, body, headers);
+  must(parsed.ok, `the envelope the vendor builds does not parse: ${parsed.ok ? '' : parsed.message}`);
+  must(parsed.event.type === type, `type read back as "${parsed.event.type}"`);
+  must(isDeepStrictEqual(parsed.event.data, event.data), 'data read back differs from the sample');
+  must(typeof parsed.dedupeKey === 'string' && parsed.dedupeKey !== '', 'no dedupe key');
+}
+
+function signAndVerify(vendor: VendorDefinition, type: string): void {
+  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const event = {
+    id: newEventId(),
+    type,
+    createdAt: new Date().toISOString(),
+    data: sampleOf(vendor, type),
+    livemode: false,
+  };
+  const body = deliveryBody(vendor, event);
+  const headers = deliveryHeaders(vendor, { body, type, secret, deliveryId: 'dlv_conformance' });
+  const good = verifyDelivery(vendor, { body, headers, secret });
+  must(good.ok, `a correctly signed delivery was refused: ${good.ok ? '' : good.message}`);
+  must(good.event.type === type, `verified as "${good.event.type}"`);
+  const forged = Buffer.from(body);
+  forged[forged.length - 2] = forged[forged.length - 2]! ^ 1;
+  must(!verifyDelivery(vendor, { body: forged, headers, secret }).ok, 'a changed body was accepted');
+  must(!verifyDelivery(vendor, { body, headers, secret: `${secret}x` }).ok, 'a wrong secret was accepted');
+}
+
+/** Every delivery the receiver got at `path`, verified with `secret`. */
+function verifiedAt(vendor: VendorDefinition, received: ReceivedDelivery[], path: string, secret: string | string[]) {
+  return received
+    .filter((r) => r.path === path)
+    .map((r) => verifyDelivery(vendor, { body: r.body, headers: r.headers as Record<string, string>, secret }));
+}
+
+function optionValues(vendor: VendorDefinition): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const o of vendor.subscriptionOptions.filter((o) => o.required))
+    out[o.name] = o.type === 'string[]' ? ['conformance'] : o.type === 'boolean' ? true : 'conformance';
+  return out;
+}
+
+async function expectApiError(promise: Promise<unknown>, code: string, status?: number): Promise<HookpackApiError> {
+  try {
+    await promise;
+  } catch (e) {
+    must(e instanceof HookpackApiError, `expected a HookpackApiError ${code}, got ${String(e)}`);
+    must(e.code === code, `expected ${code}, got ${e.code}: ${e.message}`);
+    if (status !== undefined) must(e.status === status, `expected status ${status}, got ${e.status}`);
+    return e;
+  }
+  throw new CheckFailed(`expected a ${code} error, the call succeeded`);
+}
+
+async function apiChecks(
+  vendor: VendorDefinition,
+  sandbox: Sandbox,
+  receiver: Receiver,
+  check: Check,
+  settleMs: number,
+  maxForPaging: number,
+): Promise<void> {
+  const api = vendor.api!;
+  const clientWith = (apiKey: string): SubscriptionClient =>
+    createSubscriptionClient(vendor, {
+      apiKey,
+      baseUrl: sandbox.baseUrl(vendor.id),
+      allowInsecureTargetUrl: true,
+      retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+  const client = clientWith(sandbox.apiKey(vendor.id));
+  const events = vendor.events.map((e) => e.type);
+  const options = optionValues(vendor);
+  const url = `${receiver.url}/main`;
+  let id: string | undefined;
+  let secret: string | undefined;
+
+  const created = await check('create returns the subscription and its secret', async () => {
+    const sub = await client.create({ url, events, options });
+    must(sub.id.startsWith(api.resource.idPrefix), `id "${sub.id}" lacks the prefix "${api.resource.idPrefix}"`);
+    must(sub.url === url, `url read back as ${sub.url}`);
+    must(isDeepStrictEqual([...sub.events].sort(), [...events].sort()), 'events read back differ');
+    must(sub.active, 'a new subscription reads as inactive');
+    for (const [k, v] of Object.entries(options))
+      must(isDeepStrictEqual(sub.options[k], v), `option ${k} read back differs`);
+    if (vendor.signature.secretSource !== 'user') must(sub.secret, 'no signing secret after create');
+    const stored = sandbox.subscription(sub.id);
+    must(stored && stored.secret === sub.secret, 'the secret the client holds is not the one the vendor signs with');
+    id = sub.id;
+    secret = sub.secret;
+  });
+  if (!created || !id) return;
+  const subId = id;
+
+  if (client.supports('list'))
+    await check('list and findByUrl find it; reads never show the secret', async () => {
+      const all = await client.list();
+      must(
+        all.some((s) => s.id === subId),
+        'list does not contain the new subscription',
+      );
+      must(
+        all.every((s) => s.secret === undefined),
+        'a list item carries a secret',
+      );
+      must(!JSON.stringify(all.map((s) => s.raw)).includes(secret!), 'a list answer shows the full secret');
+      must((await client.findByUrl(url))?.id === subId, 'findByUrl missed it');
+    });
+  await check('findById finds it', async () => must((await client.findById(subId))?.id === subId, 'not found by id'));
+  if (client.supports('get'))
+    await check('get reads it', async () => {
+      const sub = await client.get(subId);
+      must(sub.id === subId && sub.url === url, 'get read back something else');
+      must(sub.secret === undefined, 'get carries a secret');
+    });
+
+  for (const type of events)
+    await check(`delivers ${type}, signed with the subscription's secret`, async () => {
+      const before = receiver.received.length;
+      sandbox.fire(vendor.id, type, { subscriptionId: subId });
+      must(await sandbox.settle(settleMs), 'the sandbox did not finish delivering');
+      const got = receiver.received.slice(before);
+      must(got.length === 1, `expected 1 delivery, got ${got.length}`);
+      const result = verifiedAt(vendor, got, '/main', secret!)[0]!;
+      must(result.ok, `the delivery did not verify: ${result.ok ? '' : result.message}`);
+      must(result.event.type === type, `delivered as ${result.event.type}`);
+    });
+
+  if (client.supports('update')) {
+    await check('update changes the target URL', async () => {
+      const moved = await client.update(subId, { url: `${url}?moved=1` });
+      must(moved.url === `${url}?moved=1`, 'the new URL did not read back');
+      await client.update(subId, { url });
+    });
+    if (canPause(vendor))
+      await check('update pauses and resumes', async () => {
+        must((await client.update(subId, { active: false })).active === false, 'still active after pausing');
+        must((await client.findById(subId))?.active === false, 'reads back active after pausing');
+        must((await client.update(subId, { active: true })).active === true, 'still paused after resuming');
+      });
+    else
+      await check('pausing is refused before any request (the vendor cannot pause)', async () => {
+        const error = await client.update(subId, { active: false }).catch((e: unknown) => e);
+        must(error instanceof UnsupportedOperationError, `expected UnsupportedOperationError, got ${String(error)}`);
+      });
+  }
+
+  if (client.supports('test'))
+    await check('test sends a verifiable event', async () => {
+      const before = receiver.received.length;
+      await client.test(subId);
+      must(await sandbox.settle(settleMs), 'the sandbox did not finish delivering');
+      const results = verifiedAt(vendor, receiver.received.slice(before), '/main', secret!);
+      must(results.length === 1 && results[0]!.ok, 'the test event did not arrive verified');
+    });
+
+  if (client.supports('rotate'))
+    await check('rotate: the new secret signs, the old one no longer does', async () => {
+      const rotated = await client.rotate(subId);
+      must(rotated && rotated !== secret, 'rotate gave no new secret');
+      const before = receiver.received.length;
+      sandbox.fire(vendor.id, events[0]!, { subscriptionId: subId });
+      must(await sandbox.settle(settleMs), 'the sandbox did not finish delivering');
+      const got = receiver.received.slice(before);
+      must(verifiedAt(vendor, got, '/main', rotated)[0]?.ok, 'the new secret does not verify');
+      must(!verifiedAt(vendor, got, '/main', secret!)[0]?.ok, 'the old secret still verifies');
+      secret = rotated;
+    });
+
+  if (client.supports('me'))
+    await check('me answers with an identity', async () => {
+      const me = await client.me();
+      must(me !== null && typeof me === 'object', 'me answered with no object');
+    });
+
+  await check('errors: bad key, invalid input, unknown id', async () => {
+    const bad = await expectApiError(clientWith(`${sandbox.apiKey(vendor.id)}x`).findById(subId), 'unauthorized', 401);
+    must(bad.vendorMessage, 'the 401 error document carried no message the client could read');
+    const invalid = await expectApiError(
+      client.create({ url: `${receiver.url}/invalid`, events: ['no.such.event'], options }),
+      'validation',
+      validationStatusOf(api.errors),
+    );
+    must(JSON.stringify(invalid.details ?? {}).includes('no.such.event'), 'the validation error names no field detail');
+    must((await client.findById(`${api.resource.idPrefix}missing`)) === undefined, 'an unknown id was found');
+    if (client.supports('get')) await expectApiError(client.get(`${api.resource.idPrefix}missing`), 'not_found', 404);
+  });
+
+  const pagination = api.list?.pagination;
+  if (pagination && client.supports('list'))
+    await check(`list reads every page (${pagination.kind}, ${pagination.pageSize} per page)`, async () => {
+      const extra = Math.min(pagination.pageSize * 2 + 1, maxForPaging);
+      for (let i = 0; i < extra; i++)
+        await client.create({ url: `${receiver.url}/page-${i}`, events: [events[0]!], options });
+      const all = await client.list();
+      must(all.length === extra + 1, `list returned ${all.length} of ${extra + 1} subscriptions`);
+      must(new Set(all.map((s) => s.id)).size === all.length, 'a subscription was listed twice');
+      must(
+        (await client.findByUrl(`${receiver.url}/page-${extra - 1}`)) !== undefined,
+        'findByUrl missed one on the last page',
+      );
+    });
+
+  await check('delete removes it; deleting again is not an error', async () => {
+    must((await client.delete(subId)).deleted, 'delete said nothing was deleted');
+    must((await client.findById(subId)) === undefined, 'still found after delete');
+    must(!(await client.delete(subId)).deleted, 'a second delete claimed to delete');
+  });
+}
+
+async function manualHookChecks(
+  vendor: VendorDefinition,
+  sandbox: Sandbox,
+  receiver: Receiver,
+  check: Check,
+  settleMs: number,
+): Promise<void> {
+  const events = vendor.events.map((e) => e.type);
+  const secret = generateSecret({ length: 32, alphabet: 'alphanumeric' });
+  const hook = sandbox.addHook({ vendor: vendor.id, url: `${receiver.url}/manual`, events, secret });
+  for (const type of events)
+    await check(`delivers ${type} to a hand-configured hook, signed with its secret`, async () => {
+      const before = receiver.received.length;
+      sandbox.fire(vendor.id, type, { subscriptionId: hook.id });
+      must(await sandbox.settle(settleMs), 'the sandbox did not finish delivering');
+      const results = verifiedAt(vendor, receiver.received.slice(before), '/manual', secret);
+      must(results.length === 1 && results[0]!.ok, 'the delivery did not arrive verified');
+    });
+}
+
+async function rateLimitCheck(vendor: VendorDefinition): Promise<void> {
+  const sandbox = await startSandbox({ vendors: [vendor], rateLimits: true });
+  try {
+    const client = createSubscriptionClient(vendor, {
+      apiKey: sandbox.apiKey(vendor.id),
+      baseUrl: sandbox.baseUrl(vendor.id),
+      retry: { maxAttempts: 1 },
+    });
+    const probe = () => (client.supports('me') ? client.me() : client.list());
+    const limit = vendor.api!.rateLimit!.requests;
+    for (let i = 0; i < limit; i++) await probe();
+    const error = await probe().catch((e: unknown) => e);
+    must(error instanceof RateLimitError, `request ${limit + 1} was not refused with 429`);
+    must(error.retryAfterMs !== undefined && error.retryAfterMs > 0, 'the 429 carried no Retry-After');
+  } finally {
+    await sandbox.stop();
+  }
+}

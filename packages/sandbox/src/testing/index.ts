@@ -1,0 +1,6 @@
+export {
+  vendorConformance,
+  type ConformanceCheck,
+  type ConformanceOptions,
+  type ConformanceReport,
+} from './conformance.js';
