@@ -47,7 +47,7 @@ export interface SignInput {
   id?: string;
 }
 
-export type SchemeKind = 'hmac-sha256-hex' | 'timestamped-hmac-sha256' | 'standard-webhooks';
+export type SchemeKind = 'hmac-sha256-hex' | 'timestamped-hmac-sha256' | 'standard-webhooks' | 'public-key';
 
 /** A signature scheme: how a vendor signs a delivery and how to check it. */
 export interface SignatureScheme {
