@@ -5,3 +5,6 @@ export { N8nRest, freePort, startN8n } from './n8n-instance.mjs';
 export { installCommunityPackage, packNodesPackage, repoRoot } from './package-install.mjs';
 export { portIsFree } from './ports.mjs';
 export { createTriggerWorkflow } from './workflows.mjs';
+export { DEBIAN_SERVICES, ensureDebianServices, missingServices, SERVICES_INSTALL_COMMAND } from './debian-services.mjs';
+export { BACKEND_HEADER } from './haproxy-lb.mjs';
+export { startQueueMode } from './queue-mode.mjs';
