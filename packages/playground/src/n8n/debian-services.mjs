@@ -14,8 +14,17 @@ const log = (msg) => process.stderr.write(`[services] ${msg}\n`);
 
 /** The first executable called `name` on PATH or in the sbin/bin dirs (Debian puts haproxy in /usr/sbin). */
 export function findBinary(name) {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin'];
-  return dirs.filter(Boolean).map((d) => join(d, name)).find((p) => existsSync(p));
+  const dirs = [
+    ...(process.env.PATH ?? '').split(delimiter),
+    '/usr/local/sbin',
+    '/usr/local/bin',
+    '/usr/sbin',
+    '/usr/bin',
+  ];
+  return dirs
+    .filter(Boolean)
+    .map((d) => join(d, name))
+    .find((p) => existsSync(p));
 }
 
 /** Debian's Postgres binaries live in /usr/lib/postgresql/<major>/bin, off PATH: the newest major's dir. */

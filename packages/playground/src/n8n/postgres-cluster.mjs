@@ -2,10 +2,11 @@
 // loopback port, trust auth on 127.0.0.1 only, no fsync (the data is thrown away). Postgres
 // refuses to run as root, so as root the cluster belongs to the `postgres` OS user that
 // Debian's package creates.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { postgresBinDir, SERVICES_INSTALL_COMMAND } from './debian-services.mjs';
 import { startLocalServer } from './local-server.mjs';
 import { freePort } from './n8n-instance.mjs';
@@ -83,6 +84,18 @@ export async function startPostgres({ database = 'n8n', readyTimeoutMs = 60_000 
       user: 'postgres',
       database,
       log: server.log,
+      /** Runs one SQL statement with psql; resolves with its rows, columns split on tabs. */
+      async query(sql) {
+        const { stdout } = await promisify(execFile)(
+          join(bin, 'psql'),
+          ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', database, '-At', '-F', '\t', '-c', sql],
+          { encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 },
+        );
+        return stdout
+          .split('\n')
+          .filter((line) => line !== '')
+          .map((line) => line.split('\t'));
+      },
       async stop() {
         await server.stop();
         remove();

@@ -21,7 +21,9 @@ const WEBHOOK_LOG_LINE = /Received webhook "POST" for path "([^"]+)"/g;
 export async function startQueueMode({ n8nDir, tarball, webhookProcesses = 2, readyTimeoutMs = 180_000 }) {
   const missing = missingServices();
   if (missing.length) {
-    throw new Error(`queue mode needs ${missing.join(', ')} (Debian packages): run ${SERVICES_INSTALL_COMMAND} as root`);
+    throw new Error(
+      `queue mode needs ${missing.join(', ')} (Debian packages): run ${SERVICES_INSTALL_COMMAND} as root`,
+    );
   }
   const workDir = mkdtempSync(join(tmpdir(), 'hookpack-queue-'));
   const started = [];

@@ -13,7 +13,10 @@ export function runCommand(cmd, args, { cwd, env, label, timeoutMs, log, heartbe
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const beat = setInterval(() => log(`${label}: ${Math.round((Date.now() - started) / 1000)}s${heartbeat()}`), 15_000);
+    const beat = setInterval(
+      () => log(`${label}: ${Math.round((Date.now() - started) / 1000)}s${heartbeat()}`),
+      15_000,
+    );
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
