@@ -330,6 +330,7 @@ describe(`measured on ${measured.id} (dedupe store: ${DEDUPE_STORE})`, () => {
       const setup = setups.get(measured.id)!;
       const victim = queue!.webhooks.at(-1)!;
       const statsBefore = await queue!.lb.stats();
+      const receivedBefore = queue!.receivedCounts(setup.webhookId);
       const fired: string[] = [];
       const t = Date.now();
       // 5 events every 20 ms; the victim dies when half of them have been fired.
@@ -343,6 +344,10 @@ describe(`measured on ${measured.id} (dedupe store: ${DEDUPE_STORE})`, () => {
       const records = fired.flatMap((eventId) => sandbox!.deliveries({ eventId }));
       const states = tally(records.map((r) => r.state));
       const retried = records.filter((r) => r.attempts.length > 1).length;
+      const failedAttempts = tally(
+        records.flatMap((r) => r.attempts.filter((a) => !a.ok).map((a) => a.statusCode ?? a.error ?? 'failed')),
+      );
+      const received = diff(queue!.receivedCounts(setup.webhookId), receivedBefore);
       const rows = await settledExecutions(setup.workflowId);
       timings['kill -9 burst'] = Date.now() - t;
       const perEvent = executionsPerEvent(rows, fired);
@@ -360,7 +365,8 @@ describe(`measured on ${measured.id} (dedupe store: ${DEDUPE_STORE})`, () => {
       console.log(
         `[n8n queue] MEASURED kill -9 of ${victim.name} mid-burst (dedupe ${DEDUPE_STORE}): events by times run ` +
           `${JSON.stringify(tally(perEvent.values()))} (goal: all ${BURST_EVENTS} exactly once); deliveries ${JSON.stringify(states)}, ` +
-          `${retried} retried; HAProxy per server ${JSON.stringify(lbDelta)}; ` +
+          `${retried} retried (failed attempts ${JSON.stringify(failedAttempts)}); requests received per process ${JSON.stringify(received)}; ` +
+          `HAProxy per server ${JSON.stringify(lbDelta)}; ` +
           `execution statuses ${JSON.stringify(tally(rows.map((r) => r.status)))}`,
       );
       // The measurement took place: the victim served part of the burst before it died, and the
