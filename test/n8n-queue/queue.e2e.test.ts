@@ -97,7 +97,12 @@ function signedDelivery(setup: VendorSetup, eventId: string, secret = setup.secr
 }
 
 async function post(url: string, { body, headers }: { body: Buffer; headers: Record<string, string> }) {
-  const res = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const res = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    signal: AbortSignal.timeout(30_000),
+  });
   await res.text();
   return { status: res.status, backend: res.headers.get(BACKEND_HEADER) };
 }

@@ -55,7 +55,7 @@ export async function startHaproxy({ servers, port: wantedPort, readyTimeoutMs =
 
   /** Per server: state (UP/DOWN), requests sent to it (stot) and 2xx/4xx/5xx answers. */
   async function stats() {
-    const csv = await (await fetch(statsUrl)).text();
+    const csv = await (await fetch(statsUrl, { signal: AbortSignal.timeout(5000) })).text();
     const [header, ...rows] = csv.trim().split('\n');
     const cols = header.replace(/^# /, '').split(',');
     const result = {};

@@ -113,7 +113,7 @@ export async function startN8n({
     }
     try {
       if (readyUrl) {
-        if ((await fetch(readyUrl)).ok) return handle;
+        if ((await fetch(readyUrl, { signal: AbortSignal.timeout(5000) })).ok) return handle;
       } else {
         const health = await fetch(`${url}/healthz/readiness`);
         const settings = await fetch(`${url}/rest/settings`);
