@@ -34,6 +34,7 @@ const measured = restVendors.find((v) => v.delivery.retryDelaysMs.length >= 3)!;
 const DUPLICATE_EVENTS = 200;
 const DUPLICATE_CONCURRENCY = 20;
 const BURST_EVENTS = 100;
+const REACTIVATION_DELIVERIES = 50;
 
 interface QueueSetup {
   lbUrl: string;
@@ -327,6 +328,42 @@ describe(`measured on ${measured.id} (dedupe store: ${DEDUPE_STORE})`, () => {
       expect([...perEvent.values()].every((n) => n >= 1)).toBe(true);
     },
     300_000,
+  );
+
+  e2e(
+    `${REACTIVATION_DELIVERIES} concurrent deliveries while the workflow is reactivated, then genuine deliveries`,
+    async () => {
+      const setup = setups.get(measured.id)!;
+      const oldSubscription = sandbox!.subscriptions(measured.id)[0]!.id;
+      const inFlight = Array.from({ length: REACTIVATION_DELIVERIES }, (_, i) =>
+        post(pathOn(queue!.lbUrl, setup.webhookId), signedDelivery(setup, `evt_react_${randomUUID()}_${i}`)),
+      );
+      await rest.deactivate(setup.workflowId);
+      await rest.activate(setup.workflowId);
+      const during = tally((await Promise.all(inFlight)).map((r) => r.status));
+      await until(() => {
+        const subs = sandbox!.subscriptions(measured.id);
+        return subs.length === 1 && subs[0]!.id !== oldSubscription;
+      });
+      const subs = sandbox!.subscriptions(measured.id);
+      expect(subs.map((s) => s.id)).not.toContain(oldSubscription);
+      setup.secret = subs[0]?.secret ?? '';
+      // Later genuine deliveries, signed by the vendor with the secret it holds now.
+      await sleep(1000);
+      const later = Array.from({ length: 20 }, () => sandbox!.fire(measured.id, setup.events[0]!));
+      expect(await sandbox!.settle(60_000)).toBe(true);
+      const firstAnswers = tally(
+        later.flatMap((f) =>
+          sandbox!.deliveries({ eventId: f.eventId }).map((d) => d.attempts[0]?.statusCode ?? 'none'),
+        ),
+      );
+      console.log(
+        `[n8n queue] MEASURED ${REACTIVATION_DELIVERIES} deliveries during reactivation (dedupe ${DEDUPE_STORE}): answers ` +
+          `${JSON.stringify(during)}; 20 later genuine deliveries, first answers ${JSON.stringify(firstAnswers)} ` +
+          `(goal: all 200); subscriptions now ${subs.length}`,
+      );
+      expect(subs).toHaveLength(1);
+    },
   );
 
   e2e(
