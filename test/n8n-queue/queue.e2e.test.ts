@@ -174,6 +174,17 @@ beforeAll(async () => {
   // Deliveries wait for n8n to enqueue the execution; under a burst that can take seconds.
   sandbox = await startSandbox({ timeScale: 0.001, minDeliveryTimeoutMs: 15_000 });
 
+  // The Redis store, when chosen, is the Redis queue mode already runs on.
+  const dedupe =
+    DEDUPE_STORE === 'redis'
+      ? {
+          credential: await rest.createCredential('hookpack redelivery check (queue e2e)', 'hookpackRedis', {
+            host: queue.redis.host,
+            port: queue.redis.port,
+            database: queue.redis.database,
+          }),
+        }
+      : undefined;
   for (const vendor of vendors) {
     const events = chosenEvents(vendor);
     const signingSecret = `queue-${vendor.id}-secret`;
@@ -184,8 +195,7 @@ beforeAll(async () => {
       events,
       name: `hookpack queue e2e: ${vendor.displayName}`,
       signingSecret,
-      dedupeStore: DEDUPE_STORE,
-      redis: queue.redis,
+      dedupe,
     });
     await rest.activate(created.workflowId);
     setups.set(vendor.id, { vendor, events, secret: signingSecret, ...created });

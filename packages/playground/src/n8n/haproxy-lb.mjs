@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary, SERVICES_INSTALL_COMMAND } from './debian-services.mjs';
+import { findBinary, SERVICES_INSTALL_COMMAND } from './service-binaries.mjs';
 import { startLocalServer } from './local-server.mjs';
 import { freePort } from './n8n-instance.mjs';
 

@@ -6,11 +6,6 @@ export { installCommunityPackage, packNodesPackage, repoRoot } from './package-i
 export { ensureNode24 } from './node24.mjs';
 export { portIsFree } from './ports.mjs';
 export { createTriggerWorkflow } from './workflows.mjs';
-export {
-  DEBIAN_SERVICES,
-  ensureDebianServices,
-  missingServices,
-  SERVICES_INSTALL_COMMAND,
-} from './debian-services.mjs';
+export { missingServices, SERVICES_INSTALL_COMMAND } from './service-binaries.mjs';
 export { BACKEND_HEADER } from './haproxy-lb.mjs';
 export { startQueueMode } from './queue-mode.mjs';

@@ -4,11 +4,11 @@
 //
 //   node packages/playground/src/n8n/install-n8n.mjs            # installs the default version, prints its dir
 //   HOOKPACK_N8N_VERSION=1.123.81 HOOKPACK_CACHE=/somewhere node packages/playground/src/n8n/install-n8n.mjs
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCommand } from './run-command.mjs';
 
 export const DEFAULT_N8N_VERSION = '1.123.81';
 
@@ -26,11 +26,36 @@ export function n8nBin(dir) {
 
 const log = (msg) => process.stderr.write(`[n8n install] ${msg}\n`);
 
-/** runCommand with this installer's log and a "packages so far" count while npm works. */
+/** Runs a command, echoing a heartbeat while it works; rejects with its output tail on failure. */
 function run(cmd, args, { cwd, env, label, timeoutMs }) {
-  const modules = join(cwd, 'node_modules');
-  const heartbeat = () => (existsSync(modules) ? `, ${countDirs(modules)} packages so far` : '');
-  return runCommand(cmd, args, { cwd, env, label, timeoutMs, log, heartbeat });
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let tail = '';
+    const keep = (chunk) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const beat = setInterval(() => {
+      const s = Math.round((Date.now() - started) / 1000);
+      log(
+        `${label}: ${s}s${existsSync(join(cwd, 'node_modules')) ? `, ${countDirs(join(cwd, 'node_modules'))} packages so far` : ''}`,
+      );
+    }, 15_000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('close', (code, signal) => {
+      clearInterval(beat);
+      clearTimeout(timer);
+      if (code === 0) return resolve(Math.round((Date.now() - started) / 1000));
+      reject(new Error(`${label} failed (${signal ?? `exit ${code}`}):\n${tail}`));
+    });
+    child.on('error', (e) => {
+      clearInterval(beat);
+      clearTimeout(timer);
+      reject(new Error(`${label}: could not run ${cmd}: ${e.message}`));
+    });
+  });
 }
 
 function countDirs(dir) {

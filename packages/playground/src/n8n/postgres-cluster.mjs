@@ -7,7 +7,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { postgresBinDir, SERVICES_INSTALL_COMMAND } from './debian-services.mjs';
+import { postgresBinDir, SERVICES_INSTALL_COMMAND } from './service-binaries.mjs';
 import { startLocalServer } from './local-server.mjs';
 import { freePort } from './n8n-instance.mjs';
 

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { missingServices, SERVICES_INSTALL_COMMAND } from './debian-services.mjs';
+import { missingServices, SERVICES_INSTALL_COMMAND } from './service-binaries.mjs';
 import { startHaproxy } from './haproxy-lb.mjs';
 import { freePort, N8nRest, startN8n } from './n8n-instance.mjs';
 import { installCommunityPackage } from './package-install.mjs';
