@@ -1,6 +1,7 @@
 // Starts a real n8n on 127.0.0.1 with a given user folder, and talks to it the way its editor
 // does (owner cookie + internal REST API): credentials, workflows, activation, executions.
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { n8nBin } from './install-n8n.mjs';
 
@@ -18,12 +19,23 @@ export function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Spawns `n8n start`. Resolves once /healthz answers and the editor's REST API is up; the
- * returned handle keeps the log tail for error messages.
+ * Spawns `n8n start` (or, in queue mode, `n8n worker` / `n8n webhook`). Resolves once it is
+ * ready: for `start` /healthz/readiness and the editor's REST API on `port`; for the others
+ * `readyUrl` (a webhook process's port, a worker's health port). The returned handle keeps the
+ * log tail for error messages, and `logFile` (if given) gets the whole log.
  */
-export async function startN8n({ dir, userFolder, port, env = {}, readyTimeoutMs = 180_000 }) {
+export async function startN8n({
+  dir,
+  userFolder,
+  port,
+  env = {},
+  readyTimeoutMs = 180_000,
+  command = 'start',
+  readyUrl,
+  logFile,
+}) {
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [n8nBin(dir), 'start'], {
+  const child = spawn(process.execPath, [n8nBin(dir), command], {
     cwd: userFolder,
     env: {
       // Not the test runner's env: n8n treats NODE_ENV=test (set by vitest) as its own unit tests.
@@ -56,8 +68,10 @@ export async function startN8n({ dir, userFolder, port, env = {}, readyTimeoutMs
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
+  const file = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
   const keep = (c) => {
     log = (log + c.toString()).slice(-20_000);
+    file?.write(c);
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
@@ -65,14 +79,17 @@ export async function startN8n({ dir, userFolder, port, env = {}, readyTimeoutMs
   const exitPromise = new Promise((resolve) =>
     child.on('exit', (code, signal) => {
       exited = signal ?? `exit ${code}`;
+      file?.end();
       resolve();
     }),
   );
   const handle = {
     url,
     port,
+    command,
     child,
     log: () => log,
+    exited: () => exited,
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');
@@ -80,18 +97,28 @@ export async function startN8n({ dir, userFolder, port, env = {}, readyTimeoutMs
       await exitPromise;
       clearTimeout(killer);
     },
+    /** kill -9: no shutdown of any kind, as when a machine dies. */
+    async kill() {
+      if (exited) return;
+      child.kill('SIGKILL');
+      await exitPromise;
+    },
   };
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (exited) throw new Error(`n8n exited during startup (${exited}):\n${log.slice(-4000)}`);
+    if (exited) throw new Error(`n8n ${command} exited during startup (${exited}):\n${log.slice(-4000)}`);
     if (Date.now() > deadline) {
       await handle.stop();
-      throw new Error(`n8n did not become ready within ${readyTimeoutMs / 1000}s:\n${log.slice(-4000)}`);
+      throw new Error(`n8n ${command} did not become ready within ${readyTimeoutMs / 1000}s:\n${log.slice(-4000)}`);
     }
     try {
-      const health = await fetch(`${url}/healthz/readiness`);
-      const settings = await fetch(`${url}/rest/settings`);
-      if (health.ok && settings.ok) return handle;
+      if (readyUrl) {
+        if ((await fetch(readyUrl, { signal: AbortSignal.timeout(5000) })).ok) return handle;
+      } else {
+        const health = await fetch(`${url}/healthz/readiness`);
+        const settings = await fetch(`${url}/rest/settings`);
+        if (health.ok && settings.ok) return handle;
+      }
     } catch {
       // not listening yet
     }
