@@ -1,8 +1,8 @@
 // End to end in n8n's queue mode on loopback: Postgres, Redis, n8n main + one worker + two
 // webhook processes behind HAProxy (round-robin), the packed n8n-nodes-hookpack installed as a
 // community package, the hookpack sandbox playing every vendor. Run with npm run test:n8n-queue
-// (n8n 2.x on Node 24; installs the Debian packages first). The last two tests measure what
-// issue 10 asks for and print the figures; they assert only that the measurement took place.
+// (n8n 2.x on Node 24; installs the Debian packages first). The last three tests measure what
+// issue 10 asks for, print the figures and hold them to the goals: no event run twice or lost.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,8 +23,12 @@ import {
   // @ts-expect-error plain ESM harness, shared with the playground (npm start) and the n8n bench
 } from '@hookpack/playground/n8n';
 
-/** Where the triggers remember deliveries: 'memory' (today's default, per process) or 'redis'. */
-const DEDUPE_STORE: 'memory' | 'redis' = 'memory';
+/**
+ * Where the triggers remember deliveries: 'redis' (the shared redelivery check, on the Redis
+ * queue mode already runs) — the design this test holds to its goals. With 'memory' (per
+ * process) the 200 × 2 run measured 400 executions.
+ */
+const DEDUPE_STORE: 'memory' | 'redis' = 'redis';
 
 const N8N_VERSION = process.env.HOOKPACK_N8N_VERSION ?? '2.41.0';
 const restVendors = vendors.filter((v) => v.api);
@@ -332,10 +336,12 @@ describe(`measured on ${measured.id} (dedupe store: ${DEDUPE_STORE})`, () => {
           `answers ${JSON.stringify(tally(statuses))}; first copies via HAProxy went to ${JSON.stringify(tally(firstBackends))}; ` +
           `sent in ${sendSeconds.toFixed(1)}s`,
       );
-      // The measurement took place: every copy was answered and every event ran at least once.
-      expect(tally(statuses)).toEqual({ 200: 2 * DUPLICATE_EVENTS });
+      // Every copy was answered — 200, or 503 "in flight" when the second copy overtook the first
+      // one's confirmation (the vendor retries it) — and every event ran exactly once.
+      expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(DUPLICATE_EVENTS);
       expect(Object.keys(tally(firstBackends)).sort()).toEqual(queue!.webhooks.map((w) => w.name).sort());
-      expect([...perEvent.values()].every((n) => n >= 1)).toBe(true);
+      expect(tally(perEvent.values())).toEqual({ 1: DUPLICATE_EVENTS });
     },
     300_000,
   );
@@ -373,6 +379,7 @@ describe(`measured on ${measured.id} (dedupe store: ${DEDUPE_STORE})`, () => {
           `(goal: all 200); subscriptions now ${subs.length}`,
       );
       expect(subs).toHaveLength(1);
+      expect(firstAnswers).toEqual({ 200: 20 });
     },
   );
 
@@ -421,11 +428,13 @@ describe(`measured on ${measured.id} (dedupe store: ${DEDUPE_STORE})`, () => {
           `HAProxy per server ${JSON.stringify(lbDelta)}; ` +
           `execution statuses ${JSON.stringify(tally(rows.map((r) => r.status)))}`,
       );
-      // The measurement took place: the victim served part of the burst before it died, and the
-      // survivor answered the rest.
+      // The victim served part of the burst before it died, and the survivor answered the rest.
       expect(lbDelta[victim.name]!.requests).toBeGreaterThan(0);
       expect(statsAfter[victim.name]!.status).not.toBe('UP');
       expect(states.delivered).toBeGreaterThan(0);
+      // No event lost: each ran at least once. Run twice is printed above: it can happen only when
+      // the killed process had queued the execution but not yet answered (n8n's own window).
+      expect([...perEvent.values()].filter((n) => n === 0)).toEqual([]);
     },
     300_000,
   );
