@@ -10,9 +10,40 @@ type DeliveryVendor = Pick<VendorDefinition, 'id' | 'envelope' | 'delivery'>;
 
 export type ParseFailureReason = 'invalid_body' | 'invalid_json' | 'invalid_envelope';
 
+/** One event of a delivery, with what identifies a redelivery of it. */
+export interface DeliveredEvent {
+  event: WebhookEvent;
+  dedupeKey: string;
+}
+
 export type ParseDeliveryResult =
-  | { ok: true; event: WebhookEvent; dedupeKey: string }
+  | {
+      ok: true;
+      /** The first (for single-event vendors: the only) event. */
+      event: WebhookEvent;
+      dedupeKey: string;
+      /** Every event of the delivery, in order: one, or a batch's elements that are envelopes. */
+      events: DeliveredEvent[];
+      /** Batch elements that are not envelopes (skipped, not fatal: the rest are authentic). */
+      skipped?: { index: number; issues: string[] }[];
+    }
   | { ok: false; reason: ParseFailureReason; message: string; issues?: string[] };
+
+/**
+ * The JSON document a vendor sends for these envelopes: the envelope itself, or for a batch
+ * vendor the envelopes as its batch (a bare array, or under its key). Sandboxes and samples.
+ */
+export function deliveryDocument(vendor: Pick<VendorDefinition, 'envelope'>, envelopes: unknown[]): unknown {
+  const batch = vendor.envelope.batch;
+  if (!batch) {
+    if (envelopes.length !== 1) throw new TypeError('a vendor without batches sends exactly one envelope per delivery');
+    return envelopes[0];
+  }
+  return batch.kind === 'array' ? envelopes : { [batch.key]: envelopes };
+}
+
+/** Most events one batch may carry; beyond it the delivery is refused (bounded work per request). */
+export const MAX_BATCH_EVENTS = 1000;
 
 /** What identifies a redelivery of this vendor's events, most specific first. */
 export function dedupeSources(delivery: VendorDefinition['delivery']): DedupeSource[] {
@@ -40,6 +71,78 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
   } catch (err) {
     return { ok: false, reason: 'invalid_json', message: `body is not valid JSON: ${(err as Error).message}` };
   }
+  const { eventHeader, deliveryIdHeader } = vendor.delivery;
+  const deliveryId = deliveryIdHeader ? headerValue(headers, deliveryIdHeader) : undefined;
+  const headerType = eventHeader ? headerValue(headers, eventHeader) : undefined;
+  const batch = vendor.envelope.batch;
+  if (!batch) {
+    const one = readEnvelope(vendor, json, headerType, deliveryId, () => bodyHash(bytes));
+    if (!one.ok) return one;
+    return { ok: true, event: one.event, dedupeKey: one.dedupeKey, events: [one] };
+  }
+  const list = batch.kind === 'array' ? json : isObject(json) ? json[batch.key] : undefined;
+  if (!Array.isArray(list)) {
+    const where = batch.kind === 'array' ? 'a JSON array' : `an object with the events under "${batch.key}"`;
+    return { ok: false, reason: 'invalid_envelope', message: `body is not a ${vendor.id} batch (expected ${where})` };
+  }
+  if (list.length > MAX_BATCH_EVENTS) {
+    return {
+      ok: false,
+      reason: 'invalid_envelope',
+      message: `a ${vendor.id} batch of ${list.length} events is more than the ${MAX_BATCH_EVENTS} one delivery may carry`,
+    };
+  }
+  const events: DeliveredEvent[] = [];
+  const skipped: { index: number; issues: string[] }[] = [];
+  list.forEach((element, index) => {
+    // The delivery id and the body digest name the whole request, not one of its events: each
+    // element is identified by its own id, else by the digest of its own JSON.
+    const one = readEnvelope(vendor, element, headerType, undefined, () => jsonHash(element));
+    if (one.ok)
+      events.push({
+        event: deliveryId !== undefined ? { ...one.event, deliveryId } : one.event,
+        dedupeKey: one.dedupeKey,
+      });
+    else skipped.push({ index, issues: one.issues ?? [one.message] });
+  });
+  if (events.length === 0) {
+    return {
+      ok: false,
+      reason: 'invalid_envelope',
+      message:
+        list.length === 0
+          ? `the ${vendor.id} batch holds no events`
+          : `no element of the ${vendor.id} batch is an envelope (${skipped[0]!.issues.slice(0, 3).join('; ')})`,
+    };
+  }
+  return {
+    ok: true,
+    event: events[0]!.event,
+    dedupeKey: events[0]!.dedupeKey,
+    events,
+    ...(skipped.length ? { skipped } : {}),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** `sha256:<hex>` of an element's JSON: a batch element's dedupe key of last resort. */
+function jsonHash(value: unknown): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify(value)).digest('hex')}`;
+}
+
+type ReadEnvelope =
+  ({ ok: true } & DeliveredEvent) | { ok: false; reason: ParseFailureReason; message: string; issues?: string[] };
+
+function readEnvelope(
+  vendor: DeliveryVendor,
+  json: unknown,
+  headerType: string | undefined,
+  deliveryId: string | undefined,
+  digest: () => string,
+): ReadEnvelope {
   const parsed = vendor.envelope.schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
@@ -61,19 +164,17 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
       message: `body is not a ${vendor.id} webhook envelope it can read`,
     };
   }
-  const { eventHeader, deliveryIdHeader } = vendor.delivery;
-  const deliveryId = deliveryIdHeader ? headerValue(headers, deliveryIdHeader) : undefined;
-  const type = fields.type || (eventHeader ? headerValue(headers, eventHeader) : undefined) || 'unknown';
+  const type = fields.type || headerType || 'unknown';
   let dedupeKey: string | undefined;
   for (const source of dedupeSources(vendor.delivery)) {
     // Empty values are skipped: an empty id or delivery header must not become one key shared by every delivery.
-    const key = source === 'eventId' ? fields.id : source === 'deliveryId' ? deliveryId : bodyHash(bytes);
+    const key = source === 'eventId' ? fields.id : source === 'deliveryId' ? deliveryId : digest();
     if (key) {
       dedupeKey = key;
       break;
     }
   }
-  dedupeKey ??= bodyHash(bytes);
+  dedupeKey ??= digest();
   const event: WebhookEvent = {
     id: dedupeKey,
     type,
@@ -87,7 +188,15 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
 }
 
 export type VerifyDeliveryResult =
-  | { ok: true; event: WebhookEvent; dedupeKey: string; secretIndex: number | null }
+  | {
+      ok: true;
+      event: WebhookEvent;
+      dedupeKey: string;
+      /** Every event of the delivery (one, or a verified batch's), each with its dedupe key. */
+      events: DeliveredEvent[];
+      skipped?: { index: number; issues: string[] }[];
+      secretIndex: number | null;
+    }
   | {
       ok: false;
       /**
@@ -169,5 +278,12 @@ export function verifyDelivery(
   }
   const parsed = parseDelivery(vendor, body as RawBody, headers as HeaderInput);
   if (!parsed.ok) return failed(parsed.reason, parsed.message, 400);
-  return { ok: true, event: parsed.event, dedupeKey: parsed.dedupeKey, secretIndex };
+  return {
+    ok: true,
+    event: parsed.event,
+    dedupeKey: parsed.dedupeKey,
+    events: parsed.events,
+    ...(parsed.skipped ? { skipped: parsed.skipped } : {}),
+    secretIndex,
+  };
 }

@@ -5,8 +5,11 @@ export { webhookEventSchema, type WebhookEvent } from './event.js';
 export {
   bodyHash,
   dedupeSources,
+  deliveryDocument,
+  MAX_BATCH_EVENTS,
   parseDelivery,
   verifyDelivery,
+  type DeliveredEvent,
   type ParseDeliveryResult,
   type ParseFailureReason,
   type VerifyDeliveryInput,

@@ -368,8 +368,18 @@ export interface ClientSecretRule {
 
 /** How deliveries are wrapped, and how to turn one into a WebhookEvent. */
 export interface EnvelopeDefinition {
-  /** zod schema of the whole delivery body (the payload inside stays open: types evolve). */
+  /**
+   * zod schema of one event's envelope (the payload inside stays open: types evolve). For a
+   * batch vendor, of each element of the batch.
+   */
   schema: z.ZodType;
+  /**
+   * One request carries many events: the body is a JSON array of envelopes, or an object with
+   * the array under `key`. The signature covers the whole body (verified once); each event then
+   * has its own dedupe key, so a redelivered batch that partly overlaps runs only the new ones.
+   * Absent: one envelope per request.
+   */
+  batch?: { kind: 'array' } | { kind: 'key'; key: string };
   /** Parsed, schema-valid body → the parts of a WebhookEvent the envelope carries. */
   read(body: any): EnvelopeFields;
   /** Build a delivery body (the sandbox sends these). */

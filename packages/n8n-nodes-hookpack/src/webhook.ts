@@ -1,4 +1,10 @@
-import { verifyDelivery, type VendorDefinition, type WebhookEvent } from '@hookpack/core';
+import {
+  verifyDelivery,
+  type DedupeStore,
+  type DeliveredEvent,
+  type VendorDefinition,
+  type WebhookEvent,
+} from '@hookpack/core';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
@@ -68,25 +74,32 @@ export function webhookHandler(vendor: VendorDefinition) {
     const result = verifyDelivery(vendor, { body: body ?? Buffer.alloc(0), headers, secret });
     if (!result.ok) return reject(this, result.status, result.reason, result.message);
 
-    const event = result.event;
+    // One event, or every event of a verified batch: each is filtered and deduped on its own.
     const selected = this.getNodeParameter(PARAM.events, []) as string[];
-    if (!selected.includes(event.type)) {
+    const options = this.getNodeParameter(PARAM.options, {}) as IDataObject;
+    const livemode = (options[PARAM.livemode] as LivemodeFilter | undefined) ?? 'any';
+    const ofSelectedType = result.events.filter((e) => selected.includes(e.event.type));
+    if (ofSelectedType.length === 0) {
       // Unknown or unselected types are acknowledged: a 4xx would make the vendor retry.
       return { webhookResponse: { received: true, ignored: 'event type not selected' } };
     }
-    const options = this.getNodeParameter(PARAM.options, {}) as IDataObject;
-    if (!livemodeMatches(event, (options[PARAM.livemode] as LivemodeFilter | undefined) ?? 'any')) {
-      return { webhookResponse: { received: true, ignored: 'livemode filtered out' } };
-    }
+    const wanted = ofSelectedType.filter((e) => livemodeMatches(e.event, livemode));
+    if (wanted.length === 0) return { webhookResponse: { received: true, ignored: 'livemode filtered out' } };
+    let fresh: DeliveredEvent[];
     if ((this.getNodeParameter(PARAM.dedupeStore, 'memory') as DedupeStoreChoice) === 'redis') {
-      const refused = await claimInRedis(this, vendor, owner, options, result.dedupeKey);
-      if (refused) return refused;
-    } else if (!rememberInMemory(`${owner.workflowId}:${owner.nodeId}`, result.dedupeKey)) {
-      return { webhookResponse: { received: true, duplicate: true } };
+      const claimed = await claimInRedis(this, vendor, owner, options, wanted);
+      if (!Array.isArray(claimed)) return claimed;
+      fresh = claimed;
+    } else {
+      fresh = wanted.filter((e) => rememberInMemory(`${owner.workflowId}:${owner.nodeId}`, e.dedupeKey));
     }
-    const item: IDataObject = { ...(event as unknown as IDataObject) };
-    if (options[PARAM.includeHeaders] === true) item.headers = headers as IDataObject;
-    return { workflowData: [this.helpers.returnJsonArray([item])] };
+    if (fresh.length === 0) return { webhookResponse: { received: true, duplicate: true } };
+    const items = fresh.map((e) => {
+      const item: IDataObject = { ...(e.event as unknown as IDataObject) };
+      if (options[PARAM.includeHeaders] === true) item.headers = headers as IDataObject;
+      return item;
+    });
+    return { workflowData: [this.helpers.returnJsonArray(items)] };
   };
 }
 
@@ -104,28 +117,35 @@ function reject(
 }
 
 /**
- * Claims the delivery's key in the shared Redis store. Returns the answer to send instead of
- * running (a duplicate, a copy still in flight, the store unreachable), or undefined to run.
- * The claim is confirmed once n8n has answered the vendor with success — n8n 2.x answers only
- * after the execution is handed on — and released otherwise, so a failure never swallows it.
+ * Claims the events' keys in the shared Redis store and returns the events to run (those not
+ * seen before), or the answer to send instead: the store unreachable, or a copy of one of these
+ * events still in flight (then every claim made here is released, and the vendor retries the
+ * whole delivery). Claims are confirmed once n8n has answered the vendor with success — n8n 2.x
+ * answers only after the execution is handed on — and released otherwise, so a failure never
+ * swallows an event.
  */
 async function claimInRedis(
   fns: IWebhookFunctions,
   vendor: VendorDefinition,
   owner: Owner,
   options: IDataObject,
-  key: string,
-): Promise<IWebhookResponseData | undefined> {
+  events: DeliveredEvent[],
+): Promise<DeliveredEvent[] | IWebhookResponseData> {
   const hours = Number(options[PARAM.dedupeWindowHours] ?? DEDUPE_DEFAULTS.windowHours);
   const seconds = Number(options[PARAM.dedupeClaimSeconds] ?? DEDUPE_DEFAULTS.claimSeconds);
   const windowMs = Math.round((hours > 0 ? hours : DEDUPE_DEFAULTS.windowHours) * 3_600_000);
   const claimMs = Math.round((seconds > 0 ? seconds : DEDUPE_DEFAULTS.claimSeconds) * 1000);
-  let store;
-  let claim;
+  let store: DedupeStore;
+  const fresh: DeliveredEvent[] = [];
+  let inFlight = false;
   try {
     const credentials = await fns.getCredentials(DEDUPE_CREDENTIAL.name);
     store = triggerDedupeStore(redisSettings(credentials), owner, windowMs, claimMs);
-    claim = await store.claim(key);
+    for (const e of events) {
+      const claim = await store.claim(e.dedupeKey);
+      if (claim === 'new') fresh.push(e);
+      else if (claim === 'in_progress') inFlight = true;
+    }
   } catch (error) {
     const why = (error as Error).message;
     fns.logger.error(
@@ -139,8 +159,17 @@ async function claimInRedis(
       { 'Retry-After': '30' },
     );
   }
-  if (claim === 'duplicate') return { webhookResponse: { received: true, duplicate: true } };
-  if (claim === 'in_progress') {
+  const settle = (ok: boolean, keys: DeliveredEvent[]) => {
+    for (const e of keys) {
+      (ok ? store.confirm(e.dedupeKey) : store.release(e.dedupeKey)).catch((error: unknown) =>
+        fns.logger.warn(
+          `${vendor.displayName} trigger: could not ${ok ? 'confirm' : 'release'} a delivery in the redelivery check: ${(error as Error).message}`,
+        ),
+      );
+    }
+  };
+  if (inFlight) {
+    settle(false, fresh);
     return reject(
       fns,
       503,
@@ -149,18 +178,12 @@ async function claimInRedis(
       { 'Retry-After': String(Math.ceil(claimMs / 1000)) },
     );
   }
-  const settled = (res: { statusCode?: number }) => {
-    const ok = typeof res.statusCode === 'number' && res.statusCode < 300;
-    (ok ? store.confirm(key) : store.release(key)).catch((error: unknown) =>
-      fns.logger.warn(
-        `${vendor.displayName} trigger: could not ${ok ? 'confirm' : 'release'} a delivery in the redelivery check: ${(error as Error).message}`,
-      ),
-    );
-  };
+  if (fresh.length === 0) return fresh;
   const res = fns.getResponseObject();
-  if (typeof res.once === 'function') res.once('finish', () => settled(res));
-  else settled({ statusCode: 200 });
-  return undefined;
+  if (typeof res.once === 'function') {
+    res.once('finish', () => settle(typeof res.statusCode === 'number' && res.statusCode < 300, fresh));
+  } else settle(true, fresh);
+  return fresh;
 }
 
 function livemodeMatches(event: WebhookEvent, filter: LivemodeFilter): boolean {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { VendorDefinition } from '@hookpack/core';
+import { deliveryDocument, type VendorDefinition } from '@hookpack/core';
 
 /** One event as the vendor would send it: the envelope's inputs. */
 export interface OutgoingEvent {
@@ -16,9 +16,21 @@ export function newEventId(): string {
   return `evt_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
 }
 
-/** The exact body bytes the vendor sends for an event (built by the vendor's envelope). */
-export function deliveryBody(vendor: VendorDefinition, event: OutgoingEvent): Buffer {
-  return Buffer.from(JSON.stringify(vendor.envelope.build(event)), 'utf8');
+/**
+ * The exact body bytes the vendor sends for an event (built by the vendor's envelope; for a
+ * batch vendor, a batch of that one event), or for several events in one batch.
+ */
+export function deliveryBody(vendor: VendorDefinition, event: OutgoingEvent | OutgoingEvent[]): Buffer {
+  const events = Array.isArray(event) ? event : [event];
+  return Buffer.from(
+    JSON.stringify(
+      deliveryDocument(
+        vendor,
+        events.map((e) => vendor.envelope.build(e)),
+      ),
+    ),
+    'utf8',
+  );
 }
 
 /**

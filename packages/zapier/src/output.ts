@@ -1,4 +1,10 @@
-import { parseDelivery, type EventDefinition, type VendorDefinition, type WebhookEvent } from '@hookpack/core';
+import {
+  deliveryDocument,
+  parseDelivery,
+  type EventDefinition,
+  type VendorDefinition,
+  type WebhookEvent,
+} from '@hookpack/core';
 import { fieldLabel, fullFieldLabel } from './names.js';
 
 /** What every trigger of an app returns for one delivery (perform) or sample (performList). */
@@ -76,7 +82,7 @@ export function sampleOutput(vendor: OutputVendor, event: Pick<EventDefinition, 
   const headers: Record<string, string> = {};
   if (vendor.delivery.eventHeader) headers[vendor.delivery.eventHeader] = event.type;
   if (vendor.delivery.deliveryIdHeader) headers[vendor.delivery.deliveryIdHeader] = `dlv_${sampleId}`;
-  const parsed = parseDelivery(vendor, JSON.stringify(body), headers);
+  const parsed = parseDelivery(vendor, JSON.stringify(deliveryDocument(vendor, [body])), headers);
   if (!parsed.ok) {
     // A catalog sample that its own envelope rejects is a bug in the vendor module.
     throw new Error(`${vendor.id} sample for ${event.type} does not parse as a delivery: ${parsed.message}`);

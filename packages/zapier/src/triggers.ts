@@ -81,11 +81,14 @@ function performFor(vendor: VendorDefinition, event: EventDefinition, secretOf: 
       z.console.log(`${vendor.displayName} delivery rejected, no run started (${result.reason}): ${result.message}`);
       return [];
     }
-    if (result.event.type !== event.type) {
-      z.console.log(`${vendor.displayName} delivery of "${result.event.type}" ignored by the ${event.type} trigger.`);
+    // One event, or each event of a verified batch; Zapier dedupes the items by their id.
+    const mine = result.events.filter((e) => e.event.type === event.type);
+    if (mine.length === 0) {
+      const types = [...new Set(result.events.map((e) => e.event.type))].join('", "');
+      z.console.log(`${vendor.displayName} delivery of "${types}" ignored by the ${event.type} trigger.`);
       return [];
     }
-    return [toTriggerOutput(vendor, result.event)];
+    return mine.map((e) => toTriggerOutput(vendor, e.event));
   };
 }
 
