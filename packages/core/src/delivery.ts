@@ -16,18 +16,19 @@ export interface DeliveredEvent {
   dedupeKey: string;
 }
 
+/** What a delivery carried, once read. */
+export interface ParsedDelivery {
+  /** The first (for single-event vendors: the only) event. */
+  event: WebhookEvent;
+  dedupeKey: string;
+  /** Every event of the delivery, in order: one, or a batch's elements that are envelopes. */
+  events: DeliveredEvent[];
+  /** Batch elements that are not envelopes (skipped, not fatal: the rest are authentic). */
+  skipped?: { index: number; issues: string[] }[];
+}
+
 export type ParseDeliveryResult =
-  | {
-      ok: true;
-      /** The first (for single-event vendors: the only) event. */
-      event: WebhookEvent;
-      dedupeKey: string;
-      /** Every event of the delivery, in order: one, or a batch's elements that are envelopes. */
-      events: DeliveredEvent[];
-      /** Batch elements that are not envelopes (skipped, not fatal: the rest are authentic). */
-      skipped?: { index: number; issues: string[] }[];
-    }
-  | { ok: false; reason: ParseFailureReason; message: string; issues?: string[] };
+  ({ ok: true } & ParsedDelivery) | { ok: false; reason: ParseFailureReason; message: string; issues?: string[] };
 
 /**
  * The JSON document a vendor sends for these envelopes: the envelope itself, or for a batch
@@ -188,15 +189,7 @@ function readEnvelope(
 }
 
 export type VerifyDeliveryResult =
-  | {
-      ok: true;
-      event: WebhookEvent;
-      dedupeKey: string;
-      /** Every event of the delivery (one, or a verified batch's), each with its dedupe key. */
-      events: DeliveredEvent[];
-      skipped?: { index: number; issues: string[] }[];
-      secretIndex: number | null;
-    }
+  | ({ ok: true; secretIndex: number | null } & ParsedDelivery)
   | {
       ok: false;
       /**

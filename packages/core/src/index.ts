@@ -10,6 +10,7 @@ export {
   parseDelivery,
   verifyDelivery,
   type DeliveredEvent,
+  type ParsedDelivery,
   type ParseDeliveryResult,
   type ParseFailureReason,
   type VerifyDeliveryInput,
