@@ -89,19 +89,17 @@ const acmeBody = JSON.stringify({
 describe('parseDelivery', () => {
   it('normalizes an envelope to a WebhookEvent that matches webhookEventSchema', () => {
     const r = parseDelivery(acme, acmeBody, { 'x-acme-delivery': 'dlv_9' });
-    expect(r).toEqual({
-      ok: true,
-      dedupeKey: 'evt_123',
-      event: {
-        id: 'evt_123',
-        type: 'order.paid',
-        createdAt: '2026-11-23T10:00:00Z',
-        data: { order: 'o_1', total: 1299 },
-        provider: 'acme',
-        livemode: false,
-        deliveryId: 'dlv_9',
-      },
-    });
+    const event = {
+      id: 'evt_123',
+      type: 'order.paid',
+      createdAt: '2026-11-23T10:00:00Z',
+      data: { order: 'o_1', total: 1299 },
+      provider: 'acme',
+      livemode: false,
+      deliveryId: 'dlv_9',
+    };
+    // A single-event vendor: the one event is also the whole list.
+    expect(r).toEqual({ ok: true, dedupeKey: 'evt_123', event, events: [{ event, dedupeKey: 'evt_123' }] });
     expect(r.ok && webhookEventSchema.safeParse(r.event).success).toBe(true);
   });
 
