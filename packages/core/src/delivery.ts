@@ -79,7 +79,12 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
   if (!batch) {
     const one = readEnvelope(vendor, json, headerType, deliveryId, () => bodyHash(bytes));
     if (!one.ok) return one;
-    return { ok: true, event: one.event, dedupeKey: one.dedupeKey, events: [one] };
+    return {
+      ok: true,
+      event: one.event,
+      dedupeKey: one.dedupeKey,
+      events: [{ event: one.event, dedupeKey: one.dedupeKey }],
+    };
   }
   const list = batch.kind === 'array' ? json : isObject(json) ? json[batch.key] : undefined;
   if (!Array.isArray(list)) {
