@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookpackApiError, resourceCodec, validationStatusOf, type SubscriptionInput } from '@hookpack/core';
-import { getVendor } from '@hookpack/providers';
+import { getVendor, vendors } from '@hookpack/providers';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { clientFor, raw } from './helpers.js';
 
@@ -16,7 +16,7 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-const restVendors = ['parley', 'parlay', 'parsley', 'parseFlow'];
+const restVendors = vendors.filter((v) => v.api).map((v) => v.id);
 
 async function expectApiError(p: Promise<unknown>, code: string, status?: number): Promise<HookpackApiError> {
   const e = await p.then(
