@@ -12,7 +12,10 @@ const tseslint = (await load('typescript-eslint/dist/index.js')).default;
 export default [
   { files: ['src/**/*.ts'], languageOptions: { parser: tseslint.parser } },
   // package.json rules (n8n field, no runtime dependencies, peer deps…) read it as JSON.
-  { files: ['package.json'], languageOptions: { parser: await load('jsonc-eslint-parser/lib/index.js') } },
+  {
+    files: ['package.json', 'dist/publish/package.json'],
+    languageOptions: { parser: await load('jsonc-eslint-parser/lib/index.js') },
+  },
   // recommendedWithoutN8nCloudSupport = recommended minus the two n8n Cloud-only rules
   // (no-restricted-imports / -globals): they flag our imports of @hookpack/core, which the
   // build bundles, so the published package still has no runtime dependencies.

@@ -192,6 +192,19 @@ export interface JsonApiDocument {
   kind: 'jsonApi';
   /** The resource `type` (`webhook_endpoints`). */
   type: string;
+  /**
+   * Subscription options a create request carries as a to-one relationship, not an attribute,
+   * by relationship name: `{ store: { option: 'store_id', type: 'stores' } }` sends
+   * `relationships: {store: {data: {type: 'stores', id: "<store_id>"}}}`. Answers are read as
+   * usual (the option at its attribute path, `fields.options`); updates do not send it.
+   */
+  relationships?: Record<string, JsonApiRelationship>;
+}
+export interface JsonApiRelationship {
+  /** The subscription option whose value is the related resource's id. */
+  option: string;
+  /** The related resource's `type` (`stores`). */
+  type: string;
 }
 
 export interface SubscriptionFields {

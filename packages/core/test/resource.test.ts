@@ -348,3 +348,82 @@ describe('the owner label belongs to a string option', () => {
     expect(checkVendorDescription(v)).toEqual([]);
   });
 });
+
+describe('JSON:API relationships carrying a subscription option', () => {
+  const related = () =>
+    storeVendor({
+      resource: {
+        ...storeVendor().api!.resource,
+        document: {
+          kind: 'jsonApi',
+          type: 'webhooks',
+          relationships: { store: { option: 'store_id', type: 'stores' } },
+        },
+      },
+    });
+
+  it('create sends the option as relationships.<name>.data, not as an attribute; reads take the attribute', async () => {
+    let sent: any;
+    api().get('/v2/webhooks').query(true).reply(200, { data: [] });
+    api()
+      .post('/v2/webhooks', (body) => {
+        sent = body;
+        return true;
+      })
+      .reply(201, { data: resourceObject('42', 'https://a.example/h') });
+    const created = await client(related()).create({
+      url: 'https://a.example/h',
+      events: ['order.paid'],
+      options: { store_id: '7' },
+    });
+    expect(sent.data.relationships).toEqual({ store: { data: { type: 'stores', id: '7' } } });
+    expect(sent.data.attributes).not.toHaveProperty('store_id');
+    expect(created.options).toEqual({ store_id: '7' });
+  });
+
+  it('updates leave the relationship alone', () => {
+    const body = resourceCodec(related()).updateBody('42', { url: 'https://b.example/', options: { store_id: '8' } });
+    expect(body).toEqual({ data: { type: 'webhooks', id: '42', attributes: { url: 'https://b.example/' } } });
+  });
+
+  it('the server side reads the relationship back, and says what is wrong with a bad one', () => {
+    const codec = resourceCodec(related());
+    const read = codec.readRequest(
+      codec.createBody({ url: 'https://a.example/', events: ['order.paid'], options: { store_id: '7' } }),
+      'create',
+    );
+    expect(read).toEqual({
+      ok: true,
+      value: { url: 'https://a.example/', events: ['order.paid'], options: { store_id: '7' } },
+    });
+    const bad = codec.readRequest(
+      {
+        data: {
+          type: 'webhooks',
+          attributes: { url: 'https://a.example/', events: ['order.paid'] },
+          relationships: { store: { data: { type: 'shops', id: '7' } } },
+        },
+      },
+      'create',
+    );
+    expect(bad).toMatchObject({
+      ok: false,
+      details: { 'relationships.store': 'must be {data: {type: "stores", id: "<id>"}}' },
+    });
+  });
+
+  it('a relationship naming no string option fails the description check', () => {
+    const vendor = storeVendor({
+      resource: {
+        ...storeVendor().api!.resource,
+        document: { kind: 'jsonApi', type: 'webhooks', relationships: { store: { option: 'shop', type: 'stores' } } },
+      },
+    });
+    expect(checkVendorDescription(vendor)).toContainEqual(
+      expect.objectContaining({
+        field: 'api.resource.document.relationships.store.option',
+        problem: '"shop" names no subscription option',
+      }),
+    );
+  });
+});

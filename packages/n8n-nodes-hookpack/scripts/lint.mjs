@@ -34,7 +34,15 @@ if (!existsSync(join(cache, '.installed'))) {
 
 const result = spawnSync(
   process.execPath,
-  [eslintBin, '--config', join(root, 'eslint.n8n.config.mjs'), '--max-warnings', '0', 'src', 'package.json'],
+  [
+    eslintBin,
+    '--config',
+    join(root, 'eslint.n8n.config.mjs'),
+    '--max-warnings',
+    '0',
+    'src',
+    'dist/publish/package.json',
+  ],
   {
     cwd: root,
     stdio: 'inherit',

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDelivery } from '@hookpack/core';
-import { getVendor } from '@hookpack/providers';
+import { getVendor, vendors } from '@hookpack/providers';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { clientFor, until } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -63,7 +63,7 @@ async function withSandbox(
   }
 }
 
-describe.each(['parley', 'parlay', 'parsley', 'parseFlow'])('%s deliveries', (vendorId) => {
+describe.each(vendors.filter((v) => v.api).map((v) => v.id))('%s deliveries', (vendorId) => {
   const vendor = getVendor(vendorId)!;
 
   it('are signed as the vendor signs and verify with @hookpack/core', async () => {

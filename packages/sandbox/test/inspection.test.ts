@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyDelivery } from '@hookpack/core';
-import { getVendor } from '@hookpack/providers';
+import { getVendor, vendors } from '@hookpack/providers';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { clientFor, raw } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -35,13 +35,7 @@ describe('inspection API', () => {
     const { status, json } = await call('GET', '');
     expect(status).toBe(200);
     expect(json.timeScale).toBe(0.001);
-    expect(json.vendors.map((v: { id: string }) => v.id)).toEqual([
-      'parley',
-      'parlay',
-      'parsley',
-      'parsleyRecipes',
-      'parseFlow',
-    ]);
+    expect(json.vendors.map((v: { id: string }) => v.id)).toEqual(vendors.map((v) => v.id));
     const recipes = json.vendors.find((v: { id: string }) => v.id === 'parsleyRecipes');
     expect(recipes).toMatchObject({ baseUrl: null, apiKey: null });
     expect(json.vendors.find((v: { id: string }) => v.id === 'parley').apiKey).toBe(sandbox.apiKey('parley'));

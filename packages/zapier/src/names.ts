@@ -96,3 +96,17 @@ export function fullFieldLabel(path: string[]): string {
 export function docsLink(vendor: Pick<VendorDefinition, 'displayName' | 'docsUrl'>, what: 'webhook' | 'API'): string {
   return vendor.docsUrl ? ` See the [${vendor.displayName} ${what} docs](${vendor.docsUrl}).` : '';
 }
+
+/**
+ * Directory (under packages/zapier-apps) and npm name suffix of a vendor's app, from its id:
+ * `parley` → `parley`, `parsleyRecipes` → `parsley-recipes`.
+ */
+export function appDirName(vendor: Pick<VendorDefinition, 'id'>): string {
+  const dir = vendor.id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+  if (dir === '') throw new Error(`cannot derive a Zapier app directory from vendor id "${vendor.id}"`);
+  return dir;
+}

@@ -1,16 +1,14 @@
-// Test support: the five shipped app definitions (imported from the app directories, as
-// Zapier loads them), their vendors, and deliveries shaped the way Zapier hands them to perform.
+// Test support: every vendor's app definition (from its generated app directory, the way
+// Zapier loads it: package.json → the one shared entry → the factory), its vendor, and
+// deliveries shaped the way Zapier hands them to perform.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { VendorDefinition } from '@hookpack/core';
-import { parley, parlay, parsley, parsleyRecipes, parseFlow } from '@hookpack/providers';
-import parleyApp from '../../zapier-apps/parley/src/index.js';
-import parlayApp from '../../zapier-apps/parlay/src/index.js';
-import parsleyApp from '../../zapier-apps/parsley/src/index.js';
-import parsleyRecipesApp from '../../zapier-apps/parsley-recipes/src/index.js';
-import parseFlowApp from '../../zapier-apps/parseflow/src/index.js';
-import type { ZapierApp } from '../src/index.js';
+import { vendors } from '@hookpack/providers';
+import { appFromManifest, type AppManifest } from '../../zapier-apps/src/entry.js';
+import { appDirName, type ZapierApp } from '../src/index.js';
 
 export const appsRoot = join(dirname(fileURLToPath(import.meta.url)), '../../zapier-apps');
 
@@ -21,13 +19,18 @@ export interface ShippedApp {
   app: ZapierApp;
 }
 
-export const shippedApps: ShippedApp[] = [
-  { dir: 'parley', vendor: parley, app: parleyApp },
-  { dir: 'parlay', vendor: parlay, app: parlayApp },
-  { dir: 'parsley', vendor: parsley, app: parsleyApp },
-  { dir: 'parsley-recipes', vendor: parsleyRecipes, app: parsleyRecipesApp },
-  { dir: 'parseflow', vendor: parseFlow, app: parseFlowApp },
-];
+function shippedApp(vendor: VendorDefinition): ShippedApp {
+  const dir = appDirName(vendor);
+  const manifestPath = join(appsRoot, dir, 'package.json');
+  if (!existsSync(manifestPath))
+    throw new Error(
+      `${manifestPath} is missing: npm run build generates it (packages/zapier/scripts/generate-apps.mjs)`,
+    );
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as AppManifest;
+  return { dir, vendor, app: appFromManifest(manifest) };
+}
+
+export const shippedApps: ShippedApp[] = vendors.map(shippedApp);
 
 export const restApps = shippedApps.filter((a) => a.vendor.api !== undefined);
 export const staticApps = shippedApps.filter((a) => a.vendor.api === undefined);

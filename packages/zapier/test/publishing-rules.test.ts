@@ -1,5 +1,9 @@
+import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { schemaTools, shippedApps } from './apps.js';
+import { vendors } from '@hookpack/providers';
+import { appsRoot, schemaTools, shippedApps } from './apps.js';
+// @ts-expect-error: plain .mjs build script, no type declarations
+import { appDirs } from '../scripts/prepare-apps.mjs';
 import { isTitleCase, outputFieldsFor } from '../src/index.js';
 
 // Zapier's publishing checks that `zapier-platform validate --without-style` does not run
@@ -25,8 +29,9 @@ function sampleKeys(sample: unknown, prefix = ''): string[] {
 }
 
 describe('Zapier publishing rules', () => {
-  it('covers the five apps', () => {
-    expect(shippedApps.map((a) => a.dir)).toEqual(['parley', 'parlay', 'parsley', 'parsley-recipes', 'parseflow']);
+  it('has exactly one generated app directory per vendor (none left over from a removed one)', () => {
+    expect(appDirs(appsRoot).map((d: string) => basename(d))).toEqual(shippedApps.map((a) => a.dir).sort());
+    expect(new Set(shippedApps.map((a) => a.vendor.id))).toEqual(new Set(vendors.map((v) => v.id)));
   });
 
   for (const { dir, app, vendor } of shippedApps) {

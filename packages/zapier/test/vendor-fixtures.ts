@@ -150,7 +150,7 @@ export const restFixtures: RestFixture[] = [
     },
   },
   {
-    dir: 'parseflow',
+    dir: 'parse-flow',
     origin: 'https://parseflow.dev',
     createPath: '/api/webhooks/notifications',
     event: 'extraction.completed',

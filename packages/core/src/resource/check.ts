@@ -141,6 +141,21 @@ function checkApi(
     if (other) add(`api.resource.fields.${name}`, `uses "${path}", as ${other} does`, 'give each field its own path');
     used.set(path, name);
   }
+  if (resource.document.kind === 'jsonApi') {
+    for (const [name, rel] of Object.entries(resource.document.relationships ?? {})) {
+      const at = `api.resource.document.relationships.${name}`;
+      const option = vendor.subscriptionOptions.find((o) => o.name === rel.option);
+      if (!option || option.type !== 'string')
+        add(
+          `${at}.option`,
+          option
+            ? `"${option.name}" is a ${option.type} option, not an id`
+            : `"${rel.option}" names no subscription option`,
+          'name a string subscription option holding the related id',
+        );
+      if (!rel.type?.trim()) add(`${at}.type`, 'no related resource type', 'give the JSON:API type, e.g. "stores"');
+    }
+  }
   if (resource.document.kind === 'jsonApi' && fields.id !== undefined)
     add('api.resource.fields.id', 'a JSON:API resource has its id beside attributes', 'remove fields.id');
   for (const name of Object.keys(fields.options ?? {})) {

@@ -105,10 +105,29 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     return out;
   };
 
+  /** JSON:API relationship name by option name, for options sent as relationships. */
+  const relationshipOf = new Map(
+    Object.entries(document.kind === 'jsonApi' ? (document.relationships ?? {}) : {}).map(([name, rel]) => [
+      rel.option,
+      { name, type: rel.type },
+    ]),
+  );
+
   /** Request body around the attributes, as the document kind wants it. */
-  const requestDocument = (attrs: Record<string, unknown>, id?: string): Record<string, unknown> => {
+  const requestDocument = (
+    attrs: Record<string, unknown>,
+    id?: string,
+    relationships?: Record<string, unknown>,
+  ): Record<string, unknown> => {
     if (document.kind === 'jsonApi')
-      return { data: { type: document.type, ...(id !== undefined ? { id } : {}), attributes: attrs } };
+      return {
+        data: {
+          type: document.type,
+          ...(id !== undefined ? { id } : {}),
+          attributes: attrs,
+          ...(relationships && Object.keys(relationships).length > 0 ? { relationships } : {}),
+        },
+      };
     if (document.kind === 'wrapped' && document.requests === 'wrapped') return { [document.key]: attrs };
     return attrs;
   };
@@ -148,6 +167,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
   const readRequest = (body: unknown, mode: 'create' | 'update'): RequestRead => {
     const details: Record<string, string> = {};
     let attrs: unknown = body;
+    const related: Record<string, unknown> = {};
     if (document.kind === 'jsonApi') {
       const data = isObject(body) ? body.data : undefined;
       if (!isObject(data) || data.type !== document.type) {
@@ -158,13 +178,21 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
         };
       }
       attrs = data.attributes;
+      for (const [option, rel] of relationshipOf) {
+        const linkage = isObject(data.relationships) ? data.relationships[rel.name] : undefined;
+        if (linkage === undefined) continue;
+        const target = isObject(linkage) ? linkage.data : undefined;
+        if (isObject(target) && target.type === rel.type && typeof target.id === 'string' && target.id !== '')
+          related[option] = target.id;
+        else details[`relationships.${rel.name}`] = `must be {data: {type: "${rel.type}", id: "<id>"}}`;
+      }
     } else if (document.kind === 'wrapped' && document.requests === 'wrapped') {
       attrs = isObject(body) ? body[document.key] : undefined;
     }
     if (!isObject(attrs)) {
       return { ok: false, message: 'Request body must be a JSON object.', details: { body: 'expected a JSON object' } };
     }
-    const value: SubscriptionRequest = { options: {} };
+    const value: SubscriptionRequest = { options: { ...related } };
     const url = getPath(attrs, fields.url);
     if (url !== undefined) {
       if (typeof url !== 'string' || url.trim() === '') details[fields.url] = 'must be a non-empty string';
@@ -191,6 +219,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
       }
     }
     for (const option of vendor.subscriptionOptions) {
+      if (relationshipOf.has(option.name)) continue; // read from relationships above
       const path = optionPath(api, option);
       const v = getPath(attrs, path);
       if (v === undefined || v === null) continue;
@@ -217,16 +246,19 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
   return {
     createBody: ({ url, events, options, secret }) => {
       const attrs: Record<string, unknown> = {};
+      const relationships: Record<string, unknown> = {};
       setPath(attrs, fields.url, url);
       setPath(attrs, fields.events, events);
       for (const option of vendor.subscriptionOptions) {
         const v = options?.[option.name];
         // An empty filter or label means "not set" on create: the vendor's default applies.
         if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
-        setPath(attrs, optionPath(api, option), v);
+        const rel = relationshipOf.get(option.name);
+        if (rel) relationships[rel.name] = { data: { type: rel.type, id: String(v) } };
+        else setPath(attrs, optionPath(api, option), v);
       }
       if (secret !== undefined) setPath(attrs, requireSecretPath(vendor, api), secret);
-      return requestDocument(attrs);
+      return requestDocument(attrs, undefined, relationships);
     },
     updateBody: (id, { url, events, active, options, secret }) => {
       const attrs: Record<string, unknown> = {};
@@ -238,7 +270,9 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
         setPath(attrs, fields.active.path, fields.active.inverted ? !active : active);
       }
       for (const option of vendor.subscriptionOptions) {
-        if (options && option.name in options) setPath(attrs, optionPath(api, option), options[option.name]);
+        // A relationship is set at create only (JSON:API updates here change attributes).
+        if (options && option.name in options && !relationshipOf.has(option.name))
+          setPath(attrs, optionPath(api, option), options[option.name]);
       }
       if (secret !== undefined) setPath(attrs, requireSecretPath(vendor, api), secret);
       return requestDocument(attrs, id);

@@ -12,7 +12,11 @@ const packageDir = join(repoRoot, 'packages', 'n8n-nodes-hookpack');
 export function packNodesPackage(outDir) {
   mkdirSync(outDir, { recursive: true });
   execFileSync(process.execPath, [join(packageDir, 'scripts', 'bundle.mjs')], { cwd: packageDir, stdio: 'pipe' });
-  execFileSync('npm', ['pack', '--pack-destination', outDir, '--silent'], { cwd: packageDir, stdio: 'pipe' });
+  // The bundle writes the publishable package (derived "n8n" lists) into dist/publish.
+  execFileSync('npm', ['pack', '--pack-destination', outDir, '--silent'], {
+    cwd: join(packageDir, 'dist', 'publish'),
+    stdio: 'pipe',
+  });
   const tarball = readdirSync(outDir).find((f) => f.startsWith('n8n-nodes-hookpack-') && f.endsWith('.tgz'));
   if (!tarball) throw new Error(`npm pack produced no tarball in ${outDir}`);
   return join(outDir, tarball);

@@ -17,6 +17,8 @@ export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, eve
     : { signingSecret };
   const credential = await rest.createCredential(`${vendor.displayName} (sandbox)`, credentialType, data);
   const webhookId = randomUUID();
+  // Required subscription options (a store id…) filled from the definition; the sandbox takes any value.
+  const required = vendor.api ? vendor.subscriptionOptions.filter((o) => o.required).map(sandboxOptionValue) : [];
   const workflow = await rest.createWorkflow({
     name,
     active: false,
@@ -28,7 +30,11 @@ export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, eve
         typeVersion: 1,
         position: [0, 0],
         webhookId,
-        parameters: { events, ...(dedupe ? { dedupeStore: 'redis' } : {}) },
+        parameters: {
+          events,
+          ...(dedupe ? { dedupeStore: 'redis' } : {}),
+          ...(required.length > 0 ? { subscriptionOptions: Object.fromEntries(required) } : {}),
+        },
         credentials: {
           [credentialType]: { id: credential.id, name: credential.name },
           ...(dedupe ? { hookpackRedis: { id: dedupe.credential.id, name: dedupe.credential.name } } : {}),
@@ -44,4 +50,10 @@ export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, eve
     productionUrl: `${n8nUrl}/webhook/${webhookId}/webhook`,
     credential: { id: credential.id, name: credential.name, type: credentialType, data },
   };
+}
+
+/** `[name, value]` for a required option: a value of its declared type (the n8n parameter's form). */
+function sandboxOptionValue(option) {
+  if (option.type === 'boolean') return [option.name, true];
+  return [option.name, `sandbox-${option.name.replace(/[^A-Za-z0-9]+/g, '-')}`];
 }
