@@ -17,6 +17,7 @@ export {
   type VerifyDeliveryResult,
 } from './delivery.js';
 export type * from './vendor.js';
+export { defaultBaseUrl, testOnlyEventType } from './test-event.js';
 export * from './client/index.js';
 export * from './dedupe/index.js';
 export { resourceCodec, canPause, optionPath, mediaTypeOf } from './resource/codec.js';

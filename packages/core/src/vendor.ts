@@ -43,8 +43,14 @@ export interface NoAuth {
 }
 
 export interface ManualSetup {
-  /** Steps shown to the user, e.g. "In Parsley → Settings → Webhooks, click Add …". */
+  /**
+   * Where the user adds a webhook in the vendor's UI, one sentence naming the vendor as
+   * `displayName` does: "In Parsley Recipes, open Settings → Webhooks and click Add."
+   * Integrations add the rest (which URL, the same events, the secret) from the description.
+   */
   instructions: string;
+  /** The label of the signing-secret field in that form ("Signing Secret"), if it has one. */
+  secretField?: string;
 }
 
 export interface SubscriptionOption {
@@ -54,6 +60,8 @@ export interface SubscriptionOption {
   description: string;
   type: 'string' | 'string[]' | 'boolean';
   required?: boolean;
+  /** An example value, shown in empty inputs (`production`, `fac_1, fac_2`). */
+  placeholder?: string;
   /**
    * For `string[]` filters (Parley facility_ids): dotted paths into an event's data; an event
    * matches a non-empty filter when the value at one of the paths is in the list.
@@ -111,8 +119,14 @@ export interface VendorErrorInfo {
 }
 
 export interface RestApiDefinition {
-  /** Documented production base URL; users may override it (staging, sandbox). */
+  /** Base URL as the docs show it; users may override it (staging, sandbox). */
   baseUrl: string;
+  /**
+   * `production` (default): the docs name `baseUrl` as the API's address, so integrations
+   * default to it. `example`: the docs only use it in examples (a development deployment), so
+   * integrations have no default: they ask for the user's address and show this one's form.
+   */
+  baseUrlRole?: 'production' | 'example';
   /** Vendor refuses non-HTTPS target URLs. */
   requiresHttpsTarget: boolean;
   /** Vendor honours an `Idempotency-Key` header on mutations (retries of POST are safe). */

@@ -105,6 +105,8 @@ function codex(vendor, names) {
     nodeVersion: '1.0',
     codexVersion: '1.0',
     categories: ['Development'],
+    // The node creator searches these too: "hookpack" finds every hookpack trigger.
+    alias: ['hookpack', 'webhook', vendor.displayName],
     resources: {
       credentialDocumentation: [{ url: vendor.docsUrl }],
       primaryDocumentation: [{ url: vendor.docsUrl }],

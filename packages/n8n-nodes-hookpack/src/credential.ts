@@ -1,4 +1,6 @@
-import { mediaTypeOf, type VendorDefinition } from '@hookpack/core';
+import { defaultBaseUrl, mediaTypeOf, type EndpointDefinition, type VendorDefinition } from '@hookpack/core';
+import type { IAuthenticateRuleResponseCode } from 'n8n-workflow';
+import { baseUrlForm } from './api-errors.js';
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 import { namesFor } from './names.js';
 
@@ -61,14 +63,7 @@ function apiKeyCredential(vendor: VendorDefinition): CredentialParts {
         default: '',
         description: auth.keyHelp,
       },
-      {
-        displayName: 'Base URL',
-        name: CREDENTIAL_FIELDS.baseUrl,
-        type: 'string',
-        required: true,
-        default: api.baseUrl,
-        description: `Where ${vendor.displayName}'s API lives. Change it for a staging, self-hosted or sandbox deployment.`,
-      },
+      baseUrlProperty(vendor),
       {
         displayName: 'Allow HTTP Webhook URLs',
         name: CREDENTIAL_FIELDS.allowHttpWebhookUrl,
@@ -87,8 +82,57 @@ function apiKeyCredential(vendor: VendorDefinition): CredentialParts {
         headers: { Accept: mediaTypeOf(api) },
         ...(probe.query ? { qs: probe.query } : {}),
       },
+      rules: credentialTestRules(vendor, probe),
     },
   };
+}
+
+/** The Base URL field: the documented production address as default, or none where the docs name none. */
+function baseUrlProperty(vendor: VendorDefinition): INodeProperties {
+  const api = vendor.api!;
+  const name = vendor.displayName;
+  const documented = defaultBaseUrl(api);
+  return {
+    displayName: 'Base URL',
+    name: CREDENTIAL_FIELDS.baseUrl,
+    type: 'string',
+    required: true,
+    default: documented ?? '',
+    placeholder: api.baseUrl,
+    description: documented
+      ? `Where ${name}'s API lives. Change it only for a staging, self-hosted or sandbox deployment.`
+      : `The address of your ${name} API. ${name}'s docs name no production address (their examples use a development host like the one shown): enter the one ${name} gave you, or a sandbox's.`,
+  };
+}
+
+/** What the credential test says for each failing status: the cause and the fix, from the description. */
+function credentialTestRules(vendor: VendorDefinition, probe: EndpointDefinition): IAuthenticateRuleResponseCode[] {
+  const name = vendor.displayName;
+  const keyHelp = vendor.auth.kind === 'apiKey' ? ` ${vendor.auth.keyHelp}` : '';
+  const rule = (value: number, message: string): IAuthenticateRuleResponseCode => ({
+    type: 'responseCode',
+    properties: { value, message },
+  });
+  const serverError = (status: number) =>
+    rule(
+      status,
+      `${name} had a server error (${status}), so the key could not be checked. Test again in a few minutes.`,
+    );
+  return [
+    rule(401, `${name} rejected this API key (401): it is invalid or revoked. Paste a valid key.${keyHelp}`),
+    rule(
+      403,
+      `${name} accepted the key but refused access (403): check that its ${name} plan includes webhooks.${keyHelp}`,
+    ),
+    rule(
+      404,
+      `Nothing answers ${probe.path} under this Base URL (404), so it is not ${name}'s API. Correct the Base URL (${baseUrlForm(vendor)}).`,
+    ),
+    rule(429, `${name} is rate limiting this key (429). Wait a minute, then test again.`),
+    serverError(500),
+    serverError(502),
+    serverError(503),
+  ];
 }
 
 function signingSecretCredential(vendor: VendorDefinition): CredentialParts {

@@ -1,9 +1,9 @@
 import type { Subscription, SubscriptionInput, VendorDefinition } from '@hookpack/core';
-import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
-import { actionableError, insecureUrlError } from './api-errors.js';
+import type { IDataObject, IHookFunctions } from 'n8n-workflow';
+import { actionableError, activationFailure, insecureUrlError, settingsProblem } from './api-errors.js';
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
-import { PARAM, subscriptionOptionValues } from './parameters.js';
+import { PARAM, subscriptionOptionInput } from './parameters.js';
 import { labelWithOwner, ownerInLabel, ownerOf, sameOwner, type Owner } from './ownership.js';
 import { openSecret, sealSecret } from './seal.js';
 import {
@@ -39,13 +39,13 @@ export function webhookLifecycle(vendor: VendorDefinition): Record<'checkExists'
     };
   }
   const steps = restLifecycle(vendor);
-  // Every failure reaches n8n as a NodeOperationError naming this node, with the actionable text.
+  // Every failure reaches n8n naming this node, with the actionable text; permanent ones stop n8n's retries.
   const guarded = (step: (fns: IHookFunctions) => Promise<boolean>): WebhookMethod =>
     async function (this: IHookFunctions) {
       try {
         return await step(this);
       } catch (error) {
-        throw error instanceof NodeOperationError ? error : new NodeOperationError(this.getNode(), error as Error);
+        throw activationFailure(vendor, this.getNode(), error);
       }
     };
   return {
@@ -139,9 +139,9 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
   }
   const events = fns.getNodeParameter(PARAM.events, []) as string[];
   if (!Array.isArray(events) || events.length === 0) {
-    throw new Error(`Select at least one ${vendor.displayName} event in the node's "Events" parameter`);
+    throw settingsProblem(`Select at least one ${vendor.displayName} event in the node's "Events" parameter.`);
   }
-  const rawOptions = fns.getNodeParameter(PARAM.subscription, {}) as Record<string, unknown>;
+
   const staticData = fns.getWorkflowStaticData('node');
   const owner = ownerOf(fns);
   const copied = dropForeignSubscriptions(staticData, owner);
@@ -151,7 +151,7 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
         `of another workflow (an imported, duplicated or pasted copy); forgot it and left it alone at ${vendor.displayName}.`,
     );
   }
-  const options = subscriptionOptionValues(vendor, rawOptions ?? {});
+  const options = subscriptionOptionInput(vendor, (name, fallback) => fns.getNodeParameter(name, fallback));
   const label = vendor.api?.ownerLabel?.option;
   if (label) options[label] = labelWithOwner(options[label], owner);
   const apiKey = String(credentials[CREDENTIAL_FIELDS.apiKey] ?? '');

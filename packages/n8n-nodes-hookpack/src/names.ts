@@ -6,14 +6,18 @@ export function pascal(id: string): string {
 }
 
 /** The names n8n knows a vendor's node and credential by (type names, classes, files). */
-export function namesFor(vendor: Pick<VendorDefinition, 'id' | 'displayName'>) {
+export function namesFor(
+  vendor: Pick<VendorDefinition, 'id' | 'displayName'> & Partial<Pick<VendorDefinition, 'api'>>,
+) {
   return {
     nodeName: `${vendor.id}Trigger`,
     nodeClass: `${pascal(vendor.id)}Trigger`,
     nodeDisplayName: `${vendor.displayName} Trigger`,
     credentialName: `${vendor.id}Api`,
     credentialClass: `${pascal(vendor.id)}Api`,
-    credentialDisplayName: `${vendor.displayName} API`,
+    // A vendor without an API is configured by hand: its credential holds only the signing secret.
+    credentialDisplayName:
+      vendor.api === undefined ? `${vendor.displayName} Signing Secret` : `${vendor.displayName} API`,
     icon: `${vendor.id}.svg`,
     iconRef: `file:${vendor.id}.svg` as `file:${string}.svg`,
   };

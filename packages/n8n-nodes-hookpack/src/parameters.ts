@@ -4,7 +4,6 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 /** Node parameter names (the workflow JSON uses them). */
 export const PARAM = {
   events: 'events',
-  subscription: 'subscriptionOptions',
   options: 'options',
   includeHeaders: 'includeHeaders',
   livemode: 'livemode',
@@ -24,7 +23,7 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
   const properties: INodeProperties[] = [];
   if (!vendor.api) {
     properties.push({
-      displayName: `${vendor.displayName} has no API to register webhooks. Copy this node's Production URL (under "Webhook URLs" above) and add it in ${vendor.displayName}: ${(vendor.manualSetup?.instructions ?? 'in its webhook settings').replace(/\.\s*$/, '')}. Put the same secret in this node's credential, then activate the workflow.`,
+      displayName: manualSetupNotice(vendor),
       name: PARAM.setupNotice,
       type: 'notice',
       default: '',
@@ -62,17 +61,15 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
       },
     ],
   });
-  if (vendor.api && vendor.subscriptionOptions.length > 0) {
-    properties.push({
-      displayName: 'Subscription Options',
-      name: PARAM.subscription,
-      type: 'collection',
-      placeholder: 'Add Option',
-      default: {},
-      options: vendor.subscriptionOptions.map(subscriptionOptionProperty),
-    });
+  const apiOptions = vendor.api ? vendor.subscriptionOptions : [];
+  checkOptionNames(vendor, apiOptions);
+  // Required subscription options are parameters of their own (n8n marks them required);
+  // optional ones join the single "Options" collection.
+  for (const option of apiOptions.filter((o) => o.required)) {
+    properties.push({ ...subscriptionOptionProperty(option), required: true });
   }
   const options: INodeProperties[] = [
+    ...apiOptions.filter((o) => !o.required).map(subscriptionOptionProperty),
     {
       displayName: 'Include Headers',
       name: PARAM.includeHeaders,
@@ -144,7 +141,11 @@ function eventOptions(vendor: VendorDefinition): INodePropertyOptions[] {
 }
 
 function subscriptionOptionProperty(option: SubscriptionOption): INodeProperties {
-  const base = { displayName: option.displayName, name: option.name };
+  const base = {
+    displayName: option.displayName,
+    name: option.name,
+    ...(option.placeholder !== undefined ? { placeholder: option.placeholder } : {}),
+  };
   switch (option.type) {
     case 'boolean':
       return { ...base, type: 'boolean', default: false, description: option.description };
@@ -155,7 +156,67 @@ function subscriptionOptionProperty(option: SubscriptionOption): INodeProperties
   }
 }
 
-/** Turns the node's "Subscription Options" into the vendor option values (lists split, empties dropped). */
+/** Subscription options share the node's parameter names: refuse a vendor whose option would shadow one. */
+function checkOptionNames(vendor: VendorDefinition, options: SubscriptionOption[]): void {
+  const taken = new Set<string>(Object.values(PARAM));
+  for (const option of options) {
+    if (taken.has(option.name)) {
+      throw new Error(
+        `${vendor.id}: subscription option "${option.name}" has the name of a node parameter; rename the option`,
+      );
+    }
+  }
+}
+
+/**
+ * The setup notice of a vendor without an API, from its description: where to add the URL,
+ * which URL, the same events, and the secret — neutral between n8n's Activate and Publish.
+ */
+export function manualSetupNotice(vendor: VendorDefinition): string {
+  const name = vendor.displayName;
+  const where = sentence(vendor.manualSetup?.instructions ?? `Open ${name}'s webhook settings and add a webhook.`);
+  const field = vendor.manualSetup?.secretField ?? 'signing secret';
+  const secret = vendor.signature.secretRequired
+    ? `Set a ${field} there and enter the same value in this node's credential.`
+    : `Set a ${field} there (recommended) and enter the same value in this node's credential; without one, deliveries are accepted unsigned.`;
+  return (
+    `${name} has no API to register webhooks, so add this trigger there by hand. ${where} ` +
+    `Paste this node's Production URL (under "Webhook URLs" above; while listening for a test event, its Test URL) ` +
+    `and select the same events as in Events below. ${secret}`
+  );
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * The subscription option values the user set: required options are top-level parameters,
+ * optional ones sit in "Options" (earlier versions kept them in a "Subscription Options"
+ * collection, still read so saved workflows keep their settings).
+ */
+export function subscriptionOptionInput(
+  vendor: VendorDefinition,
+  parameter: (name: string, fallback: unknown) => unknown,
+): Record<string, unknown> {
+  const legacy = asObject(parameter(LEGACY_SUBSCRIPTION_PARAM, {}));
+  const options = asObject(parameter(PARAM.options, {}));
+  const raw: Record<string, unknown> = {};
+  for (const option of vendor.subscriptionOptions) {
+    const value = option.required ? parameter(option.name, undefined) : (options[option.name] ?? legacy[option.name]);
+    if (value !== undefined) raw[option.name] = value;
+  }
+  return subscriptionOptionValues(vendor, raw);
+}
+
+const LEGACY_SUBSCRIPTION_PARAM = 'subscriptionOptions';
+
+function asObject(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+/** Cleans option values: lists split, empties dropped. */
 export function subscriptionOptionValues(
   vendor: VendorDefinition,
   raw: Record<string, unknown>,

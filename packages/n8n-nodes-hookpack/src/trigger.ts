@@ -12,6 +12,7 @@ import { namesFor } from './names.js';
 import { nodeProperties, PARAM } from './parameters.js';
 import { redisConnection, redisSettings } from './redis-dedupe.js';
 import { webhookHandler } from './webhook.js';
+import { ACKNOWLEDGEMENT, activationMessage, listeningHint, pickerDescription, subtitleExpression } from './texts.js';
 
 /** Builds the n8n trigger node class of one vendor from its definition. */
 export function createTriggerNodeClass(vendor: VendorDefinition): new () => INodeType {
@@ -23,8 +24,10 @@ export function createTriggerNodeClass(vendor: VendorDefinition): new () => INod
     icon: names.iconRef,
     group: ['trigger'],
     version: 1,
-    subtitle: '={{$parameter["events"].join(", ")}}',
-    description: `Starts the workflow when ${vendor.displayName} sends a webhook: ${vendor.description}`,
+    subtitle: subtitleExpression(vendor),
+    description: pickerDescription(vendor),
+    eventTriggerDescription: listeningHint(vendor),
+    activationMessage: activationMessage(vendor),
     defaults: { name: names.nodeDisplayName },
     inputs: [],
     outputs: ['main'],
@@ -39,7 +42,15 @@ export function createTriggerNodeClass(vendor: VendorDefinition): new () => INod
         displayOptions: { show: { [PARAM.dedupeStore]: ['redis'] } },
       },
     ],
-    webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+    webhooks: [
+      {
+        name: 'default',
+        httpMethod: 'POST',
+        responseMode: 'onReceived',
+        responseData: ACKNOWLEDGEMENT,
+        path: 'webhook',
+      },
+    ],
     properties: nodeProperties(vendor),
   };
   const webhookMethods = { default: webhookLifecycle(vendor) };

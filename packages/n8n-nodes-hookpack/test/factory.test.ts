@@ -27,7 +27,10 @@ describe('factory', () => {
       expect(cred.name).toBe(`${vendor.id}Api`);
       if (vendor.api) {
         expect(cred.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(true);
-        expect(cred.properties.find((p) => p.name === 'baseUrl')?.default).toBe(vendor.api.baseUrl);
+        const baseUrl = cred.properties.find((p) => p.name === 'baseUrl')!;
+        // The documented production host is the default; docs that only show an example host get none.
+        expect(baseUrl.default).toBe(vendor.api.baseUrlRole === 'example' ? '' : vendor.api.baseUrl);
+        expect(baseUrl.placeholder).toBe(vendor.api.baseUrl);
         const probe = vendor.api.endpoints.me ?? vendor.api.endpoints.list!;
         expect(cred.test?.request.url).toBe(probe.path);
       } else {
@@ -37,13 +40,37 @@ describe('factory', () => {
     });
   }
 
-  it('offers each vendor subscription option', () => {
+  it('offers each vendor subscription option: required ones as required parameters, the others in Options', () => {
     for (const vendor of vendors.filter((v) => v.api && v.subscriptionOptions.length)) {
       const node = new (createTriggerNodeClass(vendor))();
-      const collection = node.description.properties.find((p) => p.name === 'subscriptionOptions')!;
-      expect((collection.options as Array<{ name: string }>).map((o) => o.name)).toEqual(
-        vendor.subscriptionOptions.map((o) => o.name),
-      );
+      const options = node.description.properties.find((p) => p.name === 'options')!;
+      const inOptions = (options.options as Array<{ name: string }>).map((o) => o.name);
+      for (const option of vendor.subscriptionOptions) {
+        const top = node.description.properties.find((p) => p.name === option.name);
+        if (option.required) {
+          expect(top?.required).toBe(true);
+          expect(inOptions).not.toContain(option.name);
+        } else {
+          expect(top).toBeUndefined();
+          expect(inOptions).toContain(option.name);
+        }
+      }
+      // One options group only.
+      expect(node.description.properties.filter((p) => p.type === 'collection')).toHaveLength(1);
+    }
+  });
+
+  it('marks a required subscription option as required (a vendor variant with one)', () => {
+    const vendor = vendors.find((v) => v.api && v.subscriptionOptions.length)!;
+    const variant = {
+      ...vendor,
+      subscriptionOptions: vendor.subscriptionOptions.map((o) => ({ ...o, required: true })),
+    };
+    const node = new (createTriggerNodeClass(variant))();
+    for (const option of variant.subscriptionOptions) {
+      const top = node.description.properties.find((p) => p.name === option.name)!;
+      expect(top.required).toBe(true);
+      expect(top.displayName).toBe(option.displayName);
     }
   });
 });

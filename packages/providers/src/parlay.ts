@@ -26,8 +26,10 @@ export const parlay: VendorDefinition = {
     keyHelp: 'Your Parlay API key, sent as a Bearer token (pk_sandbox_… or pk_live_…).',
   },
   api: {
-    // The only host the docs name (a dev deployment); override with your own Base URL.
+    // The only host the docs name is a dev deployment in their curl examples: no default,
+    // integrations ask for the user's address.
     baseUrl: 'https://parlay-api-dev-o7nogixtqq-uc.a.run.app',
+    baseUrlRole: 'example',
     requiresHttpsTarget: true,
     idempotencyKeys: true,
     endpoints: {
@@ -73,6 +75,7 @@ export const parlay: VendorDefinition = {
       displayName: 'Webhook Name',
       description: 'A label for this webhook in Parlay, e.g. "production" or "staging".',
       type: 'string',
+      placeholder: 'production',
     },
   ],
   signature: {

@@ -97,6 +97,7 @@ export const parley: VendorDefinition = {
       displayName: 'Facility IDs',
       description: 'Facility UUIDs to watch. Leave empty to watch all facilities.',
       type: 'string[]',
+      placeholder: 'f47ac10b-58cc-4372-a567-0e02b2c3d479, …',
       matchesDataPaths: ['violation.facility_id', 'case.facility_id', 'facility.id'],
     },
   ],

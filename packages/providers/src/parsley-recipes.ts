@@ -29,8 +29,9 @@ export const parsleyRecipes: VendorDefinition = {
   description: 'Recipe and event management: recipes and events created, modified or removed.',
   auth: { kind: 'none' },
   manualSetup: {
-    instructions:
-      'In Parsley → Settings → Webhooks, click Add, paste this URL, select the events, and (recommended) set a Signing Secret — enter the same secret here.',
+    // The docs call the product "Parsley" in their menus ("In Parsley → Settings → Webhooks").
+    instructions: 'In Parsley Recipes, open Settings → Webhooks and click Add.',
+    secretField: 'Signing Secret',
   },
   subscriptionOptions: [],
   signature: {
@@ -58,21 +59,36 @@ export const parsleyRecipes: VendorDefinition = {
       recipeItemNumber: 'ITM-REC-0021',
       timestamp: '2025-10-16T19:03:27Z',
     }),
-    recipeEvent('RecipeCreatedSync', 'Recipe Created (Sync)', 'a recipe is created by a sync', {
-      recipeId: 88012,
-      recipeItemNumber: null,
-      timestamp: '2025-10-16T20:11:09Z',
-    }),
-    recipeEvent('RecipeModifiedSync', 'Recipe Modified (Sync)', 'a recipe is modified by a sync', {
-      recipeId: 88012,
-      recipeItemNumber: null,
-      timestamp: '2025-10-16T20:25:33Z',
-    }),
-    recipeEvent('RecipeRemovedSync', 'Recipe Removed (Sync)', 'a recipe is removed by a sync', {
-      recipeId: 88012,
-      recipeItemNumber: null,
-      timestamp: '2025-10-16T20:30:02Z',
-    }),
+    recipeEvent(
+      'RecipeCreatedSync',
+      'Recipe Created (Sync)',
+      'a sync creates a recipe (its own event type; the docs do not say which syncs send it)',
+      {
+        recipeId: 88012,
+        recipeItemNumber: null,
+        timestamp: '2025-10-16T20:11:09Z',
+      },
+    ),
+    recipeEvent(
+      'RecipeModifiedSync',
+      'Recipe Modified (Sync)',
+      'a sync modifies a recipe (its own event type; the docs do not say which syncs send it)',
+      {
+        recipeId: 88012,
+        recipeItemNumber: null,
+        timestamp: '2025-10-16T20:25:33Z',
+      },
+    ),
+    recipeEvent(
+      'RecipeRemovedSync',
+      'Recipe Removed (Sync)',
+      'a sync removes a recipe (its own event type; the docs do not say which syncs send it)',
+      {
+        recipeId: 88012,
+        recipeItemNumber: null,
+        timestamp: '2025-10-16T20:30:02Z',
+      },
+    ),
     calendarEvent('EventCreated', 'Event Created', 'an event is created', {
       eventId: 5319,
       eventType: 'event',

@@ -145,7 +145,7 @@ describe('Parlay error behaviour', () => {
 
   it('401 with a key of another vendor hints at the prefix', async () => {
     nock(BASE).get('/v1/webhooks').matchHeader('Authorization', 'Bearer prl_wrong').reply(401, {});
-    const e = await failure(createSubscriptionClient(parlay, { apiKey: 'prl_wrong' }).list());
+    const e = await failure(createSubscriptionClient(parlay, { apiKey: 'prl_wrong', baseUrl: BASE }).list());
     expect(e!.message).toContain('The key does not start with "pk_sandbox_" or "pk_live_" as Parlay keys do.');
   });
 

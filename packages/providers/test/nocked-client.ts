@@ -22,6 +22,8 @@ export function nockedClient(vendor: VendorDefinition, apiKey: string, afterEach
   const client = (extra: Record<string, unknown> = {}) =>
     createSubscriptionClient(vendor, {
       apiKey,
+      // The docs' host, also where the docs only show it as an example (no default then).
+      ...(vendor.api ? { baseUrl: vendor.api.baseUrl } : {}),
       sleep: async (ms) => void delays.push(ms),
       random: () => 0.5,
       ...extra,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  defaultBaseUrl,
   mediaTypeOf,
   resourceCodec,
   type Operation,
@@ -16,25 +17,62 @@ export function hasRestApi(vendor: VendorDefinition): vendor is RestVendor {
 }
 
 /**
- * The API base URL for this connection: the user's advanced "Base URL" field, else the
- * documented host. Trailing slashes go; anything but an absolute http(s) URL is refused.
+ * Opt-in for a local sandbox: with this environment variable set to `1`, a Base URL may be
+ * plain http:// on a loopback address. Never set on Zapier, so the API key only travels over
+ * HTTPS there.
+ */
+export const LOOPBACK_HTTP_ENV = 'HOOKPACK_ALLOW_LOOPBACK_HTTP';
+
+function loopbackHttpAllowed(): boolean {
+  return process.env[LOOPBACK_HTTP_ENV] === '1';
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * The API base URL for this connection: the user's "Base URL" field, else the documented
+ * production host (none where the docs only show an example host). Trailing slashes go; only
+ * https:// is accepted, so the API key is never sent in clear — plain http:// only to
+ * loopback, and only with the sandbox opt-in.
  */
 export function baseUrlFor(z: ZObject, vendor: RestVendor, bundle: Pick<Bundle, 'authData'>): string {
+  const name = vendor.displayName;
   const given = String(bundle.authData?.baseUrl ?? '').trim();
-  const raw = given === '' ? vendor.api.baseUrl : given;
+  const documented = defaultBaseUrl(vendor.api);
+  if (given === '' && documented === undefined) {
+    throw new z.errors.Error(
+      `Enter the Base URL of your ${name} API in this connection: ${name}'s docs name no production address (their examples use ${vendor.api.baseUrl}, a development host).`,
+      'InvalidBaseUrl',
+      400,
+    );
+  }
+  const raw = given === '' ? documented! : given;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new z.errors.Error(
-      `Base URL "${raw}" is not an absolute URL (expected e.g. ${vendor.api.baseUrl}).`,
+      `Base URL "${raw}" is not an absolute URL (expected the form ${vendor.api.baseUrl}).`,
       'InvalidBaseUrl',
       400,
     );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname) && loopbackHttpAllowed()) {
+    return raw.replace(/\/+$/, '');
+  }
+  if (url.protocol !== 'https:') {
+    const why =
+      url.protocol === 'http:'
+        ? ` Over http:// the ${name} API key would travel unencrypted: use the https:// address of the ${name} API.` +
+          (isLoopbackHost(url.hostname)
+            ? ` (A local sandbox on loopback is accepted only when the app runs with ${LOOPBACK_HTTP_ENV}=1.)`
+            : '')
+        : '';
     throw new z.errors.Error(
-      `Base URL "${raw}" must start with https:// (got ${url.protocol}).`,
+      `Base URL "${raw}" must start with https:// (got ${url.protocol}).${why}`,
       'InvalidBaseUrl',
       400,
     );
@@ -118,7 +156,7 @@ export function operationError(z: ZObject, vendor: RestVendor, what: string, res
           ? ` The API redirected${location ? ` to ${location}` : ''}: set the Base URL of this connection to the address it should use.`
           : '';
   return new z.errors.Error(
-    `${vendor.displayName} could not ${what} (HTTP ${response.status})${said ? `: ${said}` : '.'}${hint}`,
+    `${vendor.displayName} could not ${what} (HTTP ${response.status})${said ? `: ${sentence(said)}` : '.'}${hint}`,
     response.status >= 500 ? 'VendorServerError' : 'VendorRequestError',
     response.status,
   );
@@ -126,4 +164,10 @@ export function operationError(z: ZObject, vendor: RestVendor, what: string, res
 
 export function isSuccess(response: HttpResponse): boolean {
   return response.status >= 200 && response.status < 300;
+}
+
+/** Text ending in one full stop (vendor messages often come without one). */
+export function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }

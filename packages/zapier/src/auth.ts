@@ -1,4 +1,4 @@
-import { parseRetryAfter, resourceCodec, type ApiKeyAuth } from '@hookpack/core';
+import { defaultBaseUrl, parseRetryAfter, resourceCodec, type ApiKeyAuth } from '@hookpack/core';
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import {
   baseUrlFor,
@@ -46,15 +46,7 @@ export function authenticationFor(vendor: RestVendor) {
         required: true,
         helpText: `${auth.keyHelp}${docsLink(vendor, 'API')}`,
       },
-      {
-        key: 'baseUrl',
-        label: 'Base URL',
-        type: 'string' as const,
-        required: false,
-        default: vendor.api.baseUrl,
-        isNoSecret: true,
-        helpText: `Advanced: the ${vendor.displayName} API address. Keep \`${vendor.api.baseUrl}\` unless you use a staging, self-hosted or sandbox deployment.`,
-      },
+      baseUrlField(vendor),
     ],
     // Vendors with an identity endpoint (GET /me) are tested with it; the others with a list call.
     test: async (z: ZObject, bundle: Bundle) => {
@@ -81,12 +73,33 @@ export function authenticationFor(vendor: RestVendor) {
       let host = '';
       try {
         const base = baseUrlFor(z, vendor, bundle);
-        if (base !== vendor.api.baseUrl.replace(/\/+$/, '')) host = ` @ ${new URL(base).host}`;
+        if (base !== defaultBaseUrl(vendor.api)?.replace(/\/+$/, '')) host = ` @ ${new URL(base).host}`;
       } catch {
         host = '';
       }
       return `${label}${host}`;
     },
+  };
+}
+
+/** The Base URL field: optional with the documented production host, required where the docs name none. */
+function baseUrlField(vendor: RestVendor) {
+  const name = vendor.displayName;
+  const documented = defaultBaseUrl(vendor.api);
+  const common = { key: 'baseUrl', label: 'Base URL', type: 'string' as const, isNoSecret: true };
+  if (documented === undefined) {
+    return {
+      ...common,
+      required: true,
+      placeholder: vendor.api.baseUrl,
+      helpText: `The https:// address of your ${name} API. ${name}'s docs name no production address (their examples use a development host, shown as the placeholder): enter the one ${name} gave you.`,
+    };
+  }
+  return {
+    ...common,
+    required: false,
+    default: documented,
+    helpText: `Advanced: the https:// address of the ${name} API. Keep \`${documented}\` unless you use a staging or self-hosted deployment.`,
   };
 }
 

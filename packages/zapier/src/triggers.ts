@@ -2,6 +2,7 @@ import {
   createSubscriptionClient,
   HookpackApiError,
   HookpackInputError,
+  testOnlyEventType,
   verifyDelivery,
   type EventDefinition,
   type SubscriptionOption,
@@ -9,7 +10,7 @@ import {
   type VerifyDeliveryInput,
 } from '@hookpack/core';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { baseUrlFor, endpointRequest, isSuccess, operationError, type RestVendor } from './api.js';
+import { baseUrlFor, endpointRequest, isSuccess, operationError, sentence, type RestVendor } from './api.js';
 import { authError } from './auth.js';
 import { zapierFetch } from './transport.js';
 import { docsLink, triggerDescription, triggerKey, triggerNoun } from './names.js';
@@ -36,8 +37,22 @@ function optionField(vendor: VendorDefinition, option: SubscriptionOption): Inpu
     required: option.required ?? false,
     type: option.type === 'boolean' ? 'boolean' : 'string',
     ...(option.type === 'string[]' ? { list: true } : {}),
+    ...(option.placeholder !== undefined ? { placeholder: option.placeholder } : {}),
     helpText: `${option.description}${docsLink(vendor, 'webhook')}`,
   };
+}
+
+/**
+ * The trigger's description (D021: "Triggers when … .") and what its test data is: no vendor
+ * keeps a list of past events to read, so Zapier's test step gets the documented sample.
+ */
+function describeTrigger(vendor: VendorDefinition, event: EventDefinition): string {
+  return `${triggerDescription(event)} Test data is a sample: ${vendor.displayName} keeps no list of past events to load.`;
+}
+
+/** Events only the vendor's test endpoint sends (Parlay's webhook.test) stay hidden from the trigger list. */
+function hiddenFromUsers(vendor: VendorDefinition, event: EventDefinition): boolean {
+  return testOnlyEventType(vendor) === event.type;
 }
 
 /** The user's option values, cleaned: empty strings and empty lists are left out. */
@@ -114,8 +129,10 @@ function zapierErrorFor(z: ZObject, vendor: RestVendor, what: string, events: st
     });
   }
   const server = status === undefined || status >= 500 || err.code === 'invalid_response';
+  const hint = status === 404 ? ' Check the Base URL of this connection.' : server ? ' Try again later.' : '';
+  // core's message already names the status and quotes the vendor, once.
   return new z.errors.Error(
-    `${vendor.displayName} could not ${what}${status !== undefined ? ` (HTTP ${status})` : ''}: ${err.message}`,
+    `${vendor.displayName} could not ${what}: ${sentence(err.message)}${hint}`,
     server ? 'VendorServerError' : 'VendorRequestError',
     status ?? 502,
   );
@@ -128,7 +145,11 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
   return {
     key,
     noun: triggerNoun(event),
-    display: { label: event.displayName, description: triggerDescription(event) },
+    display: {
+      label: event.displayName,
+      description: describeTrigger(vendor, event),
+      ...(hiddenFromUsers(vendor, event) ? { hidden: true } : {}),
+    },
     operation: {
       type: 'hook' as const,
       inputFields: vendor.subscriptionOptions.map((o) => optionField(vendor, o)),
@@ -203,7 +224,7 @@ export function staticHookTrigger(vendor: VendorDefinition, event: EventDefiniti
     noun: triggerNoun(event),
     display: {
       label: event.displayName,
-      description: triggerDescription(event),
+      description: describeTrigger(vendor, event),
       directions: `${setup} Select the "${event.type}" event.${docsLink(vendor, 'webhook')}`.slice(0, 1000),
     },
     operation: {

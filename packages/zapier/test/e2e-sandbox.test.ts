@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { restApps, staticApps, zapier, zapierHeaders } from './apps.js';
 import { SIGNING_SECRET_FIELD, triggerKey } from '../src/index.js';
+import { LOOPBACK_HTTP_ENV } from '../src/api.js';
 
 // End to end on loopback: the app subscribes at the sandbox playing the vendor, the sandbox
 // delivers a signed event to a local receiver standing in for hooks.zapier.com, the captured
@@ -47,6 +48,13 @@ function rawRequestFrom(c: Captured) {
 let sandbox: Sandbox;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
+// The sandbox serves its APIs over http:// on loopback: the apps' explicit opt-in.
+beforeAll(() => {
+  process.env[LOOPBACK_HTTP_ENV] = '1';
+});
+afterAll(() => {
+  delete process.env[LOOPBACK_HTTP_ENV];
+});
 beforeAll(async () => {
   sandbox = await startSandbox({ timeScale: 0.001 });
   receiver = await startReceiver();

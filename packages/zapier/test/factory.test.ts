@@ -10,6 +10,7 @@ import {
   triggerNoun,
 } from '../src/index.js';
 import { zapier } from './apps.js';
+import { LOOPBACK_HTTP_ENV } from '../src/api.js';
 
 const options = { version: '1.0.0', platformVersion: '19.1.0' };
 
@@ -143,11 +144,33 @@ describe('connection settings', () => {
       appTester(app.authentication!.test as any, { authData: { apiKey: 'prl_x', baseUrl: 'ftp://api.parley.dev' } }),
     ).rejects.toThrow(/must start with https:\/\//);
   });
+  it('a plain http:// Base URL is refused in the auth test, before the key is sent', async () => {
+    const err = await appTester(app.authentication!.test as any, {
+      authData: { apiKey: 'prl_x', baseUrl: 'http://api.parley.dev' },
+    }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(
+      /must start with https:\/\/ \(got http:\)\. Over http:\/\/ the Parley API key would travel unencrypted/,
+    );
+  });
+  it('loopback http:// (a local sandbox) only with the explicit opt-in', async () => {
+    const authData = { apiKey: 'prl_x', baseUrl: 'http://127.0.0.1:9/parley' };
+    delete process.env[LOOPBACK_HTTP_ENV];
+    const err = await appTester(app.authentication!.test as any, { authData }).catch((e: Error) => e);
+    expect((err as Error).message).toContain(`accepted only when the app runs with ${LOOPBACK_HTTP_ENV}=1`);
+    process.env[LOOPBACK_HTTP_ENV] = '1';
+    try {
+      // Accepted: the test now reaches the (closed) port instead of failing on the URL.
+      const reached = await appTester(app.authentication!.test as any, { authData }).catch((e: Error) => e);
+      expect((reached as Error).message).not.toMatch(/Base URL/);
+    } finally {
+      delete process.env[LOOPBACK_HTTP_ENV];
+    }
+  });
   it('the connection label masks the key and names a non-default host', async () => {
     const label = await appTester(app.authentication!.connectionLabel as any, {
-      authData: { apiKey: 'prl_live_0123456789abcd', baseUrl: 'http://127.0.0.1:4010/parley' },
+      authData: { apiKey: 'prl_live_0123456789abcd', baseUrl: 'https://staging.parley.example:4010/parley' },
       inputData: { subscriptionCount: 0 },
     });
-    expect(label).toBe('API key prl_…abcd @ 127.0.0.1:4010');
+    expect(label).toBe('API key prl_…abcd @ staging.parley.example:4010');
   });
 });

@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { vendors } from '@hookpack/providers';
+import { defaultBaseUrl, testOnlyEventType } from '@hookpack/core';
 import { appsRoot, schemaTools, shippedApps } from './apps.js';
 // @ts-expect-error: plain .mjs build script, no type declarations
 import { appDirs } from '../scripts/prepare-apps.mjs';
-import { isTitleCase, outputFieldsFor } from '../src/index.js';
+import { isTitleCase, outputFieldsFor, triggerKey } from '../src/index.js';
 
 // Zapier's publishing checks that `zapier-platform validate --without-style` does not run
 // (they need Zapier's web service), asserted locally across every trigger of every app:
@@ -59,7 +60,13 @@ describe('Zapier publishing rules', () => {
           const [key, base] = auth.fields;
           expect(key).toMatchObject({ key: 'apiKey', type: 'password', required: true });
           expect(key.helpText).toContain(vendor.docsUrl);
-          expect(base).toMatchObject({ key: 'baseUrl', required: false, default: vendor.api!.baseUrl });
+          // The documented production host as default; where the docs name none, a required field.
+          if (defaultBaseUrl(vendor.api!)) {
+            expect(base).toMatchObject({ key: 'baseUrl', required: false, default: vendor.api!.baseUrl });
+          } else {
+            expect(base).toMatchObject({ key: 'baseUrl', required: true, placeholder: vendor.api!.baseUrl });
+            expect(base.default).toBeUndefined();
+          }
         });
       }
 
@@ -82,6 +89,16 @@ describe('Zapier publishing rules', () => {
               expect(op.performSubscribe).toBeUndefined();
               expect((trigger.display as any).directions.length).toBeGreaterThanOrEqual(12);
             }
+          });
+          it('says its test data is a sample (no vendor keeps a list of past events)', () => {
+            expect(trigger.display.description).toContain(
+              `Test data is a sample: ${vendor.displayName} keeps no list of past events to load.`,
+            );
+          });
+          it('only the event the test endpoint sends is hidden from the trigger list', () => {
+            const testOnly = testOnlyEventType(vendor);
+            const hidden = (trigger.display as { hidden?: boolean }).hidden === true;
+            expect(hidden).toBe(testOnly !== undefined && trigger.key === triggerKey(testOnly));
           });
           it('D012: a sample with an id', () => {
             expect(op.sample).toBeTruthy();

@@ -1,14 +1,20 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryBody, rawRequest, restApps, shapeOf, signedDelivery, zapier } from './apps.js';
 import { restFixtures, targetUrl } from './vendor-fixtures.js';
-import { resourceCodec } from '@hookpack/core';
+import { defaultBaseUrl, resourceCodec } from '@hookpack/core';
+import { LOOPBACK_HTTP_ENV } from '../src/api.js';
 import { triggerKey } from '../src/index.js';
 
 const API_KEY = 'test_key_0123456789abcdef';
 
 beforeAll(() => {
   nock.disableNetConnect();
+  // Some tests point the connection at a loopback http:// API, as a local sandbox would.
+  process.env[LOOPBACK_HTTP_ENV] = '1';
+});
+afterAll(() => {
+  delete process.env[LOOPBACK_HTTP_ENV];
 });
 afterEach(() => {
   const pending = nock.pendingMocks();
@@ -22,8 +28,11 @@ for (const fixture of restFixtures) {
   const appTester = zapier.createAppTester(app);
   const trigger = app.triggers[triggerKey(fixture.event)]!;
   const op = trigger.operation as any;
-  // No baseUrl: the app's default is the vendor's documented host, which nock answers.
-  const bundleBase = { authData: { apiKey: API_KEY } };
+  // No baseUrl where the app defaults to the vendor's documented production host, which nock
+  // answers; the docs' example host typed in where they name no production host.
+  const bundleBase = {
+    authData: { apiKey: API_KEY, ...(defaultBaseUrl(vendor.api) ? {} : { baseUrl: vendor.api.baseUrl }) },
+  };
   // core's create lists first where a lost answer could leave an unknown duplicate (no
   // Idempotency-Key): the vendor's own empty list, rendered from its description.
   const listBefore = (origin = fixture.origin, prefix = new URL(vendor.api.baseUrl).pathname.replace(/\/$/, '')) => {
@@ -120,7 +129,8 @@ for (const fixture of restFixtures) {
       await expect(
         appTester(op.performSubscribe, { ...bundleBase, targetUrl, inputData: fixture.inputData }),
       ).rejects.toThrow(
-        /HTTP 301.*redirected create \(301\) to https:\/\/elsewhere\.example\/hooks: use that as the base URL/,
+        // The status once: core's message already names it.
+        /could not subscribe to [^:]+: \w+ redirected create \(301\) to https:\/\/elsewhere\.example\/hooks: use that as the base URL\./,
       );
       expect(followed).toBe(false);
     });
@@ -156,6 +166,17 @@ for (const fixture of restFixtures) {
       await expect(
         appTester(op.performUnsubscribe, { ...bundleBase, subscribeData: { id: fixture.id } }),
       ).rejects.toThrow(/HTTP 500.*database unavailable/);
+    });
+
+    it('a vendor message without a full stop still reads as sentences', async () => {
+      nock(fixture.origin)
+        .delete(fixture.deletePath)
+        .query(fixture.deleteQuery ?? {})
+        .reply(500, resourceCodec(vendor).renderError({ status: 500, message: 'Internal server error' }));
+      const err = await appTester(op.performUnsubscribe, { ...bundleBase, subscribeData: { id: fixture.id } }).catch(
+        (e: Error) => e,
+      );
+      expect((err as Error).message).toContain('Internal server error. Try again later.');
     });
 
     const docBody = fixture.delivery.body || deliveryBody(vendor, fixture.delivery.type, fixture.delivery.expectId);

@@ -1,13 +1,17 @@
 import type { VendorDefinition } from '../vendor.js';
 import { resolveRetryOptions, type RetryOptions } from './backoff.js';
 import { HookpackInputError } from './errors.js';
+import { defaultBaseUrl } from '../test-event.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface SubscriptionClientOptions {
   /** The user's API key for this vendor. Trimmed; never appears in errors. */
   apiKey: string;
-  /** Defaults to the vendor's documented base URL (use it for sandboxes, staging, self-hosting). */
+  /**
+   * Defaults to the vendor's documented production base URL; required where the docs name none
+   * (`baseUrlRole: 'example'`). Set it for sandboxes, staging, self-hosting.
+   */
   baseUrl?: string;
   /** Defaults to the global `fetch`; inject one for tests or custom agents/proxies. */
   fetch?: FetchLike;
@@ -53,6 +57,11 @@ export function resolveClientConfig(
   }
   const api = vendor.api;
   const apiKey = api && vendor.auth.kind === 'apiKey' ? checkApiKey(vendor, options.apiKey) : '';
+  if (api && options.baseUrl === undefined && defaultBaseUrl(api) === undefined) {
+    throw new HookpackInputError(
+      `${vendor.displayName} documents no production API address (its docs only show ${api.baseUrl}): pass options.baseUrl`,
+    );
+  }
   const baseUrl = normalizeBaseUrl(vendor.displayName, options.baseUrl ?? api?.baseUrl ?? 'http://invalid.invalid');
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {

@@ -47,6 +47,11 @@ export class HookpackApiError extends Error {
   readonly retryAfterMs: number | undefined;
   attempts: number;
   /**
+   * The message as first written for the failure itself. What the client appends afterwards
+   * (cleanup done, a subscription possibly left behind) is `message` minus this prefix.
+   */
+  readonly firstMessage: string;
+  /**
    * True when the vendor may have carried the request out although we got no usable answer
    * (5xx, timeout, connection reset, unreadable 2xx). False when it provably did not (4xx,
    * 429, connection refused).
@@ -63,6 +68,12 @@ export class HookpackApiError extends Error {
     this.details = init.details;
     this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 1;
+    this.firstMessage = message;
+  }
+
+  /** Sentences the client added to the message after the failure (cleanup, what may be left). */
+  get addendum(): string {
+    return this.message.startsWith(this.firstMessage) ? this.message.slice(this.firstMessage.length).trim() : '';
   }
 }
 

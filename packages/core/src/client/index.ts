@@ -9,3 +9,4 @@ export {
   type ApiErrorCode,
   type HookpackApiErrorInit,
 } from './errors.js';
+export { formatDetails } from './messages.js';
