@@ -1,6 +1,7 @@
 // npm run test:n8n2 — the same end-to-end test against n8n 2.x, which needs Node ≥ 24: fetches
 // Node 24 from the npm registry (package node@24) into the cache outside the repository, then
 // runs vitest on it with HOOKPACK_N8N_VERSION set. n8n 2.x is installed on first use like 1.x.
+// An argument names another test file to run the same way (npm run test:n8n-chaos).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ if (!existsSync(node24)) {
 }
 const result = spawnSync(
   node24,
-  [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'test/n8n/n8n.e2e.test.ts'],
+  [join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), 'run', process.argv[2] ?? 'test/n8n/n8n.e2e.test.ts'],
   {
     cwd: repoRoot,
     stdio: 'inherit',
