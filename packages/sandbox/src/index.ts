@@ -21,3 +21,11 @@ export {
   type OutgoingEvent,
   type SendResult,
 } from './send.js';
+export {
+  FAULT_KINDS,
+  type FaultSpec,
+  type FaultRule,
+  type FaultKind,
+  type FaultsView,
+  type InjectedFault,
+} from './faults.js';

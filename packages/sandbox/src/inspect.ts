@@ -12,6 +12,9 @@ import { SandboxInputError, type Sandbox } from './sandbox.js';
  *   POST   /hooks         {vendor, url, events, secret?}           hand-configured hook
  *   DELETE /hooks/<id>
  *   PATCH  /accounts/<vendor> {credits}
+ *   GET    /faults                                                 spec, injected faults, revoked keys
+ *   PUT    /faults        {seed?, rules}                           replace the fault spec
+ *   DELETE /faults                                                 no more faults
  *   POST   /settle        {timeoutMs?}                             wait for deliveries
  *   POST   /reset
  */
@@ -72,6 +75,12 @@ export async function handleInspection(
       if (typeof b.credits !== 'boolean') throw new SandboxInputError('credits must be true or false');
       sandbox.setCredits(decodeURIComponent(segments[1]!), b.credits);
       sendJson(res, 200, sandbox.vendor(decodeURIComponent(segments[1]!)));
+    } else if (route === 'GET /faults') {
+      sendJson(res, 200, sandbox.faults());
+    } else if (route === 'PUT /faults') {
+      sendJson(res, 200, sandbox.setFaults(object(body)));
+    } else if (route === 'DELETE /faults') {
+      sendJson(res, 200, sandbox.setFaults(null));
     } else if (route === 'POST /settle') {
       const b = object(body);
       const timeoutMs = b.timeoutMs === undefined ? 10_000 : b.timeoutMs;

@@ -4,8 +4,11 @@ export interface ApiRequestRecord {
   method: string;
   /** Path below the vendor's base URL, with the query string. */
   path: string;
+  /** 0 when no answer was sent (a fault dropped the connection). */
   status: number;
   at: string;
+  /** The injected fault, when one hit this call. */
+  fault?: { rule: number; kind: string; detail: string };
 }
 
 /**
@@ -22,7 +25,7 @@ export class RequestLog {
   }
 
   list(vendor?: string): ApiRequestRecord[] {
-    return this.records.filter((r) => vendor === undefined || r.vendor === vendor).map((r) => ({ ...r }));
+    return this.records.filter((r) => vendor === undefined || r.vendor === vendor).map((r) => structuredClone(r));
   }
 
   clear(): void {

@@ -17,6 +17,7 @@ import { RateLimiter } from './rate-limit.js';
 import { MAX_SUBSCRIPTIONS, randomToken, type Store, type SubscriptionRecord } from './state.js';
 import { pageOf } from './pages.js';
 import type { DeliveryEngine, FireResult } from './delivery.js';
+import type { FaultInjector, InjectedFault } from './faults.js';
 
 export interface RestContext {
   store: Store;
@@ -27,6 +28,7 @@ export interface RestContext {
   /** Sends an event to the given subscriptions (the /test endpoint). */
   fireTo(vendor: VendorDefinition, type: string, subs: SubscriptionRecord[]): FireResult;
   onChange(): void;
+  faults: FaultInjector;
 }
 
 interface Reply {
@@ -77,10 +79,75 @@ export class VendorApi {
     this.idempotency.clear();
   }
 
-  /** `path` is below the vendor prefix (`/v1/webhooks/wh_1`). */
-  async handle(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+  /**
+   * `path` is below the vendor prefix (`/v1/webhooks/wh_1`). `note.fault` is set when a fault
+   * of the spec hit this request (the request log records it).
+   */
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+    note: { fault?: InjectedFault } = {},
+  ): Promise<void> {
     const extraHeaders: Record<string, string> = {};
+    // A fault that lets the vendor act but loses the answer: after the work, drop the connection.
+    let dropAnswerAfterMs: number | undefined;
+    const answer = async (status: number, body: unknown, headers: Record<string, string>): Promise<void> => {
+      if (dropAnswerAfterMs !== undefined) {
+        await holdFor(dropAnswerAfterMs, res);
+        res.destroy();
+        return;
+      }
+      sendJson(res, status, body, headers, this.mediaType);
+    };
     try {
+      const inPrefix = path.startsWith(this.basePath + '/') || path === this.basePath;
+      let route: { op: Operation; id?: string } | undefined;
+      let routeError: unknown;
+      if (inPrefix) {
+        try {
+          route = this.route(req.method ?? 'GET', path.slice(this.basePath.length) || '/', query);
+        } catch (e) {
+          routeError = e;
+        }
+      }
+      const injected = route ? this.ctx.faults.decide(this.vendor.id, route.op) : undefined;
+      if (injected) {
+        note.fault = injected.record;
+        const action = injected.action;
+        switch (action.kind) {
+          case 'server-error':
+            if (action.retryAfterSeconds !== undefined) extraHeaders['Retry-After'] = String(action.retryAfterSeconds);
+            throw new VendorHttpError(
+              action.status,
+              `${STATUS_TEXT[action.status] ?? 'Server error'} (sandbox fault).`,
+            );
+          case 'rate-limit':
+            extraHeaders['Retry-After'] = String(action.retryAfterSeconds);
+            throw new VendorHttpError(
+              429,
+              `Rate limit exceeded. Retry after ${action.retryAfterSeconds} s (sandbox fault).`,
+            );
+          case 'timeout':
+            if (action.perform) {
+              dropAnswerAfterMs = action.holdMs;
+              break;
+            }
+            await holdFor(action.holdMs, res);
+            res.destroy();
+            return;
+          case 'reset-after-store':
+            dropAnswerAfterMs = 0;
+            break;
+          case 'slow':
+            await holdFor(action.delayMs, res);
+            if (res.destroyed) return;
+            break;
+          case 'revoke-key':
+            break; // the key check below now fails
+        }
+      }
       const account = this.ctx.store.ensureAccount(this.vendor);
       if (!this.authorized(req, account.apiKey)) throw new VendorHttpError(401, this.authMessage(req));
       if (this.limiter && this.ctx.rateLimits) {
@@ -95,11 +162,10 @@ export class VendorApi {
           );
         }
       }
-      if (!path.startsWith(this.basePath + '/') && path !== this.basePath)
-        throw new VendorHttpError(404, `No route ${req.method} ${path}.`);
-      const route = this.route(req.method ?? 'GET', path.slice(this.basePath.length) || '/', query);
+      if (!inPrefix) throw new VendorHttpError(404, `No route ${req.method} ${path}.`);
+      if (!route) throw routeError;
       const send = (reply: Reply, headers: Record<string, string>) =>
-        sendJson(res, reply.status, reply.body, { ...headers, ...reply.headers }, this.mediaType);
+        answer(reply.status, reply.body, { ...headers, ...reply.headers });
       const raw = await readBody(req);
       const idemKey =
         this.vendor.api?.idempotencyKeys && req.method !== 'GET' ? header(req, 'idempotency-key') : undefined;
@@ -114,16 +180,16 @@ export class VendorApi {
               { 'Idempotency-Key': 'reused with different parameters' },
             );
           }
-          send(stored, { ...extraHeaders, 'Idempotent-Replayed': 'true' });
+          await send(stored, { ...extraHeaders, 'Idempotent-Replayed': 'true' });
           return;
         }
         const reply = this.perform(route.op, route.id, raw, query, req);
         // Like Stripe, only answers that did something are replayed; errors can be retried.
         if (reply.status < 400) this.idempotency.set(idemKey, { fingerprint, status: reply.status, body: reply.body });
-        send(reply, extraHeaders);
+        await send(reply, extraHeaders);
         return;
       }
-      send(this.perform(route.op, route.id, raw, query, req), extraHeaders);
+      await send(this.perform(route.op, route.id, raw, query, req), extraHeaders);
     } catch (e) {
       const err =
         e instanceof VendorHttpError
@@ -136,7 +202,7 @@ export class VendorApi {
         message: err.message,
         ...(err.details ? { details: err.details } : {}),
       });
-      sendJson(res, err.status, body, extraHeaders, this.mediaType);
+      await answer(err.status, body, extraHeaders);
     }
   }
 
@@ -150,6 +216,7 @@ export class VendorApi {
       candidates.push(header(req, auth.headerName ?? 'X-API-Key')?.trim());
       if (auth.bearerAlsoAccepted) candidates.push(bearer);
     }
+    if (this.ctx.faults.isRevoked(this.vendor.id)) return false;
     return candidates.some((c) => c !== undefined && safeEqual(c, apiKey));
   }
 
@@ -397,6 +464,26 @@ export class VendorApi {
       });
     }
   }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  500: 'Internal server error',
+  502: 'Bad gateway',
+  503: 'Service unavailable',
+};
+
+/** Waits `ms`, or less if the client hangs up first (a held request never outlives its connection). */
+function holdFor(ms: number, res: ServerResponse): Promise<void> {
+  if (ms <= 0 || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.once('close', done);
+  });
 }
 
 export function newSecret(vendor: VendorDefinition): string {

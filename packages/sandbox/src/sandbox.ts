@@ -8,6 +8,14 @@ import { handleInspection } from './inspect.js';
 import { VendorApi } from './rest.js';
 import { RequestLog, type ApiRequestRecord } from './request-log.js';
 import { Store, type SubscriptionRecord } from './state.js';
+import {
+  FaultInjector,
+  FaultSpecError,
+  parseFaultSpec,
+  type FaultSpec,
+  type FaultsView,
+  type InjectedFault,
+} from './faults.js';
 
 /** Longest delay a Node timer supports. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -34,6 +42,8 @@ export interface SandboxOptions {
   minDeliveryTimeoutMs?: number;
   /** Allow deliveries to non-loopback URLs (default false). */
   allowExternalTargets?: boolean;
+  /** Faults to inject into vendor API calls (see README "Fault injection"); change later with setFaults(). */
+  faults?: FaultSpec;
 }
 
 export interface SandboxVendorInfo {
@@ -93,6 +103,7 @@ export class Sandbox {
   private readonly apis = new Map<string, VendorApi>();
   private readonly served: Map<string, VendorDefinition>;
   private readonly requestLog = new RequestLog();
+  private readonly injector = new FaultInjector();
 
   /** @internal use startSandbox */
   constructor(
@@ -129,6 +140,7 @@ export class Sandbox {
           rateLimits: options.rateLimits,
           fireTo: (v, type, subs) => this.dispatch(v, type, undefined, subs, true),
           onChange,
+          faults: this.injector,
         }),
       );
     }
@@ -289,7 +301,31 @@ export class Sandbox {
     return this.requestLog.list(vendorId);
   }
 
+  /**
+   * Replaces the fault spec (null: no faults). The spec is validated first: a bad one throws
+   * SandboxInputError naming the field and leaves the current one in place. Counters, the PRNG
+   * sequence and key revocations start again.
+   */
+  setFaults(spec: unknown): FaultsView {
+    if (spec === null || spec === undefined) this.injector.set(null);
+    else {
+      try {
+        this.injector.set(parseFaultSpec(spec, [...this.served.values()]));
+      } catch (e) {
+        if (e instanceof FaultSpecError) throw new SandboxInputError(e.message);
+        throw e;
+      }
+    }
+    return this.injector.view();
+  }
+
+  /** The fault spec in force, every fault injected since it was set (last 5000), and revoked keys. */
+  faults(): FaultsView {
+    return this.injector.view();
+  }
+
   reset(): void {
+    this.injector.restart();
     this.requestLog.clear();
     this.engine.clear();
     this.store.subscriptions.clear();
@@ -328,16 +364,19 @@ export class Sandbox {
       return;
     }
     const apiPath = path.slice(first.length + 1) || '/';
-    res.once('finish', () =>
+    const note: { fault?: InjectedFault } = {};
+    // 'close' also comes for a request whose answer a fault dropped: status 0, no answer.
+    res.once('close', () =>
       this.requestLog.add({
         vendor: first,
         method: req.method ?? 'GET',
         path: apiPath + url.search,
-        status: res.statusCode,
+        status: res.writableFinished ? res.statusCode : 0,
         at: new Date().toISOString(),
+        ...(note.fault ? { fault: { rule: note.fault.rule, kind: note.fault.fault, detail: note.fault.detail } } : {}),
       }),
     );
-    await api.handle(req, res, apiPath, url.searchParams);
+    await api.handle(req, res, apiPath, url.searchParams, note);
   }
 
   private dispatch(
@@ -444,13 +483,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
     server.listen(port, '127.0.0.1', () => resolve());
   });
-  sandbox = new Sandbox(
+  const created = new Sandbox(
     server,
     served,
     store,
     { timeScale, strictHttps: options.strictHttps ?? false, rateLimits: options.rateLimits ?? true },
     { minTimeoutMs: options.minDeliveryTimeoutMs ?? 2000, allowExternalTargets: options.allowExternalTargets ?? false },
   );
+  if (options.faults !== undefined) {
+    try {
+      created.setFaults(options.faults);
+    } catch (e) {
+      await created.stop();
+      throw e;
+    }
+  }
+  sandbox = created;
   return sandbox;
 }
 

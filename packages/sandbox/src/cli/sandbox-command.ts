@@ -1,5 +1,9 @@
+import type { FaultSpec } from '../faults.js';
 import { startSandbox, SandboxInputError } from '../sandbox.js';
-import { EXIT, intOption, parse, UsageError, vendorIds, type Io } from './args.js';
+
+/** Messages of the fault spec check start with the field they name. */
+const FAULT_FIELD = /^(fault spec|seed|rules)/;
+import { EXIT, intOption, parse, readJsonArg, UsageError, vendorIds, type Io } from './args.js';
 
 export const sandboxHelp = `Usage: hookpack sandbox [--vendors <ids>] [--port <n>] [--time-scale <f>] [options]
 
@@ -13,6 +17,9 @@ base URL and API key of each vendor. Stops on Ctrl-C.
   --state <file.json>    keep keys and subscriptions in this file across restarts
   --strict-https         refuse http:// targets even on loopback for vendors that require HTTPS
   --no-rate-limit        turn off documented rate limits
+  --faults <file.json>   inject faults into vendor API calls: {"seed":1,"rules":[{"vendor","operation",
+                         "fault","probability"|"nth"|"times",…}]} (see the README); change them later
+                         with PUT <url>/_sandbox/faults
   --json                 print the startup info as one JSON line instead of a table
 
 Fire events with POST <url>/_sandbox/events {"vendor","type","data"?}; inspect subscriptions and
@@ -28,6 +35,7 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
     state: { type: 'string' },
     'strict-https': { type: 'boolean' },
     'no-rate-limit': { type: 'boolean' },
+    faults: { type: 'string' },
     json: { type: 'boolean' },
   });
   if (values.help) {
@@ -45,6 +53,7 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
     if (eq <= 0 || eq === pair.length - 1) throw new UsageError(`--api-key must look like vendor=key, got "${pair}"`);
     apiKeys[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
+  const faults = values.faults === undefined ? undefined : readJsonArg('--faults', values.faults);
   let sandbox;
   try {
     sandbox = await startSandbox({
@@ -62,8 +71,11 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
       ...(values.state ? { stateFile: values.state } : {}),
       strictHttps: values['strict-https'] === true,
       rateLimits: values['no-rate-limit'] !== true,
+      ...(faults !== undefined ? { faults: faults as FaultSpec } : {}),
     });
   } catch (e) {
+    if (e instanceof SandboxInputError && faults !== undefined && FAULT_FIELD.test(e.message))
+      throw new UsageError(`--faults ${values.faults}: ${e.message}`);
     if (e instanceof SandboxInputError || (e as Error).message.includes('state file'))
       throw new UsageError((e as Error).message);
     throw e;
@@ -73,6 +85,11 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
     io.out(JSON.stringify({ url: sandbox.url, timeScale, vendors }));
   } else {
     io.out(`hookpack sandbox on ${sandbox.url} (time scale ${timeScale})`);
+    const spec = sandbox.faults().spec;
+    if (spec)
+      io.out(
+        `  faults: ${spec.rules.length} rule(s), seed ${spec.seed}; injected ones at ${sandbox.url}/_sandbox/faults`,
+      );
     const width = Math.max(...vendors.map((v) => v.displayName.length));
     for (const v of vendors) {
       const name = v.displayName.padEnd(width);
