@@ -4,11 +4,12 @@ import { parlay } from './parlay.js';
 import { parsley } from './parsley.js';
 import { parsleyRecipes } from './parsley-recipes.js';
 import { parseFlow } from './parseflow.js';
+import { openAi } from './openai.js';
 
-export { parley, parlay, parsley, parsleyRecipes, parseFlow };
+export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi };
 
 /** Every vendor hookpack ships. Adding a vendor: one module beside these, listed here. */
-export const vendors: readonly VendorDefinition[] = [parley, parlay, parsley, parsleyRecipes, parseFlow];
+export const vendors: readonly VendorDefinition[] = [parley, parlay, parsley, parsleyRecipes, parseFlow, openAi];
 
 /** Looks a vendor up by id (`parley`) or case-insensitively (`ParseFlow`, `parsley-recipes`). */
 export function getVendor(id: string): VendorDefinition | undefined {
