@@ -5,11 +5,20 @@ import { parsley } from './parsley.js';
 import { parsleyRecipes } from './parsley-recipes.js';
 import { parseFlow } from './parseflow.js';
 import { openAi } from './openai.js';
+import { lemonSqueezy } from './lemon-squeezy.js';
 
-export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi };
+export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi, lemonSqueezy };
 
 /** Every vendor hookpack ships. Adding a vendor: one module beside these, listed here. */
-export const vendors: readonly VendorDefinition[] = [parley, parlay, parsley, parsleyRecipes, parseFlow, openAi];
+export const vendors: readonly VendorDefinition[] = [
+  parley,
+  parlay,
+  parsley,
+  parsleyRecipes,
+  parseFlow,
+  openAi,
+  lemonSqueezy,
+];
 
 /** Looks a vendor up by id (`parley`) or case-insensitively (`ParseFlow`, `parsley-recipes`). */
 export function getVendor(id: string): VendorDefinition | undefined {
