@@ -1,6 +1,6 @@
 // End to end in a real n8n: the packed n8n-nodes-hookpack installed as a community package,
 // the hookpack sandbox playing every vendor on loopback, one workflow per vendor.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,7 +224,7 @@ describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => 
     const headers = deliveryHeaders(vendor, {
       body,
       type: events[0]!,
-      secret: 'not-the-real-secret',
+      secret: wrongSecret(),
       deliveryId: randomUUID(),
     });
     const res = await post(productionUrl, body, headers);
@@ -275,7 +275,7 @@ describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secre
     const forged = await post(
       productionUrl,
       body,
-      deliveryHeaders(vendor, { body, type: events[0]!, secret: 'guessed', deliveryId: randomUUID() }),
+      deliveryHeaders(vendor, { body, type: events[0]!, secret: wrongSecret(), deliveryId: randomUUID() }),
     );
     expect(forged.status).toBe(401);
     expect((await rest.executions(workflowId)).length).toBe(1);
@@ -558,3 +558,8 @@ describe('n8n restart and deactivation', () => {
     }
   });
 });
+
+/** A secret nobody configured, in the form every scheme can sign with ("whsec_" + base64). */
+function wrongSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
