@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { MAX_BATCH_EVENTS, parseDelivery, verifyDelivery, type VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 
-const SECRET = 'whsec_batch_secret';
+// "whsec_" + base64: a secret every scheme can sign with (Standard Webhooks decodes it).
+const SECRET = `whsec_${Buffer.from('batch_secret').toString('base64')}`;
 const asBatch = (
   vendor: VendorDefinition,
   batch: NonNullable<VendorDefinition['envelope']['batch']>,

@@ -9,7 +9,8 @@ import { triggerNodeFor } from '../src/index.js';
 import { webhookContext } from './contexts.js';
 import { freeLoopbackPort, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 
-const SECRET = 'whsec_redis_dedupe_secret';
+// Base64 after whsec_, so that it is a valid secret for every scheme (Standard Webhooks decodes it).
+const SECRET = `whsec_${Buffer.from('redis_dedupe_secret').toString('base64')}`;
 const restVendors = vendors.filter((v) => v.api);
 let redis: RedisServer;
 beforeAll(async () => {

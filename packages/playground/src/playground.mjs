@@ -4,7 +4,7 @@
 // creates and activates one demo workflow per vendor, fires one sample event per vendor, and
 // reports for each whether n8n registered the webhook, received the delivery and verified
 // it (an execution ran). n8n then keeps running for you to open, until Ctrl-C.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -188,7 +188,9 @@ async function main() {
           data: sample,
           livemode: false,
         });
-        const headers = deliveryHeaders(vendor, { body, type, secret: 'not-the-secret', deliveryId: randomUUID() });
+        // A wrong secret in the form every scheme signs with ("whsec_" + base64; Standard Webhooks decodes it).
+        const wrongSecret = `whsec_${randomBytes(24).toString('base64')}`;
+        const headers = deliveryHeaders(vendor, { body, type, secret: wrongSecret, deliveryId: randomUUID() });
         const forged = await fetch(productionUrl, {
           method: 'POST',
           body,

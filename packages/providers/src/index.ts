@@ -4,11 +4,21 @@ import { parlay } from './parlay.js';
 import { parsley } from './parsley.js';
 import { parsleyRecipes } from './parsley-recipes.js';
 import { parseFlow } from './parseflow.js';
+import { openAi } from './openai.js';
+import { lemonSqueezy } from './lemon-squeezy.js';
 
-export { parley, parlay, parsley, parsleyRecipes, parseFlow };
+export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi, lemonSqueezy };
 
 /** Every vendor hookpack ships. Adding a vendor: one module beside these, listed here. */
-export const vendors: readonly VendorDefinition[] = [parley, parlay, parsley, parsleyRecipes, parseFlow];
+export const vendors: readonly VendorDefinition[] = [
+  parley,
+  parlay,
+  parsley,
+  parsleyRecipes,
+  parseFlow,
+  openAi,
+  lemonSqueezy,
+];
 
 /** Looks a vendor up by id (`parley`) or case-insensitively (`ParseFlow`, `parsley-recipes`). */
 export function getVendor(id: string): VendorDefinition | undefined {

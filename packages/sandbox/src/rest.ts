@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   mediaTypeOf,
@@ -14,7 +14,7 @@ import {
 import { BodyTooLargeError, header, isLoopbackUrl, parseJson, readBody, sendJson } from './http-util.js';
 import { IdempotencyCache } from './idempotency.js';
 import { RateLimiter } from './rate-limit.js';
-import { MAX_SUBSCRIPTIONS, randomToken, type Store, type SubscriptionRecord } from './state.js';
+import { MAX_SUBSCRIPTIONS, type Store, type SubscriptionRecord } from './state.js';
 import { pageOf } from './pages.js';
 import type { DeliveryEngine, FireResult } from './delivery.js';
 import type { FaultInjector, InjectedFault } from './faults.js';
@@ -487,7 +487,16 @@ function holdFor(ms: number, res: ServerResponse): Promise<void> {
 }
 
 export function newSecret(vendor: VendorDefinition): string {
-  return `${vendor.api?.resource.secretPrefix ?? 'whsec_'}${randomToken(24)}`;
+  return `${vendor.api?.resource.secretPrefix ?? 'whsec_'}${secretBody(vendor)}`;
+}
+
+/**
+ * 24 random bytes as the vendor's scheme needs them: standard base64 for Standard Webhooks
+ * (the key is the base64-decoded secret; base64url's `-`/`_` would not decode), else base64url.
+ */
+export function secretBody(vendor: Pick<VendorDefinition, 'signature'>): string {
+  const bytes = randomBytes(24);
+  return vendor.signature.scheme.kind === 'standard-webhooks' ? bytes.toString('base64') : bytes.toString('base64url');
 }
 
 function safeEqual(a: string, b: string): boolean {

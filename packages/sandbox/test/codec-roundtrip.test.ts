@@ -54,7 +54,7 @@ describe.each(rest.map((v) => [v.id, v] as const))('%s codec', (_id, vendor) => 
       events,
       active: api.resource.fields.active ? false : true,
       secret: state.secret,
-      createdAt: state.createdAt,
+      ...(api.resource.fields.createdAt ? { createdAt: state.createdAt } : {}),
     });
     expect(withSecret.options).toEqual(state.options);
     const read = codec.readSubscription(codec.renderSubscription(state, false), false);
@@ -66,7 +66,12 @@ describe.each(rest.map((v) => [v.id, v] as const))('%s codec', (_id, vendor) => 
 
   it('writes errors the client can read', () => {
     const body = codec.renderError({ status: 400, message: 'Invalid url.', details: { url: 'must use https' } });
-    expect(codec.errorInfo(body).details).toEqual({ url: expect.stringContaining('must use https') });
+    // A format with a details object carries the problem; one with only a param path names the field.
+    const details =
+      api.errors.kind === 'object' && !api.errors.details
+        ? expect.any(String)
+        : expect.stringContaining('must use https');
+    expect(codec.errorInfo(body).details).toEqual({ url: details });
     expect(codec.errorInfo(codec.renderError({ status: 401, message: 'Invalid or revoked API key.' })).message).toBe(
       'Invalid or revoked API key.',
     );

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import {
   canPause,
@@ -17,6 +16,7 @@ import {
 } from '@hookpack/core';
 import { startSandbox, type Sandbox } from '../sandbox.js';
 import { deliveryBody, deliveryHeaders, newEventId } from '../send.js';
+import { secretBody } from '../rest.js';
 import { startReceiver, type ReceivedDelivery } from './receiver.js';
 
 export interface ConformanceCheck {
@@ -126,7 +126,7 @@ function envelopeRoundTrip(vendor: VendorDefinition, type: string): void {
 }
 
 function signAndVerify(vendor: VendorDefinition, type: string): void {
-  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const secret = `whsec_${secretBody(vendor)}`;
   const event = {
     id: newEventId(),
     type,
