@@ -190,7 +190,18 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         const id = (bundle.subscribeData as Partial<SubscribeData> | undefined)?.id;
         if (!id)
           throw new z.errors.Error('Nothing to unsubscribe: this Zap has no stored subscription id.', 'MissingId', 400);
-        const response = await z.request(endpointRequest(z, vendor, bundle, 'delete', { id }));
+        let response;
+        try {
+          response = await z.request(endpointRequest(z, vendor, bundle, 'delete', { id }));
+        } catch (err) {
+          // No answer (timeout, reset): the vendor may or may not have deleted it.
+          throw new z.errors.Error(
+            `${vendor.displayName} did not answer the request to delete webhook ${id} (${(err as Error).message.split('\n')[0]}). ` +
+              `It may be deleted anyway: turn the Zap on and off again to retry, or delete webhook ${id} in ${vendor.displayName} by hand.`,
+            'VendorServerError',
+            502,
+          );
+        }
         // Already deleted (by hand, or by the vendor) is what we wanted.
         if (response.status === 404 || response.status === 410) return { id, deleted: true, alreadyGone: true };
         if (!isSuccess(response)) throw operationError(z, vendor, `delete webhook ${id}`, response);
