@@ -24,7 +24,8 @@ for (const name of readdirSync(packagesDir)) {
 async function buildCommonJs(dir, packageName) {
   const dist = join(dir, 'dist');
   const out = join(dist, 'cjs');
-  if (!existsSync(join(dist, 'index.d.ts'))) throw new Error(`${packageName}: run tsc -b first (${dist}/index.d.ts is missing)`);
+  if (!existsSync(join(dist, 'index.d.ts')))
+    throw new Error(`${packageName}: run tsc -b first (${dist}/index.d.ts is missing)`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   await build({
@@ -50,6 +51,8 @@ async function buildCommonJs(dir, packageName) {
 function listDeclarations(dist) {
   const out = join(dist, 'cjs');
   return readdirSync(dist, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.d.ts') && !join(entry.parentPath, '/').startsWith(`${out}/`))
+    .filter(
+      (entry) => entry.isFile() && entry.name.endsWith('.d.ts') && !join(entry.parentPath, '/').startsWith(`${out}/`),
+    )
     .map((entry) => join(entry.parentPath, entry.name));
 }
