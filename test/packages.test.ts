@@ -116,6 +116,19 @@ describe('packed packages installed outside the repository', () => {
     }
   });
 
+  for (const name of PUBLISHED) {
+    it(`the example in ${name}'s README runs as written and prints what it says`, () => {
+      const readme = readFileSync(join(repoRoot, 'packages', name.replace('@hookpack/', ''), 'README.md'), 'utf8');
+      const example = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+      expect(example, `${name}/README.md has a js example`).toBeDefined();
+      const printed = /\/\/ prints: (.*)/.exec(example!)?.[1];
+      expect(printed, `${name}'s example says what it prints`).toBeDefined();
+      const file = `readme-${name.replace(/\W+/g, '-')}.${/^import /m.test(example!) ? 'mjs' : 'cjs'}`;
+      writeFileSync(join(consumer, file), example!);
+      expect(run(node22, [file], consumer).trim()).toBe(printed);
+    });
+  }
+
   for (const resolution of ['node16', 'bundler'] as const) {
     it(`a TypeScript consumer type-checks under moduleResolution ${resolution}`, () => {
       const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
