@@ -23,7 +23,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // The workspace packages are read from source; n8n-workflow is n8n's own (peer).
-  conditions: ['source'],
+  conditions: ['@hookpack/source'],
   external: ['n8n-workflow'],
   legalComments: 'eof',
   logLevel: 'warning',

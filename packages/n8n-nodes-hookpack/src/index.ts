@@ -1,5 +1,5 @@
 import type { VendorDefinition } from '@hookpack/core';
-import { vendors } from '@hookpack/providers';
+import { vendors as builtInVendors } from '@hookpack/providers';
 import { createCredentialClass } from './credential.js';
 import { createDedupeCredentialClass } from './dedupe-credential.js';
 import { createTriggerNodeClass } from './trigger.js';
@@ -8,7 +8,8 @@ export { createCredentialClass } from './credential.js';
 export { createDedupeCredentialClass, DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 export { createTriggerNodeClass } from './trigger.js';
 export { namesFor } from './names.js';
-export { vendors };
+/** The vendors this package ships nodes for (typed with @hookpack/core only, so its declarations need no providers). */
+export const vendors: readonly VendorDefinition[] = builtInVendors;
 
 function vendorById(id: string): VendorDefinition {
   const vendor = vendors.find((v) => v.id === id);

@@ -27,7 +27,7 @@ export async function bundleApp(appDir) {
     format: 'esm',
     target: 'node22',
     // Workspace packages resolve to their TypeScript sources: no prior tsc build needed.
-    conditions: ['source'],
+    conditions: ['@hookpack/source'],
     external: ['zapier-platform-core'],
     minifySyntax: true,
     minifyWhitespace: true,
