@@ -190,6 +190,7 @@ export function authError(
   const limit = vendor.api.rateLimit
     ? ` (${vendor.api.rateLimit.requests} requests per ${vendor.api.rateLimit.perSeconds} s)`
     : '';
-  const when = delay === undefined ? 'retrying later' : `retrying after ${delay} s`;
-  return new z.errors.ThrottledError(`${vendor.displayName} rate limit reached${limit}; ${when}.`, delay);
+  // Zapier retries a ThrottledError by itself: say so, so the user waits instead of editing.
+  const when = delay === undefined ? 'Zapier will try again later' : `Zapier will try again after ${delay} s`;
+  return new z.errors.ThrottledError(`${vendor.displayName} answered 429: rate limit reached${limit}. ${when}.`, delay);
 }
