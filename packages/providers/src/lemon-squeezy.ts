@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacHexScheme, type VendorDefinition } from '@hookpack/core';
+import { hmacHexScheme, type VendorDefinition, envelopeFields } from '@hookpack/core';
 
 // Lemon Squeezy: merchant of record for digital products (orders, subscriptions, license keys).
 // Modelled on its public webhooks API, https://docs.lemonsqueezy.com/api/webhooks (create,
@@ -171,12 +171,8 @@ export const lemonSqueezy: VendorDefinition = {
     // and no timestamp of its own.
     // The payload stays open (each event's schema checks its resource object).
     schema: z.looseObject({ meta: z.looseObject({ event_name: z.string().min(1) }), data: z.unknown() }),
-    read: (b: { meta: { event_name: string }; data: unknown }) => ({
-      type: b.meta.event_name,
-      createdAt: null,
-      data: b.data,
-    }),
-    build: ({ type, data }) => ({ meta: { event_name: type }, data }),
+    // No event id and no event time in the envelope (the resource's own timestamps are in data).
+    ...envelopeFields({ type: 'meta.event_name', data: 'data' }),
   },
   events: [
     {
