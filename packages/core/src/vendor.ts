@@ -252,6 +252,12 @@ export interface ListFormat {
    */
   readsAlso?: Array<'bare' | string>;
   pagination?: Pagination;
+  /**
+   * Query parameters that narrow a list to the subscriptions with one option's value, by
+   * option name (Lemon Squeezy's `{ store_id: 'filter[store_id]' }`). Lookups by URL made for a
+   * create send the create's option values, so they read one store's pages, not the account's.
+   */
+  filters?: Record<string, string>;
 }
 
 /** How a list pages; every reader stops after `maxPages` (default 50) and says so. */

@@ -138,7 +138,11 @@ export const lemonSqueezy: VendorDefinition = {
     },
     // "Returns a paginated list … ordered by created_at in descending order"; page size 1–100
     // (default 10). choice: 100 per page, the fewest requests.
-    list: { pagination: { kind: 'page', param: 'page[number]', sizeParam: 'page[size]', pageSize: 100 } },
+    // The list endpoint filters by store (`filter[store_id]`), as Lemon Squeezy's list endpoints do.
+    list: {
+      pagination: { kind: 'page', param: 'page[number]', sizeParam: 'page[size]', pageSize: 100 },
+      filters: { store_id: 'filter[store_id]' },
+    },
     errors: { kind: 'jsonApi' }, // choice: JSON:API error objects, 422 for validation (JSON:API's convention)
   },
   subscriptionOptions: [

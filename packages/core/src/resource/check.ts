@@ -124,6 +124,18 @@ function checkApi(
       'bodies are JSON: use application/json or application/<x>+json',
     );
 
+  const optionNames = new Set(vendor.subscriptionOptions.map((o) => o.name));
+  for (const [option, param] of Object.entries(api.list?.filters ?? {})) {
+    if (!optionNames.has(option))
+      add(
+        `api.list.filters.${option}`,
+        'filters by an option the vendor does not have',
+        'name one of subscriptionOptions',
+      );
+    if (typeof param !== 'string' || param === '')
+      add(`api.list.filters.${option}`, 'has no query parameter', 'give the parameter the list endpoint takes');
+  }
+
   const paths: [string, string | undefined][] = [
     ['id', fields.id],
     ['url', fields.url],
