@@ -252,6 +252,12 @@ export interface ListFormat {
    */
   readsAlso?: Array<'bare' | string>;
   pagination?: Pagination;
+  /**
+   * Query parameters that narrow a list to the subscriptions with one option's value, by
+   * option name (Lemon Squeezy's `{ store_id: 'filter[store_id]' }`). Lookups by URL made for a
+   * create send the create's option values, so they read one store's pages, not the account's.
+   */
+  filters?: Record<string, string>;
 }
 
 /** How a list pages; every reader stops after `maxPages` (default 50) and says so. */
@@ -407,10 +413,29 @@ export interface EnvelopeDefinition {
    * Absent: one envelope per request.
    */
   batch?: { kind: 'array' } | { kind: 'key'; key: string };
+  /**
+   * Where the parts of a WebhookEvent sit, as data; `read` and `build` derived from it by
+   * `envelopeFields(paths)` (core). Absent only where a vendor writes `read`/`build` by hand (an
+   * escape hatch: say why in the module).
+   */
+  fields?: EnvelopePaths;
   /** Parsed, schema-valid body → the parts of a WebhookEvent the envelope carries. */
   read(body: any): EnvelopeFields;
   /** Build a delivery body (the sandbox sends these). */
   build(fields: BuildFields): Record<string, unknown>;
+}
+
+/** Dotted paths of a WebhookEvent's parts in one envelope (`meta.event_name`, `created_at`). */
+export interface EnvelopePaths {
+  type: string;
+  data: string;
+  /** The event id; absent when the vendor sends none (dedupe then follows `delivery.dedupe`). */
+  id?: string;
+  /** ISO-8601 string at a path, or a Unix time in seconds / milliseconds. Absent: unknown (null). */
+  createdAt?: string | { path: string; unit: 'iso' | 'unix-seconds' | 'unix-milliseconds' };
+  livemode?: string;
+  /** Fields every envelope carries with a fixed value (`object: "event"`): written, never read. */
+  constants?: Record<string, unknown>;
 }
 
 export interface EnvelopeFields {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacHexScheme, type VendorDefinition } from '@hookpack/core';
+import { hmacHexScheme, type VendorDefinition, envelopeFields } from '@hookpack/core';
 
 // Lemon Squeezy: merchant of record for digital products (orders, subscriptions, license keys).
 // Modelled on its public webhooks API, https://docs.lemonsqueezy.com/api/webhooks (create,
@@ -138,7 +138,11 @@ export const lemonSqueezy: VendorDefinition = {
     },
     // "Returns a paginated list … ordered by created_at in descending order"; page size 1–100
     // (default 10). choice: 100 per page, the fewest requests.
-    list: { pagination: { kind: 'page', param: 'page[number]', sizeParam: 'page[size]', pageSize: 100 } },
+    // The list endpoint filters by store (`filter[store_id]`), as Lemon Squeezy's list endpoints do.
+    list: {
+      pagination: { kind: 'page', param: 'page[number]', sizeParam: 'page[size]', pageSize: 100 },
+      filters: { store_id: 'filter[store_id]' },
+    },
     errors: { kind: 'jsonApi' }, // choice: JSON:API error objects, 422 for validation (JSON:API's convention)
   },
   subscriptionOptions: [
@@ -171,12 +175,8 @@ export const lemonSqueezy: VendorDefinition = {
     // and no timestamp of its own.
     // The payload stays open (each event's schema checks its resource object).
     schema: z.looseObject({ meta: z.looseObject({ event_name: z.string().min(1) }), data: z.unknown() }),
-    read: (b: { meta: { event_name: string }; data: unknown }) => ({
-      type: b.meta.event_name,
-      createdAt: null,
-      data: b.data,
-    }),
-    build: ({ type, data }) => ({ meta: { event_name: type }, data }),
+    // No event id and no event time in the envelope (the resource's own timestamps are in data).
+    ...envelopeFields({ type: 'meta.event_name', data: 'data' }),
   },
   events: [
     {

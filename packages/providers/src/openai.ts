@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { standardWebhooksScheme, type VendorDefinition } from '@hookpack/core';
+import { standardWebhooksScheme, type VendorDefinition, envelopeFields } from '@hookpack/core';
 
 // OpenAI: the webhook endpoints API of the OpenAI platform, signed with Standard Webhooks.
 // Modelled on https://developers.openai.com/api/reference/resources/webhooks (create, list,
@@ -107,18 +107,12 @@ export const openAi: VendorDefinition = {
       created_at: z.number().int().nonnegative(),
       data: z.unknown(),
     }),
-    read: (b: { id: string; type: string; created_at: number; data: unknown }) => ({
-      id: b.id,
-      type: b.type,
-      createdAt: new Date(b.created_at * 1000).toISOString(),
-      data: b.data,
-    }),
-    build: ({ id, type, createdAt, data }) => ({
-      id,
-      object: 'event',
-      created_at: Math.floor(Date.parse(createdAt) / 1000),
-      type,
-      data,
+    ...envelopeFields({
+      constants: { object: 'event' },
+      id: 'id',
+      createdAt: { path: 'created_at', unit: 'unix-seconds' },
+      type: 'type',
+      data: 'data',
     }),
   },
   events: [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timestampedScheme, type VendorDefinition } from '@hookpack/core';
+import { timestampedScheme, type VendorDefinition, envelopeFields } from '@hookpack/core';
 import { isoDateTime, stripeErrors } from './mapping.js';
 
 // Parlay: sales-conversation analysis (analyses, personas, playbooks, insights).
@@ -91,14 +91,7 @@ export const parlay: VendorDefinition = {
       created_at: z.string(),
       data: z.unknown(),
     }),
-    read: (b: { id: string; event: string; livemode: boolean; created_at: string; data: unknown }) => ({
-      id: b.id,
-      type: b.event,
-      createdAt: b.created_at,
-      data: b.data,
-      livemode: b.livemode,
-    }),
-    build: ({ id, type, createdAt, data, livemode }) => ({ id, event: type, livemode, created_at: createdAt, data }),
+    ...envelopeFields({ id: 'id', type: 'event', livemode: 'livemode', createdAt: 'created_at', data: 'data' }),
   },
   events: [
     {

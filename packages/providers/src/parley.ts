@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacHexScheme, type VendorDefinition } from '@hookpack/core';
+import { hmacHexScheme, type VendorDefinition, envelopeFields } from '@hookpack/core';
 import { flatErrors, isoDate, isoDateTime } from './mapping.js';
 
 // Parley: environmental-compliance data (violations, enforcement cases, facilities).
@@ -113,13 +113,7 @@ export const parley: VendorDefinition = {
       created_at: z.string(),
       data: z.unknown(),
     }),
-    read: (b: { id: string; type: string; created_at: string; data: unknown }) => ({
-      id: b.id,
-      type: b.type,
-      createdAt: b.created_at,
-      data: b.data,
-    }),
-    build: ({ id, type, createdAt, data }) => ({ id, type, created_at: createdAt, data }),
+    ...envelopeFields({ id: 'id', type: 'type', createdAt: 'created_at', data: 'data' }),
   },
   events: [
     {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacHexScheme, type VendorDefinition } from '@hookpack/core';
+import { hmacHexScheme, type VendorDefinition, envelopeFields } from '@hookpack/core';
 import { flatErrors, isoDateTime } from './mapping.js';
 
 // ParseFlow: document extraction (single documents, batches, quota). Spec: shared seeds 004.
@@ -72,12 +72,7 @@ export const parseFlow: VendorDefinition = {
   },
   envelope: {
     schema: z.looseObject({ event: z.string().min(1), timestamp: z.string(), data: z.unknown() }),
-    read: (b: { event: string; timestamp: string; data: unknown }) => ({
-      type: b.event,
-      createdAt: b.timestamp,
-      data: b.data,
-    }),
-    build: ({ type, createdAt, data }) => ({ event: type, timestamp: createdAt, data }),
+    ...envelopeFields({ type: 'event', createdAt: 'timestamp', data: 'data' }),
   },
   events: [
     {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacHexScheme, type EventDefinition, type VendorDefinition } from '@hookpack/core';
+import { hmacHexScheme, type EventDefinition, type VendorDefinition, envelopeFields } from '@hookpack/core';
 import { isoDateTime } from './mapping.js';
 
 // Parsley Recipes: recipe and event management. No REST API: the user pastes the webhook
@@ -41,12 +41,8 @@ export const parsleyRecipes: VendorDefinition = {
   },
   envelope: {
     schema: z.looseObject({ event: z.string().min(1), payload: z.record(z.string(), z.unknown()) }),
-    read: (b: { event: string; payload: Record<string, unknown> }) => ({
-      type: b.event,
-      createdAt: typeof b.payload.timestamp === 'string' ? b.payload.timestamp : null,
-      data: b.payload,
-    }),
-    build: ({ type, data }) => ({ event: type, payload: data }),
+    // The time is the payload's own `timestamp` (read from it, never written over it).
+    ...envelopeFields({ type: 'event', createdAt: 'payload.timestamp', data: 'payload' }),
   },
   events: [
     recipeEvent('RecipeCreated', 'Recipe Created', 'a recipe is created', {

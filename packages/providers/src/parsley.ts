@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hmacHexScheme, type VendorDefinition } from '@hookpack/core';
+import { hmacHexScheme, type VendorDefinition, envelopeFields } from '@hookpack/core';
 import { flatErrors, isoDateTime } from './mapping.js';
 
 // Parsley (parsley.id): AI profile chatbot — profile views, conversations, leads, MEDDIC signals.
@@ -79,13 +79,7 @@ export const parsley: VendorDefinition = {
       createdAt: z.string(),
       data: z.unknown(),
     }),
-    read: (b: { id: string; type: string; createdAt: string; data: unknown }) => ({
-      id: b.id,
-      type: b.type,
-      createdAt: b.createdAt,
-      data: b.data,
-    }),
-    build: ({ id, type, createdAt, data }) => ({ id, type, createdAt, data }),
+    ...envelopeFields({ id: 'id', type: 'type', createdAt: 'createdAt', data: 'data' }),
   },
   events: [
     {

@@ -287,7 +287,9 @@ export class VendorApi {
       case 'me':
         return { status: 200, body: codec.wrap(this.api.meBody ?? { vendor: vendor.id }) };
       case 'list': {
-        const all = store.subscriptionsOf(vendor.id).filter((s) => !s.manual);
+        const all = store
+          .subscriptionsOf(vendor.id)
+          .filter((s) => !s.manual && matchesListFilters(this.api.list?.filters, s.options, query));
         const page = pageOf(this.api, all, query, `http://${header(req, 'host') ?? '127.0.0.1'}${req.url ?? ''}`);
         if ('error' in page) throw new VendorHttpError(validationStatusOf(this.api.errors), page.error, page.details);
         return {
@@ -521,4 +523,16 @@ function matchPath(template: string, path: string): { id?: string } | undefined 
     } else if (t[i] !== p[i]) return undefined;
   }
   return id === undefined ? {} : { id };
+}
+
+/** The description's list filters (`filter[store_id]`): a record matches when every given one equals. */
+function matchesListFilters(
+  filters: Record<string, string> | undefined,
+  options: Record<string, unknown>,
+  query: URLSearchParams,
+): boolean {
+  return Object.entries(filters ?? {}).every(([option, param]) => {
+    const wanted = query.get(param);
+    return wanted === null || String(options[option] ?? '') === wanted;
+  });
 }

@@ -37,13 +37,14 @@ export interface SubscriptionClient {
   supports(operation: Operation): boolean;
   /** Creates a subscription; the result carries the signing secret where the vendor returns one. */
   create(input: SubscriptionInput): Promise<Subscription>;
-  list(): Promise<Subscription[]>;
+  /** Every page; `options` narrow it where the description declares list filters for them. */
+  list(options?: Record<string, unknown>): Promise<Subscription[]>;
   /** Throws HookpackApiError `not_found` when the vendor does not know the id. */
   get(id: string): Promise<Subscription>;
   /** `get` where the vendor has it, else list + find; undefined when the subscription is gone. */
   findById(id: string): Promise<Subscription | undefined>;
   /** First subscription whose target URL is `url` (list + find); undefined when none. */
-  findByUrl(url: string): Promise<Subscription | undefined>;
+  findByUrl(url: string, options?: Record<string, unknown>): Promise<Subscription | undefined>;
   /** Change url, events, options, or pause (`active: false`) / reactivate (`active: true`). */
   update(id: string, patch: SubscriptionPatch): Promise<Subscription>;
   /** Deletes; an id the vendor no longer knows (404) counts as success with `deleted: false`. */
@@ -122,9 +123,10 @@ export function createSubscriptionClient(
   const call = (spec: RequestSpec, budget?: AttemptBudget) => transport.execute(spec, budget);
 
   /** Every page, up to the description's bound: a subscription beyond page 1 is still found. */
-  const list = async (budget?: AttemptBudget): Promise<Subscription[]> => {
+  const list = async (budget?: AttemptBudget, options?: Record<string, unknown>): Promise<Subscription[]> => {
     const api = requireApi('list');
     const pagination = api.list?.pagination;
+    const filter = listFilter(api.list?.filters, options);
     const limit = maxPagesOf(pagination);
     const all: Subscription[] = [];
     const seen = new Set<string>();
@@ -142,7 +144,8 @@ export function createSubscriptionClient(
       seen.add(pageKey(page));
       const spec: RequestSpec = { operation: 'list', retryAmbiguous: true };
       if ('url' in page) spec.url = page.url;
-      else if (Object.keys(page.query).length > 0) spec.query = page.query;
+      else if (Object.keys(page.query).length + Object.keys(filter).length > 0)
+        spec.query = { ...filter, ...page.query };
       const response = await call(spec, budget);
       const body = parseBody('list', response);
       const items = readResponse(vendor, 'list', body, (b) => codec().listItems(b));
@@ -190,10 +193,10 @@ export function createSubscriptionClient(
     return (await list()).find((s) => s.id === id);
   };
 
-  const findByUrl = async (url: string): Promise<Subscription | undefined> => {
+  const findByUrl = async (url: string, options?: Record<string, unknown>): Promise<Subscription | undefined> => {
     if (typeof url !== 'string' || url === '') throw new HookpackInputError(`${name} findByUrl needs a URL`);
     requireApi('list', 'it cannot list subscriptions, so they cannot be found by URL');
-    return (await list()).find((s) => sameUrl(s.url, url));
+    return (await list(undefined, options)).find((s) => sameUrl(s.url, url));
   };
 
   const deleteById = async (id: string, budget?: AttemptBudget): Promise<{ deleted: boolean }> => {
@@ -205,8 +208,12 @@ export function createSubscriptionClient(
   };
 
   /** Deletes subscriptions to `url` that were not there before our create: they are ours, secret unknown. */
-  const removeOrphans = async (url: string, before: Set<string>): Promise<string[]> => {
-    const orphans = (await list()).filter((s) => sameUrl(s.url, url) && !before.has(s.id));
+  const removeOrphans = async (
+    url: string,
+    before: Set<string>,
+    options?: Record<string, unknown>,
+  ): Promise<string[]> => {
+    const orphans = (await list(undefined, options)).filter((s) => sameUrl(s.url, url) && !before.has(s.id));
     for (const orphan of orphans) await deleteById(orphan.id);
     return orphans.map((o) => o.id);
   };
@@ -234,7 +241,7 @@ export function createSubscriptionClient(
     // only tell which subscriptions are ours if we know which ones existed before.
     const canRecover = !api.idempotencyKeys && supports('list') && supports('delete');
     const before = canRecover
-      ? new Set((await list()).filter((s) => sameUrl(s.url, input.url)).map((s) => s.id))
+      ? new Set((await list(undefined, input.options)).filter((s) => sameUrl(s.url, input.url)).map((s) => s.id))
       : undefined;
     let retryNumber = 0;
     for (;;) {
@@ -256,7 +263,7 @@ export function createSubscriptionClient(
         // The vendor may have acted, but then its secret is lost: delete what it created, then retry.
         let removed: string[];
         try {
-          removed = await removeOrphans(input.url, before);
+          removed = await removeOrphans(input.url, before, input.options);
         } catch (lookup) {
           e.message +=
             ` ${name} may have created the subscription anyway, and hookpack could not check:` +
@@ -291,7 +298,7 @@ export function createSubscriptionClient(
                 () => false,
               )
             : before
-              ? await removeOrphans(input.url, before).then(
+              ? await removeOrphans(input.url, before, input.options).then(
                   () => true,
                   () => false,
                 )
@@ -369,12 +376,12 @@ export function createSubscriptionClient(
     baseUrl: config.baseUrl,
     supports,
     create,
-    list: () => list(),
+    list: (options) => list(undefined, options),
     get,
     findById,
-    findByUrl: (url) => {
+    findByUrl: (url, options) => {
       checkTargetUrl(vendor, url, true);
-      return findByUrl(url);
+      return findByUrl(url, options);
     },
     update,
     delete: (id) => deleteById(id),
@@ -382,4 +389,15 @@ export function createSubscriptionClient(
     rotate,
     me,
   };
+}
+
+/** The declared list filters that `options` give a value for, as query parameters. */
+function listFilter(filters: Record<string, string> | undefined, options: Record<string, unknown> | undefined) {
+  const query: Record<string, string> = {};
+  for (const [option, param] of Object.entries(filters ?? {})) {
+    const value = options?.[option];
+    if ((typeof value === 'string' && value !== '') || (typeof value === 'number' && Number.isFinite(value)))
+      query[param] = String(value);
+  }
+  return query;
 }

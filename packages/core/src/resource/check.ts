@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { RestApiDefinition, VendorDefinition } from '../vendor.js';
 
 /** One inconsistency in a vendor description: where it is, what is wrong, how to fix it. */
@@ -52,6 +53,8 @@ export function checkVendorDescription(vendor: VendorDefinition): DescriptionPro
     if (option.required && !option.description?.trim())
       add(`${at}.description`, 'a required option has no description', 'say what the user must enter');
   });
+
+  checkEnvelope(vendor, add);
 
   const dedupe = vendor.delivery.dedupe;
   if (dedupe?.includes('deliveryId') && !(vendor.delivery.deliveryIdHeader && vendor.delivery.deliveryIdIsStable))
@@ -120,6 +123,18 @@ function checkApi(
       `"${api.mediaType}" is not a JSON media type`,
       'bodies are JSON: use application/json or application/<x>+json',
     );
+
+  const optionNames = new Set(vendor.subscriptionOptions.map((o) => o.name));
+  for (const [option, param] of Object.entries(api.list?.filters ?? {})) {
+    if (!optionNames.has(option))
+      add(
+        `api.list.filters.${option}`,
+        'filters by an option the vendor does not have',
+        'name one of subscriptionOptions',
+      );
+    if (typeof param !== 'string' || param === '')
+      add(`api.list.filters.${option}`, 'has no query parameter', 'give the parameter the list endpoint takes');
+  }
 
   const paths: [string, string | undefined][] = [
     ['id', fields.id],
@@ -254,4 +269,61 @@ function checkApi(
       'a test endpoint that says nothing about what it sends',
       'declare { type } or { firstSubscribed: true }',
     );
+}
+
+/**
+ * Each event's sample, built into an envelope and read back, must come out as it went in and
+ * parse with the envelope schema: otherwise the sandbox sends what the trigger refuses, or the
+ * workflow gets another type or payload than the vendor sent.
+ */
+function checkEnvelope(vendor: VendorDefinition, add: (field: string, problem: string, fix: string) => void): void {
+  const { envelope } = vendor;
+  const field = envelope.fields ? 'envelope.fields' : 'envelope.build';
+  for (const [key, path] of Object.entries(envelope.fields ?? {})) {
+    const p = typeof path === 'object' && path !== null && 'path' in path ? path.path : path;
+    if (key !== 'constants' && (typeof p !== 'string' || !PATH.test(p)))
+      add(
+        `envelope.fields.${key}`,
+        `${JSON.stringify(p)} is not a field path`,
+        'use dotted names like "meta.event_name"',
+      );
+  }
+  for (const event of vendor.events) {
+    if (event.sample === undefined || event.sample === null) continue;
+    let body: unknown;
+    let back: ReturnType<typeof envelope.read>;
+    try {
+      body = envelope.build({
+        id: 'evt_check',
+        type: event.type,
+        createdAt: '2026-01-02T03:04:05.000Z',
+        data: event.sample,
+        livemode: false,
+      });
+      if (!envelope.schema.safeParse(body).success) {
+        add(
+          field,
+          `the built envelope of ${event.type} does not parse with envelope.schema`,
+          'make the paths and the schema agree',
+        );
+        return;
+      }
+      back = envelope.read(body);
+    } catch (e) {
+      add(
+        field,
+        `building or reading the envelope of ${event.type} throws (${(e as Error).message})`,
+        'fix the mapping',
+      );
+      return;
+    }
+    if (back.type !== event.type || !isDeepStrictEqual(back.data, event.sample)) {
+      add(
+        field,
+        `the envelope of ${event.type} reads back another type or payload`,
+        'point type and data at the fields build writes',
+      );
+      return;
+    }
+  }
 }

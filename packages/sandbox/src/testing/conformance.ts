@@ -225,6 +225,20 @@ async function apiChecks(
       must(!JSON.stringify(all.map((s) => s.raw)).includes(secret!), 'a list answer shows the full secret');
       must((await client.findByUrl(url))?.id === subId, 'findByUrl missed it');
     });
+  const filters = Object.keys(api.list?.filters ?? {});
+  if (client.supports('list') && filters.length > 0)
+    await check('list filters narrow the list to the matching subscription', async () => {
+      const other = { ...options, ...Object.fromEntries(filters.map((f) => [f, 'conformance-other'])) };
+      const second = await client.create({ url, events, options: other });
+      try {
+        const narrowed = await client.list(other);
+        must(narrowed.length > 0 && narrowed.every((s) => s.id === second.id), 'the filtered list shows others');
+        must((await client.findByUrl(url, options))?.id === subId, 'findByUrl with the first options missed it');
+        must((await client.findByUrl(url, other))?.id === second.id, 'findByUrl with the other options missed it');
+      } finally {
+        await client.delete(second.id);
+      }
+    });
   await check('findById finds it', async () => must((await client.findById(subId))?.id === subId, 'not found by id'));
   if (client.supports('get'))
     await check('get reads it', async () => {
