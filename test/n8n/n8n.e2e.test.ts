@@ -599,3 +599,126 @@ describe('n8n restart and deactivation', () => {
 function wrongSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
+
+/** Saves a new version of a workflow (what the editor's Save sends); returns the saved workflow. */
+async function saveWorkflow(id: string, change: (nodes: { position: number[] }[]) => unknown[]) {
+  const wf = await rest.getWorkflow(id);
+  return rest.request('PATCH', `/workflows/${id}`, {
+    name: wf.name,
+    nodes: change(wf.nodes),
+    connections: wf.connections,
+    settings: wf.settings,
+    versionId: wf.versionId,
+  });
+}
+
+/** Waits (bounded) until n8n says the workflow is published / no longer published (2.x only). */
+async function publication(id: string, want: 'published' | 'not_published') {
+  if (n8nMajor() === 1) return;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const status = await rest.request('GET', `/workflows/${id}/publication-status`).catch(() => undefined);
+    if (status?.status === want) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Registrations users see pile up elsewhere (a new webhook on every save, publish or restart),
+ * and ones left behind after the trigger is gone: for every REST vendor, a workflow of its own.
+ */
+describe('save, publish and restart never add a registration; nothing is left behind', () => {
+  const CYCLES = 20;
+  const RESTART_EVERY = 5;
+  const own = new Map<string, VendorSetup>();
+  const subsAt = (s: VendorSetup) => sandbox.subscriptions(s.vendor.id).filter((x) => x.url === s.productionUrl);
+
+  e2e(
+    `${CYCLES} save + publish cycles, n8n restarted every ${RESTART_EVERY}th: one subscription per trigger`,
+    async () => {
+      for (const vendor of restVendors) {
+        const events = chosenEvents(vendor);
+        const created = await createTriggerWorkflow(rest, {
+          n8nUrl: n8n!.url,
+          sandbox,
+          vendor,
+          events,
+          name: `hookpack e2e cycles: ${vendor.displayName}`,
+        });
+        own.set(vendor.id, { vendor, events, ...created });
+        await rest.activate(created.workflowId);
+      }
+      await until(() => [...own.values()].every((s) => subsAt(s).length === 1));
+      const creates = () => restVendors.map((v) => sandbox.requests(v.id).filter((r) => r.method === 'POST').length);
+      const createsBefore = creates();
+      for (let cycle = 1; cycle <= CYCLES; cycle++) {
+        for (const s of own.values()) {
+          // Moving the node is a real change: n8n stores a new version, and publishing it is a new publication.
+          await saveWorkflow(s.workflowId, (nodes) => nodes.map((n) => ({ ...n, position: [cycle * 10, 0] })));
+          if (n8nMajor() >= 2) {
+            await rest.activate(s.workflowId);
+            await publication(s.workflowId, 'published');
+          }
+        }
+        if (cycle % RESTART_EVERY === 0) {
+          await n8n!.stop();
+          await bootN8n();
+        }
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // n8n 2.x may still be publishing
+      const counts = [...own.values()].map((s) => `${s.vendor.id} ${subsAt(s).length}`);
+      const creates20 = creates().map((n, i) => n - createsBefore[i]!);
+      console.log(
+        `[n8n e2e] after ${CYCLES} save+publish cycles on n8n ${n8nMajor()}.x: subscriptions ${counts.join(', ')}; ` +
+          `creates during the cycles ${restVendors.map((v, i) => `${v.id} ${creates20[i]}`).join(', ')}`,
+      );
+      for (const s of own.values()) {
+        expect(subsAt(s), s.vendor.id).toHaveLength(1);
+        expect(subsAt(s)[0]!.active).toBe(true);
+      }
+      // And the one that is left works: an event runs its workflow once.
+      for (const s of own.values()) {
+        const count = (await rest.executions(s.workflowId)).length;
+        fireEvent(s.vendor.id, s.events[0]!, { subscriptionId: subsAt(s)[0]!.id });
+        expect(await sandbox.settle()).toBe(true);
+        expect(await executionsOf(s.workflowId, count + 1)).toHaveLength(count + 1);
+      }
+    },
+  );
+
+  e2e('replacing the trigger node and publishing deletes its subscription at the vendor', async () => {
+    if (own.size === 0) throw new Error('the cycles test did not set up its workflows');
+    for (const s of [...own.values()].slice(0, Math.ceil(own.size / 2))) {
+      // A workflow needs a trigger to be published: the hookpack trigger gives way to n8n's own Webhook node.
+      const webhookId = randomUUID();
+      const webhookNode = {
+        id: randomUUID(),
+        name: 'Webhook',
+        type: 'n8n-nodes-base.webhook',
+        typeVersion: 2,
+        position: [0, 0],
+        webhookId,
+        parameters: { httpMethod: 'POST', path: webhookId },
+      };
+      await saveWorkflow(s.workflowId, () => [webhookNode]);
+      if (n8nMajor() >= 2) {
+        await rest.activate(s.workflowId);
+        await publication(s.workflowId, 'published');
+      }
+      await until(() => subsAt(s).length === 0, 10_000);
+      expect(subsAt(s), `${s.vendor.id}: n8n log:\n${n8n!.log().slice(-2000)}`).toEqual([]);
+      own.delete(s.vendor.id);
+    }
+  });
+
+  e2e('deleting an active workflow deletes its subscription at the vendor', async () => {
+    for (const s of own.values()) {
+      // n8n (1.123 and 2.x) archives before it deletes; archiving an active workflow deactivates it.
+      await rest.request('POST', `/workflows/${s.workflowId}/archive`, {});
+      await publication(s.workflowId, 'not_published');
+      await rest.request('DELETE', `/workflows/${s.workflowId}`);
+      await until(() => subsAt(s).length === 0, 10_000);
+      expect(subsAt(s), `${s.vendor.id}: n8n log:\n${n8n!.log().slice(-2000)}`).toEqual([]);
+    }
+  });
+});
