@@ -1,7 +1,8 @@
 // Starts a real n8n on 127.0.0.1 with a given user folder, and talks to it the way its editor
 // does (owner cookie + internal REST API): credentials, workflows, activation, executions.
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { n8nBin } from './install-n8n.mjs';
 
@@ -53,6 +54,7 @@ export async function startN8n({
       N8N_DIAGNOSTICS_ENABLED: 'false',
       N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
       N8N_TEMPLATES_ENABLED: 'false',
+      ...offlineModules(dir),
       N8N_PERSONALIZATION_ENABLED: 'false',
       N8N_RUNNERS_ENABLED: 'false',
       N8N_EXPRESSION_ENGINE: 'legacy',
@@ -127,6 +129,24 @@ export async function startN8n({
 }
 
 /** The editor's REST API, logged in as the instance owner (set up on first use). */
+/**
+ * n8n 2.x's MCP registry module fetches https://api.n8n.io at startup and on a timer: turned
+ * off, so tests and the playground talk to loopback only. Only where the installed n8n knows the
+ * module (an unknown name in N8N_DISABLED_MODULES stops n8n from starting).
+ */
+function offlineModules(dir) {
+  let known = '';
+  try {
+    known = readFileSync(
+      join(dir, 'node_modules', '@n8n', 'backend-common', 'dist', 'modules', 'modules.config.js'),
+      'utf8',
+    );
+  } catch {
+    return {};
+  }
+  return known.includes("'mcp-registry'") ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {};
+}
+
 export class N8nRest {
   constructor(url) {
     this.url = url;
