@@ -48,6 +48,8 @@ interface TrialResult {
   injected: InjectedFault[];
   status: PublicationStatus['status'];
   orphans: number;
+  /** Left at the vendor by a failed deactivation, recorded in the node's state, removed by the next publish + unpublish. */
+  reclaimed: number;
   duplicates: number;
   activeWithoutSubscription: boolean;
   failedActivation?: { message: string; actionable: boolean };
@@ -193,6 +195,24 @@ function actionable(message: string, vendor: VendorDefinition): boolean {
   return namesVendor && namesStatus && saysWhatToDo;
 }
 
+/**
+ * A subscription an unpublished workflow left at the vendor (its delete was refused, e.g. with
+ * a revoked key) is not an orphan if the node kept it in its state and the next publish with a
+ * working key takes it over: publish (faults off) must end with exactly that subscription,
+ * and unpublish with none. Anything else is an orphan.
+ */
+async function reclaims(wf: Workflow, left: { id: string }[], staticData: string): Promise<boolean> {
+  if (!left.every((s) => staticData.includes(s.id))) return false;
+  await rest.activate(wf.workflowId);
+  if ((await settled(wf.workflowId, 'published')).status !== 'published') return false;
+  const during = sandbox.subscriptions(wf.vendor.id).map((s) => s.id);
+  await rest.deactivate(wf.workflowId);
+  await settled(wf.workflowId, 'not_published');
+  return (
+    during.length === 1 && left.some((s) => s.id === during[0]) && sandbox.subscriptions(wf.vendor.id).length === 0
+  );
+}
+
 /** Compares the vendor side with n8n's after a trial (faults off). */
 async function judge(plan: TrialPlan, wf: Workflow, injected: InjectedFault[], ms: number): Promise<TrialResult> {
   const status = await publication(wf.workflowId);
@@ -201,6 +221,7 @@ async function judge(plan: TrialPlan, wf: Workflow, injected: InjectedFault[], m
   const subs = sandbox.subscriptions(wf.vendor.id);
   const published = status.status === 'published';
   let orphans = 0;
+  let reclaimed = 0;
   let duplicates = 0;
   let activeWithoutSubscription = false;
   if (published) {
@@ -214,7 +235,10 @@ async function judge(plan: TrialPlan, wf: Workflow, injected: InjectedFault[], m
       const state = sandbox.deliveries({ eventId: fired.eventId })[0]?.state;
       if (state !== 'delivered') activeWithoutSubscription = true;
     }
-  } else orphans = subs.length;
+  } else if (subs.length > 0) {
+    if (await reclaims(wf, subs, staticData)) reclaimed = subs.length;
+    else orphans = subs.length;
+  }
   const error = status.triggers.map((t) => t.errorMessage).find((m) => m);
   const failedActivation =
     expectsPublished(plan) && !published
@@ -233,6 +257,7 @@ async function judge(plan: TrialPlan, wf: Workflow, injected: InjectedFault[], m
     injected,
     status: status.status,
     orphans,
+    reclaimed,
     duplicates,
     activeWithoutSubscription,
     ...(failedActivation ? { failedActivation } : {}),
@@ -311,13 +336,14 @@ it(
     }
     const sum = (f: (r: TrialResult) => number) => results.reduce((s, r) => s + f(r), 0);
     const orphans = sum((r) => r.orphans);
+    const reclaimed = sum((r) => r.reclaimed);
     const duplicates = sum((r) => r.duplicates);
     const activeWithout = sum((r) => (r.activeWithoutSubscription ? 1 : 0));
     const failed = results.filter((r) => r.failedActivation);
     const actionableFailed = failed.filter((r) => r.failedActivation!.actionable);
     console.log(
       `[n8n chaos] n8n ${N8N_VERSION}, seed ${BASE_SEED}: trials ${results.length} | faults injected ${sum((r) => r.injected.length)} ` +
-        `(${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}) | orphans ${orphans} | duplicates ${duplicates} | ` +
+        `(${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}) | orphans ${orphans} | left behind and reclaimed by the next publish ${reclaimed} | duplicates ${duplicates} | ` +
         `active without a working subscription ${activeWithout} | failed activations ${failed.length}, actionable ${actionableFailed.length}` +
         ` | trials ${(timings.trials / 1000).toFixed(0)} s, n8n starts ${((timings['n8n start'] ?? 0) / 1000).toFixed(0)} s + restarts ${((timings['n8n restarts'] ?? 0) / 1000).toFixed(0)} s, wall ${((Date.now() - started) / 1000).toFixed(0)} s`,
     );

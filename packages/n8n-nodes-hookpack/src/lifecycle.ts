@@ -104,7 +104,15 @@ function restLifecycle(vendor: VendorDefinition) {
         try {
           await ctx.api.delete(stored.id); // "already gone" counts as deleted
         } catch (error) {
-          throw actionableError(vendor, 'delete the webhook subscription', error, ctx.events);
+          // The record stays in the node's state (n8n keeps the state it had when a delete
+          // fails), so the next activation with a working key reuses or deletes it.
+          const failure = actionableError(vendor, 'delete the webhook subscription', error, ctx.events);
+          failure.message +=
+            ` Subscription ${stored.id} is still at ${vendor.displayName} and keeps sending events to this workflow's URL:` +
+            ` once the credential works, publish the workflow again (hookpack then reuses or deletes it),` +
+            ` or delete it by hand in the ${vendor.displayName} dashboard.`;
+          ctx.fns.logger?.warn(`${vendor.displayName} trigger: ${failure.message}`);
+          throw failure;
         }
         forgetSubscription(ctx.staticData, ctx.kind);
       }

@@ -300,6 +300,24 @@ describe('deactivation', () => {
     await expect(lifecycle.delete.call(ctx)).rejects.toThrow(/401/);
     expect((ctx.staticData as any).subscriptions.production).toBeDefined();
   });
+
+  it('a delete refused with a revoked key says what is left and how to remove it; the next activation reclaims it', async () => {
+    const ctx = setup();
+    await activate(ctx);
+    const [left] = [...fake.subs.keys()];
+    fake.failNext.delete = [401, { error: 'key revoked' }];
+    const error = await lifecycle.delete.call(ctx).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toContain(`Subscription ${left} is still at Parley`);
+    expect(error?.message).toMatch(/publish the workflow again .* or delete it by hand in the Parley dashboard\.$/);
+    // The key works again: activation finds the record and reuses the subscription, no second one.
+    expect(await activate(ctx)).toBe(true);
+    expect([...fake.subs.keys()]).toEqual([left]);
+    await lifecycle.delete.call(ctx);
+    expect(fake.subs.size).toBe(0);
+  });
 });
 
 describe('vendors without an API', () => {
