@@ -45,7 +45,7 @@ interface QueueSetup {
   webhooks: { name: string; url: string; handle: { kill(): Promise<void>; exited(): string | null } }[];
   rest: N8nRest;
   redis: { host: string; port: number; password: string; database: number };
-  postgres: { query(sql: string): Promise<string[][]> };
+  postgres: { query(sql: string): Promise<string[][]>; pause(): Promise<void>; resume(): Promise<void> };
   lb: { stats(): Promise<Record<string, { status: string; requests: number; '5xx': number }>> };
   main: { log(): string };
   receivedCounts(webhookId: string): Record<string, number>;
@@ -435,6 +435,58 @@ describe(`measured on ${measured.id} (dedupe store: ${DEDUPE_STORE})`, () => {
       // No event lost: each ran at least once. Run twice is printed above: it can happen only when
       // the killed process had queued the execution but not yet answered (n8n's own window).
       expect([...perEvent.values()].filter((n) => n === 0)).toEqual([]);
+    },
+    300_000,
+  );
+});
+
+describe('Postgres outage', () => {
+  const OUTAGE_DELIVERIES = 20;
+  e2e(
+    `${OUTAGE_DELIVERIES} deliveries while Postgres is down: none answered 2xx, and once it is back each event runs exactly once`,
+    async () => {
+      const setup = setups.get(measured.id)!;
+      const url = setup.productionUrl;
+      const ids = Array.from({ length: OUTAGE_DELIVERIES }, () => `evt_pg_${randomUUID()}`);
+      const deliveries = ids.map((id) => signedDelivery(setup, id));
+      const answer = (d: (typeof deliveries)[number]) =>
+        post(url, d).then(
+          // HAProxy names the webhook process that answered; no name: HAProxy answered itself.
+          (r) => `${r.status} from ${r.backend ?? 'HAProxy'}`,
+          (e: Error) => (e.name === 'TimeoutError' ? 'no answer in 30 s' : e.message),
+        );
+      const t = Date.now();
+      await queue!.postgres.pause();
+      let during: string[];
+      try {
+        during = await Promise.all(deliveries.map(answer));
+      } finally {
+        await queue!.postgres.resume();
+      }
+      // The vendor retries what was not acknowledged; here every delivery is sent again until
+      // it is (bounded), and then once more: a redelivery of an event that ran must not run again.
+      const after: string[] = [];
+      const deadline = Date.now() + 90_000;
+      let pending = deliveries;
+      while (pending.length > 0 && Date.now() < deadline) {
+        const answers = await Promise.all(pending.map(answer));
+        after.push(...answers);
+        pending = pending.filter((_, i) => !answers[i]!.startsWith('2'));
+        if (pending.length > 0) await sleep(2000);
+      }
+      const again = await Promise.all(deliveries.map(answer));
+      const rows = await settledExecutions(setup.workflowId);
+      timings['Postgres outage'] = Date.now() - t;
+      const perEvent = executionsPerEvent(rows, ids);
+      console.log(
+        `[n8n queue] MEASURED Postgres down: answers ${JSON.stringify(tally(during))}; after it came back: ` +
+          `${JSON.stringify(tally(after))}, redelivered once more ${JSON.stringify(tally(again))}; ` +
+          `events by times run ${JSON.stringify(tally(perEvent.values()))} (goal: all ${OUTAGE_DELIVERIES} exactly once)`,
+      );
+      // Nothing acknowledged while the workflow could not run: a 2xx would make the vendor drop it.
+      expect(during.filter((a) => a.startsWith('2'))).toEqual([]);
+      expect(pending).toEqual([]);
+      expect(tally(perEvent.values())).toEqual({ 1: OUTAGE_DELIVERIES });
     },
     300_000,
   );

@@ -43,37 +43,39 @@ export async function startPostgres({ database = 'n8n', readyTimeoutMs = 60_000 
       { ...as, stdio: 'pipe', timeout: 60_000 },
     );
     const port = await freePort();
-    const server = await startLocalServer({
-      label: 'postgres',
-      cmd: join(bin, 'postgres'),
-      args: [
-        '-D',
-        dataDir,
-        '-p',
-        String(port),
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        `unix_socket_directories=${dir}`,
-        '-c',
-        'fsync=off',
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'full_page_writes=off',
-        '-c',
-        'max_connections=200',
-      ],
-      user,
-      cwd: dir,
-      // SIGINT = Postgres's "fast" shutdown.
-      stopSignal: 'SIGINT',
-      readyTimeoutMs,
-      ready: async () => {
-        execFileSync(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)], { timeout: 5000 });
-        return true;
-      },
-    });
+    const launch = () =>
+      startLocalServer({
+        label: 'postgres',
+        cmd: join(bin, 'postgres'),
+        args: [
+          '-D',
+          dataDir,
+          '-p',
+          String(port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          `unix_socket_directories=${dir}`,
+          '-c',
+          'fsync=off',
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'full_page_writes=off',
+          '-c',
+          'max_connections=200',
+        ],
+        user,
+        cwd: dir,
+        // SIGINT = Postgres's "fast" shutdown.
+        stopSignal: 'SIGINT',
+        readyTimeoutMs,
+        ready: async () => {
+          execFileSync(join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port)], { timeout: 5000 });
+          return true;
+        },
+      });
+    let server = await launch();
     execFileSync(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', database], {
       stdio: 'pipe',
       timeout: 30_000,
@@ -83,7 +85,7 @@ export async function startPostgres({ database = 'n8n', readyTimeoutMs = 60_000 
       port,
       user: 'postgres',
       database,
-      log: server.log,
+      log: () => server.log(),
       /** Runs one SQL statement with psql; resolves with its rows, columns split on tabs. */
       async query(sql) {
         const { stdout } = await promisify(execFile)(
@@ -95,6 +97,14 @@ export async function startPostgres({ database = 'n8n', readyTimeoutMs = 60_000 
           .split('\n')
           .filter((line) => line !== '')
           .map((line) => line.split('\t'));
+      },
+      /** An outage: the server stops (fast shutdown), the data stays for resume(). */
+      async pause() {
+        await server.stop();
+      },
+      /** The same cluster back on the same port. */
+      async resume() {
+        server = await launch();
       },
       async stop() {
         await server.stop();
