@@ -25,7 +25,7 @@ import {
 const N8N_VERSION = process.env.HOOKPACK_N8N_VERSION ?? '2.41.0';
 const BASE_SEED = Number(process.env.HOOKPACK_CHAOS_SEED ?? 20260503);
 const restVendors = vendors.filter((v) => v.api);
-// 13 rounds × 4 REST vendors = 52 trials; every 4th round restarts n8n.
+// ⌈50 / REST vendors⌉ rounds (9 × 6 = 54 trials today); every 4th round restarts n8n.
 const ROUNDS = Number(process.env.HOOKPACK_CHAOS_ROUNDS ?? Math.ceil(50 / restVendors.length));
 const RESTART_EVERY = 4;
 /** Longest a publication may stay in progress: n8n's 5 attempts (1+2+4+8 s apart) over held requests. */

@@ -2,7 +2,7 @@
 // from one base seed. Same seed → same plan; the sandbox's own seeded streams then decide the
 // faults request by request.
 import type { VendorDefinition } from '@hookpack/core';
-import type { FaultRule } from '@hookpack/sandbox';
+import { mulberry32, type FaultRule } from '@hookpack/sandbox';
 
 export type Action = 'activate' | 'deactivate' | 'reactivate' | 'restart';
 
@@ -20,17 +20,8 @@ export interface TrialPlan {
   label: string;
 }
 
-/** mulberry32: small seedable PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The sandbox's own seeded PRNG (mulberry32), so plans and fault streams draw alike. */
+export const prng = mulberry32;
 
 const int = (r: () => number, min: number, max: number) => min + Math.floor(r() * (max - min + 1));
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;

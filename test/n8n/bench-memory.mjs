@@ -3,11 +3,10 @@
 // of n8n's webhook context it uses, heap measured after a full GC before and after. Baseline,
 // like for like: the same loop with a handler that only parses the JSON body. Run with --expose-gc.
 import { createRequire } from 'node:module';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { getVendor } from '@hookpack/providers';
-import { deliveryBody, deliveryHeaders } from '@hookpack/sandbox';
 import { repoRoot } from '@hookpack/playground/n8n';
+import { signedDelivery } from './bench-parts.mjs';
 
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
 const DELIVERIES = Number(process.env.BENCH_MEMORY_DELIVERIES ?? 10_000);
@@ -36,21 +35,7 @@ function context(body, headers) {
   };
 }
 
-function delivery() {
-  const body = deliveryBody(vendor, {
-    id: `evt_${randomUUID()}`,
-    type: event.type,
-    createdAt: new Date().toISOString(),
-    data: event.sample,
-    livemode: false,
-  });
-  const headers = Object.fromEntries(
-    Object.entries(deliveryHeaders(vendor, { body, type: event.type, secret: SECRET, deliveryId: randomUUID() })).map(
-      ([k, v]) => [k.toLowerCase(), v],
-    ),
-  );
-  return { body, headers: { 'content-type': 'application/json', ...headers } };
-}
+const delivery = () => signedDelivery(vendor, event, SECRET);
 
 async function measure(handler) {
   // Warm up (JIT, the first 500 keys fill the window), then measure the steady state.

@@ -4,7 +4,6 @@
 // setup, same load shape, measured in one run; prints the ratio. n8n 2.x needs Node 24: on an
 // older Node this script runs itself again on the cached Node 24.
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,9 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 }
 
 const { getVendor } = await import('@hookpack/providers');
-const { deliveryBody, deliveryHeaders, startSandbox } = await import('@hookpack/sandbox');
+const { startSandbox } = await import('@hookpack/sandbox');
+const { deliveriesPerSecond, hookpackTriggerWorkflow, n8nWebhookWorkflow, signedDelivery } =
+  await import('./bench-parts.mjs');
 
 const N8N_VERSION = process.env.HOOKPACK_N8N2_VERSION ?? '2.41.0';
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 400);
@@ -44,57 +45,23 @@ try {
     port: queue.redis.port,
     database: queue.redis.database,
   });
-  const hookpackWorkflow = async (name, parameters, extraCredentials = {}) => {
-    const webhookId = randomUUID();
-    const wf = await rest.createWorkflow({
-      name,
-      active: false,
-      nodes: [
-        {
-          id: randomUUID(),
-          name: 'Parley Trigger',
-          type: 'n8n-nodes-hookpack.parleyTrigger',
-          typeVersion: 1,
-          position: [0, 0],
-          webhookId,
-          parameters: { events: [event.type], ...parameters },
-          credentials: { parleyApi: { id: credential.id, name: credential.name }, ...extraCredentials },
-        },
-      ],
-      connections: {},
-      settings: {},
-    });
-    return { wf, url: `${lbUrl}/webhook/${webhookId}/webhook` };
-  };
-  const hookpack = await hookpackWorkflow(
-    'queue bench: hookpack Parley Trigger (Redis)',
-    { dedupeStore: 'redis' },
-    { hookpackRedis: { id: redisCredential.id, name: redisCredential.name } },
-  );
-  // Not safe in queue mode (each process remembers its own deliveries): shows what the Redis check costs.
-  const hookpackMemory = await hookpackWorkflow('queue bench: hookpack Parley Trigger (memory)', {});
-  const baselinePath = `bench-${randomUUID()}`;
-  const baselineWf = await rest.createWorkflow({
-    name: 'queue bench: n8n Webhook node',
-    active: false,
-    nodes: [
-      {
-        id: randomUUID(),
-        name: 'Webhook',
-        type: 'n8n-nodes-base.webhook',
-        typeVersion: 2,
-        position: [0, 0],
-        webhookId: randomUUID(),
-        parameters: { httpMethod: 'POST', path: baselinePath, responseMode: 'onReceived', options: {} },
-      },
-    ],
-    connections: {},
-    settings: {},
+  const common = { baseUrl: lbUrl, vendor, event, credential };
+  const hookpack = await hookpackTriggerWorkflow(rest, {
+    ...common,
+    name: 'queue bench: hookpack Parley Trigger (Redis)',
+    parameters: { dedupeStore: 'redis' },
+    extraCredentials: { hookpackRedis: { id: redisCredential.id, name: redisCredential.name } },
   });
+  // Not safe in queue mode (each process remembers its own deliveries): shows what the Redis check costs.
+  const hookpackMemory = await hookpackTriggerWorkflow(rest, {
+    ...common,
+    name: 'queue bench: hookpack Parley Trigger (memory)',
+  });
+  const baseline = await n8nWebhookWorkflow(rest, { baseUrl: lbUrl, name: 'queue bench: n8n Webhook node' });
   await rest.activate(hookpack.wf.id);
   await rest.activate(hookpackMemory.wf.id);
-  await rest.activate(baselineWf.id);
-  const baselineUrl = `${lbUrl}/webhook/${baselinePath}`;
+  await rest.activate(baseline.wf.id);
+  const baselineUrl = baseline.url;
   const secretOf = (url) => sandbox.subscriptions('parley').find((s) => s.url === url)?.secret;
   for (let i = 0; i < 240 && !(secretOf(hookpack.url) && secretOf(hookpackMemory.url)); i++)
     await new Promise((r) => setTimeout(r, 250));
@@ -113,46 +80,8 @@ try {
   }
 
   const signed = (n, url) =>
-    Array.from({ length: n }, () => {
-      const body = deliveryBody(vendor, {
-        id: `evt_${randomUUID()}`,
-        type: event.type,
-        createdAt: new Date().toISOString(),
-        data: event.sample,
-        livemode: false,
-      });
-      const headers = deliveryHeaders(vendor, {
-        body,
-        type: event.type,
-        secret: url === baselineUrl ? 'unused' : secretOf(url),
-        deliveryId: randomUUID(),
-      });
-      return { body, headers: { 'content-type': 'application/json', ...headers } };
-    });
-
-  async function run(url, requests) {
-    let next = 0;
-    let failures = 0;
-    const started = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < requests.length) {
-          const r = requests[next++];
-          const res = await fetch(url, {
-            method: 'POST',
-            body: r.body,
-            headers: r.headers,
-            signal: AbortSignal.timeout(30_000),
-          });
-          await res.arrayBuffer();
-          if (res.status !== 200) failures++;
-        }
-      }),
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (failures) throw new Error(`${failures} of ${requests.length} deliveries to ${url} were not answered 200`);
-    return requests.length / seconds;
-  }
+    Array.from({ length: n }, () => signedDelivery(vendor, event, url === baselineUrl ? 'unused' : secretOf(url)));
+  const run = (url, requests) => deliveriesPerSecond(url, requests, CONCURRENCY);
 
   const paths = {
     'hookpack Parley Trigger (verify + parse + dedupe in Redis) ': hookpack.url,

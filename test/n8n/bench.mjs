@@ -4,12 +4,11 @@
 // The hookpack side does everything it does in production: signature check on the raw bytes,
 // envelope parse, event filter, dedupe window in memory (the default redelivery check). Deliveries are signed up front so
 // the vendor's signing cost is not counted.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getVendor } from '@hookpack/providers';
-import { deliveryBody, deliveryHeaders, startSandbox } from '@hookpack/sandbox';
+import { startSandbox } from '@hookpack/sandbox';
 import {
   ensureN8n,
   freePort,
@@ -19,6 +18,7 @@ import {
   packNodesPackage,
 } from '@hookpack/playground/n8n';
 import { startRedisServer } from '../support/redis-server.ts';
+import { deliveriesPerSecond, hookpackTriggerWorkflow, n8nWebhookWorkflow, signedDelivery } from './bench-parts.mjs';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -51,102 +51,26 @@ try {
     port: redis.port,
     database: 0,
   });
-  const hookpackWorkflow = (name, parameters, extraCredentials = {}) => {
-    const webhookId = randomUUID();
-    return rest
-      .createWorkflow({
-        name,
-        active: false,
-        nodes: [
-          {
-            id: randomUUID(),
-            name: 'Parley Trigger',
-            type: 'n8n-nodes-hookpack.parleyTrigger',
-            typeVersion: 1,
-            position: [0, 0],
-            webhookId,
-            parameters: { events: [event.type], ...parameters },
-            credentials: { parleyApi: { id: credential.id, name: credential.name }, ...extraCredentials },
-          },
-        ],
-        connections: {},
-        settings: {},
-      })
-      .then((wf) => ({ wf, url: `${n8n.url}/webhook/${webhookId}/webhook` }));
-  };
-  const hookpack = await hookpackWorkflow('bench: hookpack Parley Trigger', {});
-  const hookpackRedis = await hookpackWorkflow(
-    'bench: hookpack Parley Trigger (Redis)',
-    { dedupeStore: 'redis' },
-    { hookpackRedis: { id: redisCredential.id, name: redisCredential.name } },
-  );
-  const baselinePath = `bench-${randomUUID()}`;
-  const baselineWf = await rest.createWorkflow({
-    name: 'bench: n8n Webhook node',
-    active: false,
-    nodes: [
-      {
-        id: randomUUID(),
-        name: 'Webhook',
-        type: 'n8n-nodes-base.webhook',
-        typeVersion: 2,
-        position: [0, 0],
-        webhookId: randomUUID(),
-        parameters: { httpMethod: 'POST', path: baselinePath, responseMode: 'onReceived', options: {} },
-      },
-    ],
-    connections: {},
-    settings: {},
+  const common = { baseUrl: n8n.url, vendor, event, credential };
+  const hookpack = await hookpackTriggerWorkflow(rest, { ...common, name: 'bench: hookpack Parley Trigger' });
+  const hookpackRedis = await hookpackTriggerWorkflow(rest, {
+    ...common,
+    name: 'bench: hookpack Parley Trigger (Redis)',
+    parameters: { dedupeStore: 'redis' },
+    extraCredentials: { hookpackRedis: { id: redisCredential.id, name: redisCredential.name } },
   });
+  const baseline = await n8nWebhookWorkflow(rest, { baseUrl: n8n.url, name: 'bench: n8n Webhook node' });
   await rest.activate(hookpack.wf.id);
   await rest.activate(hookpackRedis.wf.id);
-  await rest.activate(baselineWf.id);
+  await rest.activate(baseline.wf.id);
   for (let i = 0; i < 120 && sandbox.subscriptions('parley').length < 2; i++)
     await new Promise((r) => setTimeout(r, 250));
   const secretFor = (url) => sandbox.subscriptions('parley').find((s) => s.url === url).secret;
 
-  const baselineUrl = `${n8n.url}/webhook/${baselinePath}`;
+  const baselineUrl = baseline.url;
   const signed = (n, url) =>
-    Array.from({ length: n }, () => {
-      const body = deliveryBody(vendor, {
-        id: `evt_${randomUUID()}`,
-        type: event.type,
-        createdAt: new Date().toISOString(),
-        data: event.sample,
-        livemode: false,
-      });
-      return {
-        body,
-        headers: {
-          'content-type': 'application/json',
-          ...deliveryHeaders(vendor, {
-            body,
-            type: event.type,
-            secret: url === baselineUrl ? 'unused' : secretFor(url),
-            deliveryId: randomUUID(),
-          }),
-        },
-      };
-    });
-
-  async function run(url, requests) {
-    let next = 0;
-    let failures = 0;
-    const started = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < requests.length) {
-          const r = requests[next++];
-          const res = await fetch(url, { method: 'POST', body: r.body, headers: r.headers });
-          await res.arrayBuffer();
-          if (res.status !== 200) failures++;
-        }
-      }),
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (failures) throw new Error(`${failures} of ${requests.length} deliveries to ${url} were not answered 200`);
-    return requests.length / seconds;
-  }
+    Array.from({ length: n }, () => signedDelivery(vendor, event, url === baselineUrl ? 'unused' : secretFor(url)));
+  const run = (url, requests) => deliveriesPerSecond(url, requests, CONCURRENCY);
 
   const paths = {
     'hookpack Parley Trigger (verify + parse + dedupe in memory)': hookpack.url,

@@ -62,6 +62,20 @@ async function bootN8n() {
   timings[`n8n start #${Object.keys(timings).length}`] = Date.now() - t;
 }
 
+/** A new workflow with the vendor's trigger on its chosen events (not yet active). */
+async function triggerWorkflow(vendor: VendorDefinition, name: string): Promise<VendorSetup> {
+  const events = chosenEvents(vendor);
+  const created = await createTriggerWorkflow(rest, {
+    n8nUrl: n8n!.url,
+    sandbox,
+    vendor,
+    events,
+    name,
+    signingSecret: `e2e-${vendor.id}-secret`,
+  });
+  return { vendor, events, ...created };
+}
+
 /** Polls n8n until the workflow has `count` finished executions (bounded), then returns them. */
 async function executionsOf(workflowId: string, count: number) {
   const deadline = Date.now() + 30_000;
@@ -99,17 +113,9 @@ beforeAll(async () => {
   await bootN8n();
 
   for (const vendor of vendors) {
-    const events = chosenEvents(vendor);
-    const created = await createTriggerWorkflow(rest, {
-      n8nUrl: n8n!.url,
-      sandbox,
-      vendor,
-      events,
-      name: `hookpack e2e: ${vendor.displayName}`,
-      signingSecret: `e2e-${vendor.id}-secret`,
-    });
-    setups.set(vendor.id, { vendor, events, ...created });
-    await rest.activate(created.workflowId);
+    const setup = await triggerWorkflow(vendor, `hookpack e2e: ${vendor.displayName}`);
+    setups.set(vendor.id, setup);
+    await rest.activate(setup.workflowId);
   }
   // n8n 2.x registers webhooks after answering the activate call: wait (bounded) until every
   // REST vendor has seen its create before the tests look at the vendor side.
@@ -637,16 +643,9 @@ describe('save, publish and restart never add a registration; nothing is left be
     `${CYCLES} save + publish cycles, n8n restarted every ${RESTART_EVERY}th: one subscription per trigger`,
     async () => {
       for (const vendor of restVendors) {
-        const events = chosenEvents(vendor);
-        const created = await createTriggerWorkflow(rest, {
-          n8nUrl: n8n!.url,
-          sandbox,
-          vendor,
-          events,
-          name: `hookpack e2e cycles: ${vendor.displayName}`,
-        });
-        own.set(vendor.id, { vendor, events, ...created });
-        await rest.activate(created.workflowId);
+        const setup = await triggerWorkflow(vendor, `hookpack e2e cycles: ${vendor.displayName}`);
+        own.set(vendor.id, setup);
+        await rest.activate(setup.workflowId);
       }
       await until(() => [...own.values()].every((s) => subsAt(s).length === 1));
       const creates = () => restVendors.map((v) => sandbox.requests(v.id).filter((r) => r.method === 'POST').length);

@@ -120,3 +120,22 @@ export function fetchHangingOn(hang: (url: string, init: RequestInit) => boolean
   };
   return { impl, hung };
 }
+
+/** The vendor with one consistent event (order.paid) and no paid events: passes the description check. */
+export function withEvents(v: VendorDefinition): VendorDefinition {
+  return {
+    ...v,
+    ...(v.api && {
+      api: { ...v.api, paidEvents: [], ...(v.api.endpoints.test && { testEvent: { firstSubscribed: true as const } }) },
+    }),
+    events: [
+      {
+        type: 'order.paid',
+        displayName: 'Order Paid',
+        description: 'x',
+        schema: z.object({ n: z.number() }),
+        sample: { n: 1 },
+      },
+    ],
+  };
+}

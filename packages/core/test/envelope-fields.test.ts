@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkVendorDescription, envelopeFields, type EnvelopePaths, type VendorDefinition } from '../src/index.js';
-import { acmeVendor } from './client-fixtures.js';
+import { acmeVendor, withEvents } from './client-fixtures.js';
 
 const fields = {
   id: 'evt_1',
@@ -70,23 +70,10 @@ describe('envelopeFields: read and build derived from one set of paths', () => {
 });
 
 describe('checkVendorDescription builds and reads back every sample', () => {
-  const withEnvelope = (paths: EnvelopePaths, schema: z.ZodType = z.looseObject({})): VendorDefinition => {
-    const v = acmeVendor();
-    return {
-      ...v,
-      api: v.api && { ...v.api, paidEvents: [], testEvent: { firstSubscribed: true as const } },
-      envelope: { schema, ...envelopeFields(paths) },
-      events: [
-        {
-          type: 'order.paid',
-          displayName: 'Order Paid',
-          description: 'x',
-          schema: z.object({ n: z.number() }),
-          sample: { n: 1 },
-        },
-      ],
-    };
-  };
+  const withEnvelope = (paths: EnvelopePaths, schema: z.ZodType = z.looseObject({})): VendorDefinition => ({
+    ...withEvents(acmeVendor()),
+    envelope: { schema, ...envelopeFields(paths) },
+  });
 
   it('a consistent mapping passes', () => {
     expect(checkVendorDescription(withEnvelope({ id: 'id', type: 'type', data: 'data' }))).toEqual([]);

@@ -11,7 +11,7 @@ import {
   type RestApiDefinition,
   type VendorDefinition,
 } from '../src/index.js';
-import { acmeVendor, BASE, fakeSleep, hook, KEY } from './client-fixtures.js';
+import { acmeVendor, BASE, fakeSleep, hook, KEY, withEvents } from './client-fixtures.js';
 import { assertAllCalled, setupNock } from './client-nock.js';
 
 beforeAll(setupNock);
@@ -247,21 +247,6 @@ describe('description checks name the vendor, the field and the fix', () => {
     expect(problems).toHaveLength(1);
     return problems[0]!;
   };
-  const withEvents = (v: VendorDefinition): VendorDefinition => ({
-    ...v,
-    ...(v.api && {
-      api: { ...v.api, paidEvents: [], ...(v.api.endpoints.test && { testEvent: { firstSubscribed: true as const } }) },
-    }),
-    events: [
-      {
-        type: 'order.paid',
-        displayName: 'Order Paid',
-        description: 'x',
-        schema: z.object({ n: z.number() }),
-        sample: { n: 1 },
-      },
-    ],
-  });
 
   it('the acme fixture is consistent', () => {
     expect(checkVendorDescription(withEvents(acmeVendor()))).toEqual([]);

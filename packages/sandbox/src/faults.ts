@@ -203,8 +203,11 @@ function parseRule(raw: unknown, at: string, vendors: VendorDefinition[]): Fault
   return rule;
 }
 
-/** Small, fast, seedable PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
+/**
+ * Small, fast, seedable PRNG (mulberry32): uniform in [0, 1). Exported so seeded test plans
+ * (the chaos tests) draw the same way the fault streams do.
+ */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -23,6 +23,7 @@ export {
 } from './send.js';
 export {
   FAULT_KINDS,
+  mulberry32,
   type FaultSpec,
   type FaultRule,
   type FaultKind,
