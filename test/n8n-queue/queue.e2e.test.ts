@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
+import { wrongSecret } from '../support/wrong-secret.js';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import {
   BACKEND_HEADER,
@@ -266,7 +267,7 @@ describe.each(vendors.map((v) => [v.id, v.api ? 'REST' : 'hand-configured']))('%
     const { workflowId, webhookId } = setup();
     const before = (await executionRows(workflowId)).length;
     for (const w of [...queue!.webhooks, { name: 'haproxy', url: queue!.lbUrl }]) {
-      const forged = signedDelivery(setup(), `evt_forged_${randomUUID()}`, 'not-the-real-secret');
+      const forged = signedDelivery(setup(), `evt_forged_${randomUUID()}`, wrongSecret());
       expect((await post(pathOn(w.url, webhookId), forged)).status, w.name).toBe(401);
     }
     await sleep(1000);

@@ -1,6 +1,6 @@
 // End to end in a real n8n: the packed n8n-nodes-hookpack installed as a community package,
 // the hookpack sandbox playing every vendor on loopback, one workflow per vendor.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { createSubscriptionClient, type VendorDefinition } from '@hookpack/core'
 import { vendors } from '@hookpack/providers';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { wrongSecret } from '../support/wrong-secret.js';
 import {
   createTriggerWorkflow,
   DEFAULT_N8N_VERSION,
@@ -600,11 +601,6 @@ describe('n8n restart and deactivation', () => {
     }
   });
 });
-
-/** A secret nobody configured, in the form every scheme can sign with ("whsec_" + base64). */
-function wrongSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
-}
 
 /** Saves a new version of a workflow (what the editor's Save sends); returns the saved workflow. */
 async function saveWorkflow(id: string, change: (nodes: { position: number[] }[]) => unknown[]) {
