@@ -1,4 +1,5 @@
 import {
+  generateKeyPairSync,
   createPrivateKey,
   createPublicKey,
   sign as cryptoSign,
@@ -137,6 +138,7 @@ export function publicKeyScheme(options: PublicKeySchemeOptions): SignatureSchem
 
   return {
     kind: 'public-key',
+    publicKeyAlgorithm: algorithm,
     headerNames: timestampHeader ? [header, timestampHeader] : [header],
     sign({ body, secret, timestamp }) {
       const bytes = toBytes(body);
@@ -228,4 +230,31 @@ function decodeSignature(text: string, encoding: 'hex' | 'base64'): Buffer | und
   if (text === '' || text.length > 1024) return undefined;
   if (encoding === 'hex') return /^(?:[0-9a-fA-F]{2})+$/.test(text) ? Buffer.from(text, 'hex') : undefined;
   return /^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.length % 4 === 0 ? Buffer.from(text, 'base64') : undefined;
+}
+
+/**
+ * A fresh key pair for an algorithm, as vendors hand keys out: the private key as base64 PKCS#8
+ * DER (what `sign` takes), the public key as base64 SPKI DER (SendGrid's `public_key` form,
+ * what `verify` takes). For sandboxes and tests.
+ */
+export function generateSigningKeyPair(algorithm: PublicKeyAlgorithm): { privateKey: string; publicKey: string } {
+  const pair =
+    algorithm === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    privateKey: pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+  };
+}
+
+/** The base64 SPKI public key of a private key (PEM or base64 PKCS#8); undefined when it is not one. */
+export function publicKeyOf(privateKey: string): string | undefined {
+  try {
+    const text = privateKey.trim();
+    const key = text.startsWith('-----BEGIN')
+      ? createPrivateKey(text)
+      : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
+    return createPublicKey(key).export({ format: 'der', type: 'spki' }).toString('base64');
+  } catch {
+    return undefined;
+  }
 }
