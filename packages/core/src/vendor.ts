@@ -208,6 +208,11 @@ export interface SubscriptionResource {
    * Clients never take a secret from a read; only create (and rotate) answers carry it.
    */
   secretOnReads: { kind: 'omit' } | { kind: 'redact' } | { kind: 'prefix'; field: string };
+  /**
+   * Fixed fields every create request carries, by path, where the vendor needs them and hookpack
+   * has no input for them (SendGrid: `enabled: true`, else the webhook is created switched off).
+   */
+  createFields?: Record<string, unknown>;
 }
 
 export interface FlatDocument {

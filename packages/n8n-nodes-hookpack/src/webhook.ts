@@ -38,7 +38,7 @@ export function webhookHandler(vendor: VendorDefinition) {
 
     let result: VerifyDeliveryResult;
     if (vendor.signature.publicKey?.source === 'api') {
-      const keySets = await publicKeySets(this, vendor, owner, staticData);
+      const keySets = publicKeySets(this, vendor, owner, staticData);
       if (keySets.length === 0) {
         return reject(
           this,

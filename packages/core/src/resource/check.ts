@@ -145,6 +145,13 @@ function checkApi(
     used.set(path, name);
   }
   checkEventField(vendor, api, events, add);
+  for (const path of Object.keys(resource.createFields ?? {}))
+    if (!PATH.test(path) || (used.has(path) && used.get(path) !== 'active.path'))
+      add(
+        `api.resource.createFields.${path}`,
+        PATH.test(path) ? `"${path}" is also the ${used.get(path)} field` : `"${path}" is not a field path`,
+        'give fixed create fields their own dotted paths (the on/off field may be one)',
+      );
   checkErrorFormat(api, add);
   if (resource.document.kind === 'jsonApi') {
     for (const [name, rel] of Object.entries(resource.document.relationships ?? {})) {

@@ -245,6 +245,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     createBody: ({ url, events, options, secret }) => {
       const attrs: Record<string, unknown> = {};
       const relationships: Record<string, unknown> = {};
+      for (const [path, value] of Object.entries(api.resource.createFields ?? {})) setPath(attrs, path, value);
       setPath(attrs, fields.url, url);
       eventsField.write(attrs, events);
       for (const option of vendor.subscriptionOptions) {

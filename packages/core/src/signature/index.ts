@@ -5,6 +5,7 @@ export {
   generateSigningKeyPair,
   publicKeyOf,
   publicKeyScheme,
+  verificationKeyOf,
   type PublicKeyAlgorithm,
   type PublicKeySchemeOptions,
 } from './public-key.js';

@@ -171,12 +171,13 @@ export function publicKeyScheme(options: PublicKeySchemeOptions): SignatureSchem
         tolerance = toleranceOf(fields.toleranceSeconds, defaultTolerance);
         const badTime = timeInputFailure(nowMs, tolerance);
         if (badTime) return badTime;
-        const t = lookupHeader(fields.headers as HeaderInput, timestampHeader);
+        const t = lookupHeader(fields.headers as HeaderInput, timestampHeader.toLowerCase(), timestampHeader);
         if (typeof t !== 'string') return headerFailure(t, timestampHeader);
         timestamp = t.trim();
         if (!isUnixSeconds(timestamp)) return fail('malformed_header', `${timestampHeader} must be unix seconds`);
       }
-      const raw = lookupHeader(fields.headers as HeaderInput, header);
+      // lookupHeader takes the lower-case name first: Node and fetch hand headers over lower-cased.
+      const raw = lookupHeader(fields.headers as HeaderInput, header.toLowerCase(), header);
       if (typeof raw !== 'string') return headerFailure(raw, header);
       const signature = decodeSignature(raw.trim(), encoding);
       if (!signature || (algorithm === 'ed25519' && signature.length !== 64)) {
@@ -257,4 +258,13 @@ export function publicKeyOf(privateKey: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What verifies deliveries signed with `signingSecret` under `scheme`: for public-key schemes
+ * the public half of the private key, for shared-secret schemes the secret itself. For
+ * sandboxes and tests that sign as the vendor does.
+ */
+export function verificationKeyOf(scheme: Pick<SignatureScheme, 'kind'>, signingSecret: string): string {
+  return scheme.kind === 'public-key' ? (publicKeyOf(signingSecret) ?? signingSecret) : signingSecret;
 }
