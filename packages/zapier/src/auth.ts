@@ -188,8 +188,12 @@ export function authError(
   }
   const delay = answer.retryAfterSeconds ?? vendor.api.rateLimit?.perSeconds;
   const limit = vendor.api.rateLimit
-    ? ` (${vendor.api.rateLimit.requests} requests per ${vendor.api.rateLimit.perSeconds} s)`
+    ? `, ${vendor.api.rateLimit.requests} requests per ${vendor.api.rateLimit.perSeconds} s`
     : '';
-  const when = delay === undefined ? 'retrying later' : `retrying after ${delay} s`;
-  return new z.errors.ThrottledError(`${vendor.displayName} rate limit reached${limit}; ${when}.`, delay);
+  const when = delay === undefined ? 'Zapier retries later' : `Zapier retries after ${delay} s`;
+  // Names the status and what the user can do, like every other error of the app.
+  return new z.errors.ThrottledError(
+    `${vendor.displayName} rate limit reached (429${limit}); ${when}. If it keeps failing, wait a minute and try again.`,
+    delay,
+  );
 }
