@@ -31,12 +31,14 @@ export function webhookHandler(vendor: VendorDefinition) {
       // n8n keeps rawBody only for some content types; read it ourselves otherwise.
       await req.readRawBody();
     }
-    const body: Buffer = req.rawBody ?? Buffer.alloc(0);
+    const body: Buffer | undefined = req.rawBody;
     const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
     const staticData = this.getWorkflowStaticData('node');
-    const owner = ownerOf(this);
 
-    let result: VerifyDeliveryResult;
+    const owner = ownerOf(this);
+    // Vendors that sign with their own key pair: verified with the subscriptions' public keys,
+    // cached in this process and fetched once more when a signature fails (public-keys.ts).
+    let keyResult: VerifyDeliveryResult | undefined;
     if (vendor.signature.publicKey?.source === 'api') {
       const keySets = publicKeySets(this, vendor, owner, staticData);
       if (keySets.length === 0) {
@@ -49,112 +51,91 @@ export function webhookHandler(vendor: VendorDefinition) {
       }
       const refetched = () => keySets.reduce((n, k) => n + k.refetches, 0);
       const before = refetched();
-      result = await verifyDeliveryWithKeySets(vendor, { body, headers, keySets });
+      keyResult = await verifyDeliveryWithKeySets(vendor, { body: body ?? Buffer.alloc(0), headers, keySets });
       if (refetched() > before) {
         this.logger.info(
-          `${vendor.displayName} trigger: a signature did not verify with the cached public key, so the key was fetched again from ${vendor.displayName}: ${result.ok ? 'the new key verified it (the key had been replaced)' : 'the delivery still did not verify'}.`,
+          `${vendor.displayName} trigger: a signature did not verify with the cached public key, so the key was fetched again from ${vendor.displayName}: ${keyResult.ok ? 'the new key verified it (the key had been replaced)' : 'the delivery still did not verify'}.`,
+        );
+      }
+    }
+    let secret: string[] = [];
+    if (keyResult) {
+      // verified above
+    } else if (vendor.signature.publicKey?.source === 'user') {
+      // The public key the user copied from the vendor's UI into the credential.
+      const credentials = await this.getCredentials(names.credentialName);
+      const configured = String(credentials[CREDENTIAL_FIELDS.publicKey] ?? '').trim();
+      secret = configured ? [configured] : [];
+    } else if (vendor.api) {
+      secret = [];
+      let unreadable = 0;
+      let apiKey: string | undefined;
+      for (const stored of ownedSubscriptions(staticData, owner)) {
+        if (stored.sealedSecret) {
+          let opened = cachedOpen(stored.sealedSecret);
+          if (opened === undefined) {
+            apiKey ??= String((await this.getCredentials(names.credentialName))[CREDENTIAL_FIELDS.apiKey] ?? '');
+            opened = openSecret(stored.sealedSecret, apiKey, owner);
+            if (opened !== undefined) rememberOpened(stored.sealedSecret, opened);
+          }
+          if (opened !== undefined) secret.push(opened);
+          else unreadable++;
+        } else if (typeof stored.secret === 'string' && stored.secret !== '') {
+          secret.push(stored.secret);
+        }
+      }
+      if (secret.length === 0 && unreadable > 0) {
+        const message = `This trigger's signing secret was sealed with another ${vendor.displayName} API key than its credential holds now. Unpublish and publish the workflow (n8n 1.x: deactivate and activate) to register a fresh subscription.`;
+        this.logger.error(`${vendor.displayName} trigger: ${message}`);
+        return reject(this, 401, 'secret_unreadable', message);
+      }
+      if (secret.length === 0) {
+        return reject(
+          this,
+          401,
+          'no_secret',
+          'This trigger holds no signing secret; deactivate and reactivate the workflow.',
         );
       }
     } else {
-      const secret = await secretsOf(this, vendor, names, owner, staticData);
-      if (!Array.isArray(secret)) return secret;
-      result = verifyDelivery(vendor, { body, headers, secret });
+      const credentials = await this.getCredentials(names.credentialName);
+      const configured = String(credentials[CREDENTIAL_FIELDS.signingSecret] ?? '');
+      secret = configured.trim() ? [configured] : [];
     }
+
+    const result = keyResult ?? verifyDelivery(vendor, { body: body ?? Buffer.alloc(0), headers, secret });
     if (!result.ok) return reject(this, result.status, result.reason, result.message);
-    return acceptDelivery(this, vendor, owner, headers, result);
-  };
-}
 
-/**
- * What verifies a delivery for shared-secret schemes and user-entered public keys: the sealed
- * subscription secrets, or the credential's secret or public key. Or the refusal to answer.
- */
-async function secretsOf(
-  fns: IWebhookFunctions,
-  vendor: VendorDefinition,
-  names: ReturnType<typeof namesFor>,
-  owner: Owner,
-  staticData: IDataObject,
-): Promise<string[] | IWebhookResponseData> {
-  if (vendor.signature.publicKey?.source === 'user') {
-    const credentials = await fns.getCredentials(names.credentialName);
-    const configured = String(credentials[CREDENTIAL_FIELDS.publicKey] ?? '');
-    return configured.trim() ? [configured.trim()] : [];
-  }
-  if (!vendor.api) {
-    const credentials = await fns.getCredentials(names.credentialName);
-    const configured = String(credentials[CREDENTIAL_FIELDS.signingSecret] ?? '');
-    return configured.trim() ? [configured] : [];
-  }
-  const secret: string[] = [];
-  let unreadable = 0;
-  let apiKey: string | undefined;
-  for (const stored of ownedSubscriptions(staticData, owner)) {
-    if (stored.sealedSecret) {
-      let opened = cachedOpen(stored.sealedSecret);
-      if (opened === undefined) {
-        apiKey ??= String((await fns.getCredentials(names.credentialName))[CREDENTIAL_FIELDS.apiKey] ?? '');
-        opened = openSecret(stored.sealedSecret, apiKey, owner);
-        if (opened !== undefined) rememberOpened(stored.sealedSecret, opened);
-      }
-      if (opened !== undefined) secret.push(opened);
-      else unreadable++;
-    } else if (typeof stored.secret === 'string' && stored.secret !== '') {
-      secret.push(stored.secret);
+    // One event, or every event of a verified batch: each is filtered and deduped on its own.
+    const selected = this.getNodeParameter(PARAM.events, []) as string[];
+    const options = this.getNodeParameter(PARAM.options, {}) as IDataObject;
+    const livemode = (options[PARAM.livemode] as LivemodeFilter | undefined) ?? 'any';
+    const ofSelectedType = result.events.filter((e) => selected.includes(e.event.type));
+    if (ofSelectedType.length === 0) {
+      // Unknown or unselected types are acknowledged: a 4xx would make the vendor retry.
+      return { webhookResponse: { received: true, ignored: 'event type not selected' } };
     }
-  }
-  if (secret.length === 0 && unreadable > 0) {
-    const message = `This trigger's signing secret was sealed with another ${vendor.displayName} API key than its credential holds now. Unpublish and publish the workflow (n8n 1.x: deactivate and activate) to register a fresh subscription.`;
-    fns.logger.error(`${vendor.displayName} trigger: ${message}`);
-    return reject(fns, 401, 'secret_unreadable', message);
-  }
-  if (secret.length === 0) {
-    return reject(
-      fns,
-      401,
-      'no_secret',
-      'This trigger holds no signing secret; deactivate and reactivate the workflow.',
-    );
-  }
-  return secret;
-}
-
-/** A verified delivery: one event, or every event of a batch, each filtered and deduped on its own. */
-async function acceptDelivery(
-  fns: IWebhookFunctions,
-  vendor: VendorDefinition,
-  owner: Owner,
-  headers: Record<string, string | string[] | undefined>,
-  result: Extract<VerifyDeliveryResult, { ok: true }>,
-): Promise<IWebhookResponseData> {
-  const selected = fns.getNodeParameter(PARAM.events, []) as string[];
-  const options = fns.getNodeParameter(PARAM.options, {}) as IDataObject;
-  const livemode = (options[PARAM.livemode] as LivemodeFilter | undefined) ?? 'any';
-  const ofSelectedType = result.events.filter((e) => selected.includes(e.event.type));
-  if (ofSelectedType.length === 0) {
-    // Unknown or unselected types are acknowledged: a 4xx would make the vendor retry.
-    return { webhookResponse: { received: true, ignored: 'event type not selected' } };
-  }
-  const wanted = ofSelectedType.filter((e) => livemodeMatches(e.event, livemode));
-  if (wanted.length === 0) return { webhookResponse: { received: true, ignored: 'livemode filtered out' } };
-  // Events nothing identifies (the vendor's description says so) always run: there is nothing to compare.
-  const identified = wanted.filter((e) => !e.unidentified);
-  let fresh: DeliveredEvent[];
-  if ((fns.getNodeParameter(PARAM.dedupeStore, 'memory') as DedupeStoreChoice) === 'redis') {
-    const claimed = identified.length > 0 ? await claimInRedis(fns, vendor, owner, options, identified) : [];
-    if (!Array.isArray(claimed)) return claimed;
-    fresh = claimed;
-  } else {
-    fresh = identified.filter((e) => rememberInMemory(`${owner.workflowId}:${owner.nodeId}`, e.dedupeKey));
-  }
-  fresh = wanted.filter((e) => e.unidentified || fresh.includes(e));
-  if (fresh.length === 0) return { webhookResponse: { received: true, duplicate: true } };
-  const items = fresh.map((e) => {
-    const item: IDataObject = { ...(e.event as unknown as IDataObject) };
-    if (options[PARAM.includeHeaders] === true) item.headers = headers as IDataObject;
-    return item;
-  });
-  return { workflowData: [fns.helpers.returnJsonArray(items)] };
+    const wanted = ofSelectedType.filter((e) => livemodeMatches(e.event, livemode));
+    if (wanted.length === 0) return { webhookResponse: { received: true, ignored: 'livemode filtered out' } };
+    // Events nothing identifies (the description says so: delivery.dedupe []) always run.
+    const identified = wanted.filter((e) => !e.unidentified);
+    let fresh: DeliveredEvent[];
+    if ((this.getNodeParameter(PARAM.dedupeStore, 'memory') as DedupeStoreChoice) === 'redis') {
+      const claimed = identified.length > 0 ? await claimInRedis(this, vendor, owner, options, identified) : [];
+      if (!Array.isArray(claimed)) return claimed;
+      fresh = claimed;
+    } else {
+      fresh = identified.filter((e) => rememberInMemory(`${owner.workflowId}:${owner.nodeId}`, e.dedupeKey));
+    }
+    fresh = wanted.filter((e) => e.unidentified || fresh.includes(e));
+    if (fresh.length === 0) return { webhookResponse: { received: true, duplicate: true } };
+    const items = fresh.map((e) => {
+      const item: IDataObject = { ...(e.event as unknown as IDataObject) };
+      if (options[PARAM.includeHeaders] === true) item.headers = headers as IDataObject;
+      return item;
+    });
+    return { workflowData: [this.helpers.returnJsonArray(items)] };
+  };
 }
 
 function reject(
