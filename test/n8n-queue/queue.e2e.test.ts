@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
-import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
+import { startSandbox, deliveryBody, deliveryHeaders, newSigningSecret, type Sandbox } from '@hookpack/sandbox';
 import {
   BACKEND_HEADER,
   createTriggerWorkflow,
@@ -266,7 +266,8 @@ describe.each(vendors.map((v) => [v.id, v.api ? 'REST' : 'hand-configured']))('%
     const { workflowId, webhookId } = setup();
     const before = (await executionRows(workflowId)).length;
     for (const w of [...queue!.webhooks, { name: 'haproxy', url: queue!.lbUrl }]) {
-      const forged = signedDelivery(setup(), `evt_forged_${randomUUID()}`, 'not-the-real-secret');
+      // A secret of the form the vendor signs with (a private key for public-key vendors), not the real one.
+      const forged = signedDelivery(setup(), `evt_forged_${randomUUID()}`, newSigningSecret(setup().vendor));
       expect((await post(pathOn(w.url, webhookId), forged)).status, w.name).toBe(401);
     }
     await sleep(1000);
