@@ -187,11 +187,16 @@ for (const vendor of vendors) {
   });
   const body = Buffer.from(JSON.stringify(deliveryDocument(vendor, [envelope])));
   const { staticHeaders, eventHeader, deliveryIdHeader } = vendor.delivery;
-  const headers = { ...staticHeaders, ...vendor.signature.scheme.sign({ body, secret: ${JSON.stringify(SECRET)} }) };
+  // Public-key vendors sign with a private key and are verified with its public key.
+  const algorithm = vendor.signature.scheme.publicKeyAlgorithm;
+  const pair = algorithm ? generateSigningKeyPair(algorithm) : undefined;
+  const signWith = pair ? pair.privateKey : ${JSON.stringify(SECRET)};
+  const verifyWith = pair ? pair.publicKey : ${JSON.stringify(SECRET)};
+  const headers = { ...staticHeaders, ...vendor.signature.scheme.sign({ body, secret: signWith }) };
   if (eventHeader) headers[eventHeader] = event.type;
   if (deliveryIdHeader) headers[deliveryIdHeader] = 'dlv_packed_1';
-  const genuine = verifyDelivery(vendor, { body, headers, secret: ${JSON.stringify(SECRET)} });
-  const tampered = verifyDelivery(vendor, { body: Buffer.concat([body, Buffer.from(' ')]), headers, secret: ${JSON.stringify(SECRET)} });
+  const genuine = verifyDelivery(vendor, { body, headers, secret: verifyWith });
+  const tampered = verifyDelivery(vendor, { body: Buffer.concat([body, Buffer.from(' ')]), headers, secret: verifyWith });
   const app = createZapierApp(vendor, { version: '1.0.0', platformVersion: '19.1.0' });
   const Trigger = createTriggerNodeClass(vendor);
   results.push({
@@ -207,7 +212,7 @@ console.log(JSON.stringify(results));
 `;
   writeFileSync(
     join(dir, 'consumer.mjs'),
-    `import { deliveryDocument, verifyDelivery } from '@hookpack/core';
+    `import { deliveryDocument, generateSigningKeyPair, verifyDelivery } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { createZapierApp } from '@hookpack/zapier';
 import { createTriggerNodeClass, vendors as n8nVendors } from 'n8n-nodes-hookpack';
@@ -215,7 +220,7 @@ ${body}`,
   );
   writeFileSync(
     join(dir, 'consumer.cjs'),
-    `const { deliveryDocument, verifyDelivery } = require('@hookpack/core');
+    `const { deliveryDocument, generateSigningKeyPair, verifyDelivery } = require('@hookpack/core');
 const { vendors } = require('@hookpack/providers');
 const { createZapierApp } = require('@hookpack/zapier');
 const { createTriggerNodeClass, vendors: n8nVendors } = require('n8n-nodes-hookpack');

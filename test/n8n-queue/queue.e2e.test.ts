@@ -267,7 +267,7 @@ describe.each(vendors.map((v) => [v.id, v.api ? 'REST' : 'hand-configured']))('%
     const { workflowId, webhookId } = setup();
     const before = (await executionRows(workflowId)).length;
     for (const w of [...queue!.webhooks, { name: 'haproxy', url: queue!.lbUrl }]) {
-      const forged = signedDelivery(setup(), `evt_forged_${randomUUID()}`, wrongSecret());
+      const forged = signedDelivery(setup(), `evt_forged_${randomUUID()}`, wrongSecret(setup().vendor));
       expect((await post(pathOn(w.url, webhookId), forged)).status, w.name).toBe(401);
     }
     await sleep(1000);

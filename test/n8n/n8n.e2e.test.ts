@@ -267,7 +267,7 @@ describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => 
     const headers = deliveryHeaders(vendor, {
       body,
       type: events[0]!,
-      secret: wrongSecret(),
+      secret: wrongSecret(vendor),
       deliveryId: randomUUID(),
     });
     const res = await post(productionUrl, body, headers);
@@ -295,6 +295,106 @@ describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => 
   });
 });
 
+/** The newest execution's data (n8n's serialized run data), for what its items carried. */
+async function newestExecutionData(workflowId: string): Promise<string> {
+  const list = await rest.executions(workflowId);
+  const newest = [...list].sort((a: { id: string }, b: { id: string }) => Number(b.id) - Number(a.id))[0];
+  return (await rest.executionData(newest.id)).data as string;
+}
+
+const batchVendors = restVendors.filter((v) => v.envelope.batch);
+describe.each(batchVendors.map((v) => [v.id]))('%s: batched deliveries in a real n8n', (vendorId) => {
+  e2e(
+    'a batch runs once with one item per event; a partly overlapping redelivery runs only the new events',
+    async () => {
+      const { vendor, workflowId, productionUrl, events } = setups.get(vendorId)!;
+      const sub = sandbox.subscriptions(vendorId).find((s) => s.url === productionUrl)!;
+      const tag = `batch${Date.now()}`;
+      const sample = vendor.events.find((e) => e.type === events[0])!.sample;
+      const event = (n: number) => ({
+        id: `evt_${tag}_${n}`,
+        type: events[0]!,
+        createdAt: new Date().toISOString(),
+        data: { ...sample, [FIRE_MARK]: `${tag}_${n}` },
+        livemode: false,
+      });
+      // Signed as the vendor signs a batch: one signature over the whole array.
+      const send = (list: ReturnType<typeof event>[]) => {
+        const body = deliveryBody(vendor, list);
+        return post(
+          productionUrl,
+          body,
+          deliveryHeaders(vendor, { body, type: events[0]!, secret: sub.secret!, deliveryId: randomUUID() }),
+        );
+      };
+      const before = (await rest.executions(workflowId)).length;
+      expect((await send([event(1), event(2), event(3)])).status).toBe(200);
+      expect(await executionsOf(workflowId, before + 1)).toHaveLength(before + 1);
+      const first = await newestExecutionData(workflowId);
+      for (const n of [1, 2, 3]) expect(first).toContain(`${tag}_${n}`);
+
+      expect((await send([event(2), event(3), event(4)])).status).toBe(200);
+      expect(await executionsOf(workflowId, before + 2)).toHaveLength(before + 2);
+      const second = await newestExecutionData(workflowId);
+      expect(second).toContain(`${tag}_4`);
+      for (const n of [2, 3]) expect(second).not.toContain(`${tag}_${n}`);
+
+      // Only old events: answered as a duplicate, no execution.
+      expect((await send([event(4), event(1)])).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await rest.executions(workflowId)).length).toBe(before + 2);
+    },
+  );
+});
+
+const keyVendors = restVendors.filter((v) => v.signature.publicKey?.source === 'api');
+describe.each(keyVendors.map((v) => [v.id]))('%s: public-key signatures in a real n8n', (vendorId) => {
+  e2e('after the vendor replaces its key, the first failing delivery fetches the key once and runs', async () => {
+    const { vendor, workflowId, productionUrl, events } = setups.get(vendorId)!;
+    const sub = sandbox.subscriptions(vendorId).find((s) => s.url === productionUrl)!;
+    const endpoint = vendor.api!.endpoints.publicKey!;
+    const keyPath = endpoint.path.replace('{id}', encodeURIComponent(sub.id));
+    const keyReads = () =>
+      sandbox.requests(vendorId).filter((r) => r.method === endpoint.method && r.path.endsWith(keyPath)).length;
+    const oldSigningKey = sub.secret!;
+    const readsBefore = keyReads();
+    const count = (await rest.executions(workflowId)).length;
+
+    sandbox.rotateSigningKey(sub.id);
+    const fired = fireEvent(vendorId, events[0]!);
+    expect(await sandbox.settle()).toBe(true);
+    const records = sandbox.deliveries({ eventId: fired.eventId });
+    // Delivered at the first attempt: the trigger fetched the new key instead of refusing.
+    expect(
+      records.map((d) => [d.state, d.attempts.length]),
+      JSON.stringify(records),
+    ).toEqual([['delivered', 1]]);
+    expect(await executionsOf(workflowId, count + 1)).toHaveLength(count + 1);
+    expect(keyReads()).toBe(readsBefore + 1);
+
+    // Cached from now on: the next delivery needs no fetch.
+    await expectDeliveryRuns(vendor);
+    expect(keyReads()).toBe(readsBefore + 1);
+
+    // Signed with the replaced key: refused, nothing runs.
+    const body = deliveryBody(vendor, {
+      id: `evt_oldkey_${Date.now()}`,
+      type: events[0]!,
+      createdAt: new Date().toISOString(),
+      data: vendor.events.find((e) => e.type === events[0])!.sample,
+      livemode: false,
+    });
+    const headers = deliveryHeaders(vendor, {
+      body,
+      type: events[0]!,
+      secret: oldSigningKey,
+      deliveryId: randomUUID(),
+    });
+    expect((await post(productionUrl, body, headers)).status).toBe(401);
+    expect((await rest.executions(workflowId)).length).toBe(count + 2);
+  });
+});
+
 describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secret) in a real n8n', (vendorId) => {
   const setup = () => setups.get(vendorId)!;
 
@@ -318,7 +418,7 @@ describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secre
     const forged = await post(
       productionUrl,
       body,
-      deliveryHeaders(vendor, { body, type: events[0]!, secret: wrongSecret(), deliveryId: randomUUID() }),
+      deliveryHeaders(vendor, { body, type: events[0]!, secret: wrongSecret(vendor), deliveryId: randomUUID() }),
     );
     expect(forged.status).toBe(401);
     expect((await rest.executions(workflowId)).length).toBe(1);

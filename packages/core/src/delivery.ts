@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { bodyBuffer, notABodyMessage, type RawBody } from './bytes.js';
 import { headerValue, type HeaderInput } from './headers.js';
 import { MAX_SECRETS } from './signature/shared.js';
 import type { VerifyFailureReason, VerifyInput } from './signature/types.js';
+import type { RefreshingKeySet } from './signature/key-set.js';
 import type { DedupeSource, VendorDefinition } from './vendor.js';
 import type { WebhookEvent } from './event.js';
 
@@ -14,6 +15,11 @@ export type ParseFailureReason = 'invalid_body' | 'invalid_json' | 'invalid_enve
 export interface DeliveredEvent {
   event: WebhookEvent;
   dedupeKey: string;
+  /**
+   * True when nothing identifies a redelivery of this event (`delivery.dedupe: []`): its
+   * `dedupeKey` is then unique to this delivery, and a redelivery check has nothing to compare.
+   */
+  unidentified?: true;
 }
 
 /** What a delivery carried, once read. */
@@ -83,7 +89,7 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
       ok: true,
       event: one.event,
       dedupeKey: one.dedupeKey,
-      events: [{ event: one.event, dedupeKey: one.dedupeKey }],
+      events: [{ event: one.event, dedupeKey: one.dedupeKey, ...(one.unidentified ? { unidentified: true } : {}) }],
     };
   }
   const list = batch.kind === 'array' ? json : isObject(json) ? json[batch.key] : undefined;
@@ -108,6 +114,7 @@ export function parseDelivery(vendor: DeliveryVendor, body: RawBody, headers?: H
       events.push({
         event: deliveryId !== undefined ? { ...one.event, deliveryId } : one.event,
         dedupeKey: one.dedupeKey,
+        ...(one.unidentified ? { unidentified: true as const } : {}),
       });
     else skipped.push({ index, issues: one.issues ?? [one.message] });
   });
@@ -172,7 +179,22 @@ function readEnvelope(
   }
   const type = fields.type || headerType || 'unknown';
   let dedupeKey: string | undefined;
-  for (const source of dedupeSources(vendor.delivery)) {
+  const sources = dedupeSources(vendor.delivery);
+  if (sources.length === 0) {
+    // Nothing identifies a redelivery: a key of its own, so no check ever takes it for another.
+    const name = fields.id || deliveryId || digest();
+    const event: WebhookEvent = {
+      id: name,
+      type,
+      createdAt: fields.createdAt,
+      data: fields.data,
+      provider: vendor.id,
+      ...(fields.livemode !== undefined ? { livemode: fields.livemode } : {}),
+      ...(deliveryId !== undefined ? { deliveryId } : {}),
+    };
+    return { ok: true, event, dedupeKey: `unidentified:${randomUUID()}`, unidentified: true };
+  }
+  for (const source of sources) {
     // Empty values are skipped: an empty id or delivery header must not become one key shared by every delivery.
     const key = source === 'eventId' ? fields.id : source === 'deliveryId' ? deliveryId : digest();
     if (key) {
@@ -284,4 +306,100 @@ export function verifyDelivery(
     ...(parsed.skipped ? { skipped: parsed.skipped } : {}),
     secretIndex,
   };
+}
+
+/**
+ * What tells a redelivery of this vendor's events apart, as integrations explain it to users:
+ * the first dedupe source its envelope actually carries (probed with the vendor's own envelope
+ * builder, so no vendor is named), or `none` when the description says nothing does.
+ */
+export function redeliveryIdentity(
+  vendor: Pick<VendorDefinition, 'envelope' | 'delivery' | 'events'>,
+): DedupeSource | 'none' {
+  const sources = dedupeSources(vendor.delivery);
+  for (const source of sources) {
+    if (source === 'bodyHash') return 'bodyHash';
+    if (source === 'deliveryId') {
+      if (vendor.delivery.deliveryIdHeader && vendor.delivery.deliveryIdIsStable) return 'deliveryId';
+    } else if (envelopeCarriesId(vendor)) return 'eventId';
+  }
+  return sources.length === 0 ? 'none' : 'bodyHash';
+}
+
+/** Whether the vendor's envelope carries the event id it was built with (read back by its own reader). */
+export function envelopeCarriesId(vendor: Pick<VendorDefinition, 'envelope' | 'events'>): boolean {
+  const sample = vendor.events[0];
+  if (!sample) return false;
+  const probe = 'evt_identity_probe';
+  try {
+    const body = vendor.envelope.build({
+      id: probe,
+      type: sample.type,
+      createdAt: '2020-01-01T00:00:00.000Z',
+      data: sample.sample,
+      livemode: false,
+    });
+    const parsed = vendor.envelope.schema.safeParse(body);
+    return parsed.success && vendor.envelope.read(parsed.data).id === probe;
+  } catch {
+    return false;
+  }
+}
+
+export interface KeySetDeliveryInput {
+  body: RawBody;
+  headers: HeaderInput;
+  /** One key set per subscription the delivery may be for (a trigger's test and production URL). */
+  keySets: readonly RefreshingKeySet[];
+  now?: Date | number;
+  toleranceSeconds?: number;
+}
+
+/**
+ * `verifyDelivery` for vendors whose public key comes from their API: the signature is checked
+ * with each subscription's cached key set (which fetches the key once more when a signature
+ * fails, to survive a key rotation), then the envelope is parsed. Never throws; no key set
+ * fails closed.
+ */
+export async function verifyDeliveryWithKeySets(
+  vendor: Pick<VendorDefinition, 'id' | 'envelope' | 'delivery' | 'signature'>,
+  input: KeySetDeliveryInput,
+): Promise<VerifyDeliveryResult> {
+  if (input === null || typeof input !== 'object') {
+    return failed('invalid_input', 'no delivery given (expected { body, headers, keySets })');
+  }
+  let body: unknown, headers: unknown, keySets: unknown, now: unknown, toleranceSeconds: unknown;
+  try {
+    ({ body, headers, keySets, now, toleranceSeconds } = input as unknown as Record<string, unknown>);
+  } catch {
+    return failed('invalid_input', 'the delivery input could not be read (a getter or Proxy trap threw)');
+  }
+  if (!Array.isArray(keySets) || keySets.length === 0) return failed('no_secret', 'no public key source is configured');
+  let firstFailure: VerifyDeliveryResult | undefined;
+  for (const set of keySets as RefreshingKeySet[]) {
+    let v;
+    try {
+      v = await set.verify(vendor.signature.scheme, { body, headers, now, toleranceSeconds } as Omit<
+        VerifyInput,
+        'secret'
+      >);
+    } catch (error) {
+      v = { ok: false as const, reason: 'invalid_input' as const, message: `the key set failed: ${String(error)}` };
+    }
+    if (!v.ok) {
+      firstFailure ??= failed(v.reason, v.message);
+      continue;
+    }
+    const parsed = parseDelivery(vendor, body as RawBody, headers as HeaderInput);
+    if (!parsed.ok) return failed(parsed.reason, parsed.message, 400);
+    return {
+      ok: true,
+      event: parsed.event,
+      dedupeKey: parsed.dedupeKey,
+      events: parsed.events,
+      ...(parsed.skipped ? { skipped: parsed.skipped } : {}),
+      secretIndex: v.secretIndex,
+    };
+  }
+  return firstFailure!;
 }

@@ -70,7 +70,19 @@ export interface SubscriptionOption {
 }
 
 /** Verb of the REST client; a vendor implements a subset. */
-export type Operation = 'create' | 'list' | 'get' | 'update' | 'delete' | 'test' | 'rotate' | 'me';
+export type Operation =
+  | 'create'
+  | 'list'
+  | 'get'
+  | 'update'
+  | 'delete'
+  | 'test'
+  | 'rotate'
+  | 'me'
+  /** Turns on signing of a subscription's deliveries (SendGrid's signed-webhook toggle); see `signature.publicKey`. */
+  | 'signing'
+  /** Reads a subscription's current public key; see `signature.publicKey`. */
+  | 'publicKey';
 
 export interface EndpointDefinition {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -92,6 +104,12 @@ export interface Subscription {
   active: boolean;
   /** Only present when the vendor returned it (create / rotate). */
   secret?: string;
+  /**
+   * The public key that verifies this subscription's deliveries, for vendors that sign with
+   * their private key and hand the public key out through the API (`signature.publicKey`).
+   * Not a secret; present after create where the answer (or the signing call) carried it.
+   */
+  publicKey?: string;
   createdAt?: string;
   /** Vendor-specific options as stored (facility_ids, name…). */
   options: Record<string, unknown>;
@@ -190,6 +208,11 @@ export interface SubscriptionResource {
    * Clients never take a secret from a read; only create (and rotate) answers carry it.
    */
   secretOnReads: { kind: 'omit' } | { kind: 'redact' } | { kind: 'prefix'; field: string };
+  /**
+   * Fixed fields every create request carries, by path, where the vendor needs them and hookpack
+   * has no input for them (SendGrid: `enabled: true`, else the webhook is created switched off).
+   */
+  createFields?: Record<string, unknown>;
 }
 
 export interface FlatDocument {
@@ -225,7 +248,14 @@ export interface SubscriptionFields {
   /** Default `id`. Not for `jsonApi`, whose id is the resource object's. */
   id?: string;
   url: string;
-  events: string;
+  /** Path of the list of event types. Absent when the vendor selects events by `eventFlags`. */
+  events?: string;
+  /**
+   * Events selected by boolean fields instead of a list (SendGrid: `delivered: true, open:
+   * false, …`), by event type → field path. A subscription's events are the types whose field
+   * is true; create sends every listed field (true or false), updates of events too.
+   */
+  eventFlags?: Record<string, string>;
   /**
    * Where the signing secret travels: in the create (and rotate) answer for vendor-issued
    * secrets, in the create request for client-chosen ones. Absent: the API never carries it.
@@ -296,7 +326,7 @@ export interface LinkHeaderPagination extends PaginationBase {
  * `error.message`), plus fixed or per-status fields; `jsonApi`: `{errors: [{status, title,
  * detail, source: {pointer}}]}`.
  */
-export type ErrorFormat = ObjectErrorFormat | JsonApiErrorFormat;
+export type ErrorFormat = ObjectErrorFormat | JsonApiErrorFormat | ListErrorFormat;
 export interface ObjectErrorFormat {
   kind: 'object';
   message: string;
@@ -305,6 +335,20 @@ export interface ObjectErrorFormat {
   param?: string;
   /** Path of an error type chosen by status (Stripe's `error.type`); `default` otherwise. */
   type?: { path: string; byStatus: Record<number, string>; default: string; server?: string };
+  /** Status of a validation error (default 400). */
+  validationStatus?: number;
+}
+/**
+ * A list of error objects under `key`, each with a message and the field it is about
+ * (SendGrid: `{errors: [{field, message}]}`); messages are joined, fields become details.
+ */
+export interface ListErrorFormat {
+  kind: 'list';
+  key: string;
+  /** Path of the message inside one error object. */
+  message: string;
+  /** Path of the field name inside one error object (null/absent for errors about no field). */
+  field?: string;
   /** Status of a validation error (default 400). */
   validationStatus?: number;
 }
@@ -389,6 +433,36 @@ export interface SignatureDefinition {
    * Default: `endpoint` when there is a rotate endpoint, else `none`.
    */
   rotation?: 'endpoint' | 'update' | 'none';
+  /**
+   * For public-key schemes (`scheme.kind === 'public-key'`): where a verifier gets the vendor's
+   * public key. Required for them, refused for the others.
+   */
+  publicKey?: PublicKeySource;
+}
+
+/**
+ * `api`: each subscription has its own key pair and the API hands out the public key — in the
+ * answer of the `signing` call that turns signing on after create (when the vendor needs that
+ * call), and from the `publicKey` endpoint at any time. Verifiers cache it and fetch it once
+ * more when a signature fails (the vendor may have replaced the key). `user`: the user copies
+ * the key from the vendor's UI into the credential (one key for the account or app).
+ */
+export type PublicKeySource = ApiPublicKey | UserPublicKey;
+
+export interface ApiPublicKey {
+  source: 'api';
+  /** Path of the key in the answers of the `signing` and `publicKey` endpoints (`public_key`). */
+  keyPath: string;
+  /** Body of the `signing` call that turns signing on (`{ enabled: true }`); required with that endpoint. */
+  enableBody?: Record<string, unknown>;
+  /** How long a fetched key is used before it is fetched again. Default 1 hour. */
+  maxAgeMs?: number;
+}
+
+export interface UserPublicKey {
+  source: 'user';
+  /** Where the user finds the key in the vendor's UI, for the credential's help text. */
+  help: string;
 }
 
 export interface ClientSecretRule {
@@ -471,6 +545,11 @@ export interface EventDefinition {
   paid?: boolean;
 }
 
+/**
+ * `eventId`: the envelope's event id; `deliveryId`: a stable delivery-id header; `bodyHash`: a
+ * digest of the raw body (of a batch element's JSON): the same bytes again are a redelivery,
+ * so two distinct events with identical bodies count as one.
+ */
 export type DedupeSource = 'eventId' | 'deliveryId' | 'bodyHash';
 
 export interface DeliveryPolicy {
@@ -496,6 +575,8 @@ export interface DeliveryPolicy {
    * What identifies a redelivery, in order of preference: the envelope's event id, the
    * delivery-id header (only where it is stable), or a digest of the raw body. Default:
    * `['eventId', 'deliveryId', 'bodyHash']`, skipping `deliveryId` unless it is stable.
+   * `[]`: nothing identifies a redelivery (events carry no id and equal bodies are distinct
+   * events): every delivery runs, and integrations say so where their redelivery check is set.
    */
   dedupe?: DedupeSource[];
   /** Paused subscriptions queue events for this long, then drop them (Parlay: 24 h). */

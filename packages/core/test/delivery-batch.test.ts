@@ -1,11 +1,18 @@
 // Batched deliveries: one signed request carrying many events, verified once, each event with
 // its own dedupe key. The vendors here are shipped ones re-declared as batch senders.
 import { describe, expect, it } from 'vitest';
-import { MAX_BATCH_EVENTS, parseDelivery, verifyDelivery, type VendorDefinition } from '@hookpack/core';
+import {
+  deliveryDocument,
+  generateSigningKeyPair,
+  MAX_BATCH_EVENTS,
+  parseDelivery,
+  verifyDelivery,
+  type VendorDefinition,
+} from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 
 // "whsec_" + base64: a secret every scheme can sign with (Standard Webhooks decodes it).
-const SECRET = `whsec_${Buffer.from('batch_secret').toString('base64')}`;
+const SHARED_SECRET = `whsec_${Buffer.from('batch_secret').toString('base64')}`;
 const asBatch = (
   vendor: VendorDefinition,
   batch: NonNullable<VendorDefinition['envelope']['batch']>,
@@ -27,9 +34,13 @@ const envelope = (vendor: VendorDefinition, id: string) => {
 
 describe.each(vendors.map((v) => [v.id, v] as const))('%s as a batch sender', (_, vendor) => {
   const batchVendor = asBatch(vendor, { kind: 'array' });
+  // Public-key vendors sign with a private key and are verified with its public key.
+  const algorithm = vendor.signature.scheme.publicKeyAlgorithm;
+  const pair = algorithm ? generateSigningKeyPair(algorithm) : undefined;
+  const SECRET = pair?.publicKey ?? SHARED_SECRET;
   const signed = (elements: unknown[]) => {
     const body = Buffer.from(JSON.stringify(elements));
-    return { body, headers: vendor.signature.scheme.sign({ body, secret: SECRET }) };
+    return { body, headers: vendor.signature.scheme.sign({ body, secret: pair?.privateKey ?? SHARED_SECRET }) };
   };
 
   it('verifies the batch once and yields every event with the key it would have on its own', () => {
@@ -42,7 +53,7 @@ describe.each(vendors.map((v) => [v.id, v] as const))('%s as a batch sender', (_
     // Each element's key is what the same envelope gets when delivered alone (its event id, or
     // the digest of exactly its JSON): a redelivered batch that overlaps shares those keys.
     const alone = (el: unknown) => {
-      const single = parseDelivery(vendor, JSON.stringify(el));
+      const single = parseDelivery(vendor, JSON.stringify(deliveryDocument(vendor, [el])));
       return single.ok ? single.dedupeKey : 'unparsable';
     };
     expect(result.events.map((e) => e.dedupeKey)).toEqual(elements.map(alone));

@@ -10,6 +10,7 @@ export const CREDENTIAL_FIELDS = {
   baseUrl: 'baseUrl',
   allowHttpWebhookUrl: 'allowHttpWebhookUrl',
   signingSecret: 'signingSecret',
+  publicKey: 'publicKey',
 } as const;
 
 /**
@@ -64,6 +65,7 @@ function apiKeyCredential(vendor: VendorDefinition): CredentialParts {
         description: auth.keyHelp,
       },
       baseUrlProperty(vendor),
+      ...publicKeyProperties(vendor),
       {
         displayName: 'Allow HTTP Webhook URLs',
         name: CREDENTIAL_FIELDS.allowHttpWebhookUrl,
@@ -135,7 +137,25 @@ function credentialTestRules(vendor: VendorDefinition, probe: EndpointDefinition
   ];
 }
 
+/** The public-key field, for vendors whose users copy the key from the vendor's UI (`signature.publicKey.source: 'user'`). */
+function publicKeyProperties(vendor: VendorDefinition): INodeProperties[] {
+  const source = vendor.signature.publicKey;
+  if (source?.source !== 'user') return [];
+  return [
+    {
+      displayName: 'Public Key',
+      name: CREDENTIAL_FIELDS.publicKey,
+      type: 'string',
+      typeOptions: { password: true }, // not a secret, but long and pasted once
+      required: true,
+      default: '',
+      description: `The public key ${vendor.displayName} verifies its deliveries with. ${source.help}`,
+    },
+  ];
+}
+
 function signingSecretCredential(vendor: VendorDefinition): CredentialParts {
+  if (vendor.signature.publicKey?.source === 'user') return { properties: publicKeyProperties(vendor) };
   return {
     properties: [
       {

@@ -84,12 +84,14 @@ function restLifecycle(vendor: VendorDefinition) {
         });
         throw failure;
       }
-      // core's client already refused (and deleted) a create answer without a secret.
+      // core's client already refused (and deleted) a create answer without a secret or public key.
       storeSubscription(ctx.staticData, ctx.kind, {
         id: created.id,
         url: ctx.url,
         events: ctx.events,
-        sealedSecret: sealSecret(created.secret!, ctx.apiKey, ctx.owner),
+        ...(keyFromApi(vendor)
+          ? { publicKey: created.publicKey! }
+          : { sealedSecret: sealSecret(created.secret!, ctx.apiKey, ctx.owner) }),
         owner: ctx.owner,
       });
       return true;
@@ -192,8 +194,14 @@ async function reconcileStored(ctx: HookContext, found: StoredSubscription): Pro
       forgetSubscription(ctx.staticData, ctx.kind);
       return undefined;
     }
-    const secret = stored.sealedSecret ? openSecret(stored.sealedSecret, ctx.apiKey, ctx.owner) : stored.secret;
-    if (!api.sameUrl(current.url, ctx.url) || !secret) {
+    // A public key is fetched again whenever it fails: such a subscription needs no stored secret.
+    const fromApi = keyFromApi(vendor);
+    const secret = fromApi
+      ? undefined
+      : stored.sealedSecret
+        ? openSecret(stored.sealedSecret, ctx.apiKey, ctx.owner)
+        : stored.secret;
+    if (!api.sameUrl(current.url, ctx.url) || (!fromApi && !secret)) {
       // Our own subscription for an old URL (WEBHOOK_URL changed) or one we cannot verify with:
       // no secret, or one sealed with an API key the credential no longer holds.
       if (stored.sealedSecret && !secret) {
@@ -205,7 +213,7 @@ async function reconcileStored(ctx: HookContext, found: StoredSubscription): Pro
       forgetSubscription(ctx.staticData, ctx.kind);
       return undefined;
     }
-    if (!stored.sealedSecret) {
+    if (!stored.sealedSecret && secret) {
       // Written in plain text by an older version: seal it now.
       stored = { ...stored, sealedSecret: sealSecret(secret, ctx.apiKey, ctx.owner) };
       delete stored.secret;
@@ -281,6 +289,11 @@ async function sweepStrays(ctx: HookContext, keepId: string | undefined, before?
   } catch (error) {
     throw actionableError(ctx.vendor, 'clean up old webhook subscriptions', error, ctx.events);
   }
+}
+
+/** The vendor hands out a public key per subscription through its API (nothing to seal). */
+function keyFromApi(vendor: VendorDefinition): boolean {
+  return vendor.signature.publicKey?.source === 'api';
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -1,4 +1,4 @@
-import type { SubscriptionOption, VendorDefinition } from '@hookpack/core';
+import { redeliveryIdentity, type SubscriptionOption, type VendorDefinition } from '@hookpack/core';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 /** Node parameter names (the workflow JSON uses them). */
@@ -45,7 +45,7 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
     name: PARAM.dedupeStore,
     type: 'options',
     default: 'memory',
-    description: 'Where this trigger remembers the deliveries it accepted, to ignore the same event delivered again',
+    description: `Where this trigger remembers the deliveries it accepted, to ignore the same event delivered again. ${redeliveryHint(vendor)}`,
     options: [
       {
         name: 'In This n8n Process',
@@ -122,6 +122,21 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
   return properties;
 }
 
+/** What tells a redelivery apart for this vendor, from its description — said, not silently assumed. */
+export function redeliveryHint(vendor: VendorDefinition): string {
+  const name = vendor.displayName;
+  switch (redeliveryIdentity(vendor)) {
+    case 'eventId':
+      return `${name} gives every event an id: an event whose id was seen before is a redelivery.`;
+    case 'deliveryId':
+      return `${name} sends the same delivery id on every retry: a delivery id seen before is a redelivery.`;
+    case 'bodyHash':
+      return `${name}'s deliveries carry no event id, so a redelivery is recognised by a digest of its body: the same bytes again count as the same event (two different events with identical bodies too).`;
+    case 'none':
+      return `${name}'s deliveries carry nothing that identifies a redelivery, so this check cannot recognise one: every delivery runs the workflow.`;
+  }
+}
+
 /** "Parley retries a failed delivery for up to 15 hours." — from the vendor's retry schedule. */
 function retryHint(vendor: VendorDefinition): string {
   const totalMs = vendor.delivery.retryDelaysMs.reduce((a, b) => a + b, 0);
@@ -176,9 +191,11 @@ export function manualSetupNotice(vendor: VendorDefinition): string {
   const name = vendor.displayName;
   const where = sentence(vendor.manualSetup?.instructions ?? `Open ${name}'s webhook settings and add a webhook.`);
   const field = vendor.manualSetup?.secretField ?? 'signing secret';
-  const secret = vendor.signature.secretRequired
-    ? `Set a ${field} there and enter the same value in this node's credential.`
-    : `Set a ${field} there (recommended) and enter the same value in this node's credential; without one, deliveries are accepted unsigned.`;
+  const secret = vendor.signature.publicKey
+    ? `Copy the public key ${name} shows there into this node's credential.`
+    : vendor.signature.secretRequired
+      ? `Set a ${field} there and enter the same value in this node's credential.`
+      : `Set a ${field} there (recommended) and enter the same value in this node's credential; without one, deliveries are accepted unsigned.`;
   return (
     `${name} has no API to register webhooks, so add this trigger there by hand. ${where} ` +
     `Paste this node's Production URL (under "Webhook URLs" above; while listening for a test event, its Test URL) ` +

@@ -18,6 +18,11 @@ export interface StoredSubscription {
   /** The secret in plain text, as versions before sealing stored it; sealed at the next reconcile. */
   secret?: string;
   /**
+   * For vendors that sign with their private key: the public key the create answer carried (not
+   * a secret). Deliveries are verified with it until it fails; then the key is fetched again.
+   */
+  publicKey?: string;
+  /**
    * The workflow and node that created it. Absent in state written before ownership was
    * recorded: such a subscription is adopted by the first lifecycle call that finds it.
    */

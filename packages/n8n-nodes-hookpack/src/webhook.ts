@@ -1,5 +1,7 @@
 import {
   verifyDelivery,
+  verifyDeliveryWithKeySets,
+  type VerifyDeliveryResult,
   type DedupeStore,
   type DeliveredEvent,
   type VendorDefinition,
@@ -15,6 +17,7 @@ import { rememberInMemory } from './dedupe.js';
 import { DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 import { ownerOf, type Owner } from './ownership.js';
 import { redisSettings, triggerDedupeStore } from './redis-dedupe.js';
+import { publicKeySets } from './public-keys.js';
 
 /**
  * Handles one delivery: verify the signature on the exact raw bytes, parse the envelope,
@@ -33,8 +36,37 @@ export function webhookHandler(vendor: VendorDefinition) {
     const staticData = this.getWorkflowStaticData('node');
 
     const owner = ownerOf(this);
-    let secret: string[];
-    if (vendor.api) {
+    // Vendors that sign with their own key pair: verified with the subscriptions' public keys,
+    // cached in this process and fetched once more when a signature fails (public-keys.ts).
+    let keyResult: VerifyDeliveryResult | undefined;
+    if (vendor.signature.publicKey?.source === 'api') {
+      const keySets = publicKeySets(this, vendor, owner, staticData);
+      if (keySets.length === 0) {
+        return reject(
+          this,
+          401,
+          'no_secret',
+          'This trigger holds no subscription; deactivate and reactivate the workflow.',
+        );
+      }
+      const refetched = () => keySets.reduce((n, k) => n + k.refetches, 0);
+      const before = refetched();
+      keyResult = await verifyDeliveryWithKeySets(vendor, { body: body ?? Buffer.alloc(0), headers, keySets });
+      if (refetched() > before) {
+        this.logger.info(
+          `${vendor.displayName} trigger: a signature did not verify with the cached public key, so the key was fetched again from ${vendor.displayName}: ${keyResult.ok ? 'the new key verified it (the key had been replaced)' : 'the delivery still did not verify'}.`,
+        );
+      }
+    }
+    let secret: string[] = [];
+    if (keyResult) {
+      // verified above
+    } else if (vendor.signature.publicKey?.source === 'user') {
+      // The public key the user copied from the vendor's UI into the credential.
+      const credentials = await this.getCredentials(names.credentialName);
+      const configured = String(credentials[CREDENTIAL_FIELDS.publicKey] ?? '').trim();
+      secret = configured ? [configured] : [];
+    } else if (vendor.api) {
       secret = [];
       let unreadable = 0;
       let apiKey: string | undefined;
@@ -71,7 +103,7 @@ export function webhookHandler(vendor: VendorDefinition) {
       secret = configured.trim() ? [configured] : [];
     }
 
-    const result = verifyDelivery(vendor, { body: body ?? Buffer.alloc(0), headers, secret });
+    const result = keyResult ?? verifyDelivery(vendor, { body: body ?? Buffer.alloc(0), headers, secret });
     if (!result.ok) return reject(this, result.status, result.reason, result.message);
 
     // One event, or every event of a verified batch: each is filtered and deduped on its own.
@@ -85,14 +117,17 @@ export function webhookHandler(vendor: VendorDefinition) {
     }
     const wanted = ofSelectedType.filter((e) => livemodeMatches(e.event, livemode));
     if (wanted.length === 0) return { webhookResponse: { received: true, ignored: 'livemode filtered out' } };
+    // Events nothing identifies (the description says so: delivery.dedupe []) always run.
+    const identified = wanted.filter((e) => !e.unidentified);
     let fresh: DeliveredEvent[];
     if ((this.getNodeParameter(PARAM.dedupeStore, 'memory') as DedupeStoreChoice) === 'redis') {
-      const claimed = await claimInRedis(this, vendor, owner, options, wanted);
+      const claimed = identified.length > 0 ? await claimInRedis(this, vendor, owner, options, identified) : [];
       if (!Array.isArray(claimed)) return claimed;
       fresh = claimed;
     } else {
-      fresh = wanted.filter((e) => rememberInMemory(`${owner.workflowId}:${owner.nodeId}`, e.dedupeKey));
+      fresh = identified.filter((e) => rememberInMemory(`${owner.workflowId}:${owner.nodeId}`, e.dedupeKey));
     }
+    fresh = wanted.filter((e) => e.unidentified || fresh.includes(e));
     if (fresh.length === 0) return { webhookResponse: { received: true, duplicate: true } };
     const items = fresh.map((e) => {
       const item: IDataObject = { ...(e.event as unknown as IDataObject) };

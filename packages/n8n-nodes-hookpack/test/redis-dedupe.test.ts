@@ -1,7 +1,7 @@
 // The shared redelivery check: dedupe keys in a real redis-server, claimed atomically, confirmed
 // only once n8n answered the vendor, never written to workflow static data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { VendorDefinition } from '@hookpack/core';
+import { deliveryDocument, generateSigningKeyPair, type VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { webhookHandler } from '../src/webhook.js';
 import { DEDUPE_CREDENTIAL } from '../src/dedupe-credential.js';
@@ -11,6 +11,17 @@ import { freeLoopbackPort, startRedisServer, type RedisServer } from '../../../t
 
 // Base64 after whsec_, so that it is a valid secret for every scheme (Standard Webhooks decodes it).
 const SECRET = `whsec_${Buffer.from('redis_dedupe_secret').toString('base64')}`;
+// Public-key vendors sign with a private key; the trigger holds the public key the API gave it.
+const pairs = new Map(
+  vendors
+    .filter((v) => v.signature.scheme.publicKeyAlgorithm)
+    .map((v) => [v.id, generateSigningKeyPair(v.signature.scheme.publicKeyAlgorithm!)]),
+);
+const signingSecretOf = (vendor: VendorDefinition) => pairs.get(vendor.id)?.privateKey ?? SECRET;
+const storedKeyOf = (vendor: VendorDefinition) => {
+  const pair = pairs.get(vendor.id);
+  return pair ? { publicKey: pair.publicKey } : { secret: SECRET };
+};
 const restVendors = vendors.filter((v) => v.api);
 let redis: RedisServer;
 beforeAll(async () => {
@@ -29,10 +40,11 @@ function signed(vendor: VendorDefinition, id: string) {
   });
   // An envelope that does not carry the id (its dedupe key is the body digest) gets it as an
   // extra top-level field, so that different deliveries are different bytes.
-  const body = Buffer.from(JSON.stringify(JSON.stringify(built).includes(id) ? built : { ...built, delivery: id }));
+  const envelope = JSON.stringify(built).includes(id) ? built : { ...built, delivery: id };
+  const body = Buffer.from(JSON.stringify(deliveryDocument(vendor, [envelope])));
   // The dedupe key of envelopes without an id is the stable delivery id or the body's hash:
   // the same body and delivery id make the same key.
-  const headers = vendor.signature.scheme.sign({ body, secret: SECRET });
+  const headers = vendor.signature.scheme.sign({ body, secret: signingSecretOf(vendor) });
   const extra: Record<string, string> = vendor.delivery.deliveryIdHeader
     ? { [vendor.delivery.deliveryIdHeader]: `dlv_${id}` }
     : {};
@@ -43,7 +55,9 @@ describe.each(restVendors.map((v) => [v.id, v] as const))('%s with the Redis red
   const handler = webhookHandler(vendor);
   const deliver = (id: string, opts: { port?: number; nodeId?: string; workflowId?: string } = {}) => {
     const d = signed(vendor, id);
-    const staticData = { subscriptions: { production: { id: 'wh_1', url: 'u', events: [d.type], secret: SECRET } } };
+    const staticData = {
+      subscriptions: { production: { id: 'wh_1', url: 'u', events: [d.type], ...storedKeyOf(vendor) } },
+    };
     const w = webhookContext({
       params: { events: [d.type], dedupeStore: 'redis', options: {} },
       credentialsByName: {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { vendors } from '@hookpack/providers';
-import { deliveryBody, deliveryHeaders, startSandbox } from '@hookpack/sandbox';
+import { deliveryBody, deliveryHeaders, newSigningSecret, startSandbox } from '@hookpack/sandbox';
 import {
   createTriggerWorkflow,
   N8nRest,
@@ -188,8 +188,11 @@ async function main() {
           data: sample,
           livemode: false,
         });
-        // A wrong secret in the form every scheme signs with ("whsec_" + base64; Standard Webhooks decodes it).
-        const wrongSecret = `whsec_${randomBytes(24).toString('base64')}`;
+        // A wrong secret in the form the vendor's scheme signs with: "whsec_" + base64 for shared
+        // secrets (Standard Webhooks decodes it), a private key nobody registered for public-key vendors.
+        const wrongSecret = vendor.signature.scheme.publicKeyAlgorithm
+          ? newSigningSecret(vendor)
+          : `whsec_${randomBytes(24).toString('base64')}`;
         const headers = deliveryHeaders(vendor, { body, type, secret: wrongSecret, deliveryId: randomUUID() });
         const forged = await fetch(productionUrl, {
           method: 'POST',

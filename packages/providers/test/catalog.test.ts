@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDelivery, resourceCodec, type VendorDefinition } from '@hookpack/core';
+import { deliveryDocument, parseDelivery, resourceCodec, type VendorDefinition } from '@hookpack/core';
 import { getVendor, vendors } from '@hookpack/providers';
 
 // The catalogs are data that three products are generated from: these tests keep every
@@ -25,14 +25,17 @@ describe.each(vendors.map((v) => [v.id, v] as [string, VendorDefinition]))('%s',
 
   it('builds envelopes that read back to the same event', () => {
     for (const event of vendor.events) {
+      // A batch vendor's delivery is a batch of one (deliveryDocument), the others' the envelope.
       const body = JSON.stringify(
-        vendor.envelope.build({
-          id: 'evt_roundtrip_1',
-          type: event.type,
-          createdAt: '2026-05-07T14:30:00Z',
-          data: event.sample,
-          livemode: false,
-        }),
+        deliveryDocument(vendor, [
+          vendor.envelope.build({
+            id: 'evt_roundtrip_1',
+            type: event.type,
+            createdAt: '2026-05-07T14:30:00Z',
+            data: event.sample,
+            livemode: false,
+          }),
+        ]),
       );
       const r = parseDelivery(vendor, body, {});
       expect(r.ok).toBe(true);
@@ -46,13 +49,15 @@ describe.each(vendors.map((v) => [v.id, v] as [string, VendorDefinition]))('%s',
 
   it('passes unknown event types through instead of rejecting them', () => {
     const body = JSON.stringify(
-      vendor.envelope.build({
-        id: 'evt_x',
-        type: 'brand.new_type',
-        createdAt: '2026-01-01T00:00:00Z',
-        data: { a: 1 },
-        livemode: true,
-      }),
+      deliveryDocument(vendor, [
+        vendor.envelope.build({
+          id: 'evt_x',
+          type: 'brand.new_type',
+          createdAt: '2026-01-01T00:00:00Z',
+          data: { a: 1 },
+          livemode: true,
+        }),
+      ]),
     );
     const r = parseDelivery(vendor, body, {});
     expect(r.ok && r.event.type).toBe('brand.new_type');

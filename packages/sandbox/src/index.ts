@@ -30,3 +30,5 @@ export {
   type FaultsView,
   type InjectedFault,
 } from './faults.js';
+/** A fresh signing secret of the form the vendor signs with (a private key for public-key vendors). */
+export { newSecret as newSigningSecret } from './rest.js';

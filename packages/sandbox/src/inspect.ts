@@ -11,6 +11,7 @@ import { SandboxInputError, type Sandbox } from './sandbox.js';
  *   POST   /events        {vendor, type, data?, subscriptionId?}   fire an event
  *   POST   /hooks         {vendor, url, events, secret?}           hand-configured hook
  *   DELETE /hooks/<id>
+ *   POST   /subscriptions/<id>/rotate-key                          new key pair (public-key vendors)
  *   PATCH  /accounts/<vendor> {credits}
  *   GET    /faults                                                 spec, injected faults, revoked keys
  *   PUT    /faults        {seed?, rules}                           replace the fault spec
@@ -70,6 +71,13 @@ export async function handleInspection(
       if (!sandbox.removeHook(decodeURIComponent(segments[1]!)))
         throw new SandboxInputError(`no hand-configured hook ${segments[1]}`, 404);
       sendJson(res, 204, undefined);
+    } else if (
+      method === 'POST' &&
+      segments[0] === 'subscriptions' &&
+      segments[2] === 'rotate-key' &&
+      segments.length === 3
+    ) {
+      sendJson(res, 200, { publicKey: sandbox.rotateSigningKey(decodeURIComponent(segments[1]!)) });
     } else if (method === 'PATCH' && segments[0] === 'accounts' && segments.length === 2) {
       const b = object(body);
       if (typeof b.credits !== 'boolean') throw new SandboxInputError('credits must be true or false');

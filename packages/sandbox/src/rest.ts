@@ -1,7 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  generateSigningKeyPair,
   mediaTypeOf,
+  publicKeyOf,
+  setPath,
   resourceCodec,
   secretRuleProblem,
   validationStatusOf,
@@ -320,6 +324,10 @@ export class VendorApi {
         this.ctx.onChange();
         return { status: 200, body: codec.renderSubscription(sub, true) };
       }
+      case 'signing':
+        return this.signing(find(), body());
+      case 'publicKey':
+        return { status: 200, body: this.keyAnswer(find()) };
       case 'test': {
         const sub = find();
         const testEvent = this.api.testEvent;
@@ -344,7 +352,9 @@ export class VendorApi {
     const read = this.codec.readRequest(input, 'create');
     if (!read.ok) throw new VendorHttpError(this.validationStatus, read.message, read.details);
     const { url, events, options } = read.value;
-    const secret = this.acceptSecret(read.value.secret, true) ?? newSecret(vendor);
+    // A vendor that signs only once signing is turned on (the `signing` endpoint) starts unsigned.
+    const secret =
+      this.acceptSecret(read.value.secret, true) ?? (this.api.endpoints.signing ? null : newSecret(vendor));
     this.checkUrl(url!);
     this.checkEvents(events!);
     if (this.ctx.store.subscriptions.size >= MAX_SUBSCRIPTIONS)
@@ -391,6 +401,36 @@ export class VendorApi {
     this.ctx.onChange();
     if (resumed) this.ctx.engine.resume(sub);
     return { status: 200, body: this.codec.renderSubscription(sub, false) };
+  }
+
+  /**
+   * The signing toggle: the declared enable body turns signing on (a fresh key pair, unless it
+   * is on already), any other body turns it off. Answers with the id and the public key.
+   */
+  private signing(sub: SubscriptionRecord, input: unknown): Reply {
+    const source = this.vendor.signature.publicKey;
+    const enable = source?.source === 'api' ? source.enableBody : undefined;
+    if (input === null || typeof input !== 'object' || Array.isArray(input))
+      throw new VendorHttpError(this.validationStatus, 'Request body must be a JSON object.', {
+        body: 'expected a JSON object',
+      });
+    if (isDeepStrictEqual(input, enable)) sub.secret ??= newSecret(this.vendor);
+    else sub.secret = null;
+    this.ctx.onChange();
+    return { status: 200, body: this.keyAnswer(sub) };
+  }
+
+  /** `{id, <keyPath>: <base64 SPKI>}` as the vendor wraps documents; an empty key while unsigned. */
+  private keyAnswer(sub: SubscriptionRecord): unknown {
+    const source = this.vendor.signature.publicKey;
+    const answer: Record<string, unknown> = {};
+    setPath(answer, this.api.resource.fields.id ?? 'id', sub.id);
+    setPath(
+      answer,
+      source?.source === 'api' ? source.keyPath : 'public_key',
+      sub.secret ? (publicKeyOf(sub.secret) ?? '') : '',
+    );
+    return this.codec.wrap(answer);
   }
 
   private get validationStatus(): number {
@@ -453,7 +493,7 @@ export class VendorApi {
         this.validationStatus,
         `Unknown event type(s): ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`,
         {
-          [f.events]: `unknown event type(s): ${unknown.join(', ')}`,
+          [f.events ?? 'events']: `unknown event type(s): ${unknown.join(', ')}`,
         },
       );
     }
@@ -462,7 +502,7 @@ export class VendorApi {
     const needsCredits = events.filter((e) => paid.includes(e));
     if (needsCredits.length > 0 && !account.credits) {
       throw new VendorHttpError(403, `Event requires a paid plan or credit balance: ${needsCredits.join(', ')}.`, {
-        [f.events]: `paid event(s) without credits: ${needsCredits.join(', ')}`,
+        [f.events ?? 'events']: `paid event(s) without credits: ${needsCredits.join(', ')}`,
       });
     }
   }
@@ -489,6 +529,9 @@ function holdFor(ms: number, res: ServerResponse): Promise<void> {
 }
 
 export function newSecret(vendor: VendorDefinition): string {
+  // Public-key vendors sign with a private key; verifiers get its public half (publicKeyOf).
+  const algorithm = vendor.signature.scheme.publicKeyAlgorithm;
+  if (algorithm) return generateSigningKeyPair(algorithm).privateKey;
   return `${vendor.api?.resource.secretPrefix ?? 'whsec_'}${secretBody(vendor)}`;
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { assertVendorDescription, type VendorDefinition } from '@hookpack/core';
+import { assertVendorDescription, generateSigningKeyPair, publicKeyOf, type VendorDefinition } from '@hookpack/core';
 import { getVendor, vendors as allVendors } from '@hookpack/providers';
 import { DeliveryEngine, type DeliveryRecord, type FireResult } from './delivery.js';
 import { sendJson } from './http-util.js';
@@ -59,6 +59,8 @@ export interface SandboxVendorInfo {
 /** A subscription as the inspection API shows it (secret included: this is a test tool). */
 export interface SubscriptionView extends SubscriptionRecord {
   queued: number;
+  /** For public-key vendors: the public half of `secret` (the private key it signs with), base64 SPKI. */
+  publicKey?: string;
 }
 
 export interface DeliveryFilter {
@@ -230,13 +232,19 @@ export class Sandbox {
       );
     if (input.secret != null && typeof input.secret !== 'string')
       throw new SandboxInputError('secret must be a string');
+    // A public-key vendor signs with a private key of its own; the view shows the public key to paste.
+    const signingKey = vendor.signature.scheme.publicKeyAlgorithm
+      ? input.secret || generateSigningKeyPair(vendor.signature.scheme.publicKeyAlgorithm).privateKey
+      : undefined;
+    if (signingKey !== undefined && publicKeyOf(signingKey) === undefined)
+      throw new SandboxInputError(`secret must be a private key (base64 PKCS#8 or PEM) for ${vendor.displayName}`);
     const sub: SubscriptionRecord = {
       vendor: vendor.id,
       id: this.store.newSubscriptionId('hook_'),
       url: url.href,
       events: [...new Set(input.events)],
       options: {},
-      secret: input.secret ? input.secret : null,
+      secret: signingKey ?? (input.secret ? input.secret : null),
       active: true,
       failing: false,
       consecutiveFailures: 0,
@@ -246,6 +254,24 @@ export class Sandbox {
     this.store.subscriptions.set(sub.id, sub);
     this.store.save();
     return this.view(sub);
+  }
+
+  /**
+   * Replaces a public-key vendor's key pair for one subscription, as a vendor rotating its keys
+   * does: deliveries are signed with the new private key from now on, and the API serves the new
+   * public key. Returns the new public key.
+   */
+  rotateSigningKey(id: string): string {
+    const sub = this.store.subscriptions.get(id);
+    if (!sub) throw new SandboxInputError(`no subscription ${id}`, 404);
+    const vendor = this.requireVendor(sub.vendor);
+    const algorithm = vendor.signature.scheme.publicKeyAlgorithm;
+    if (!algorithm)
+      throw new SandboxInputError(`${vendor.displayName} signs with a shared secret, not a key pair`, 409);
+    const pair = generateSigningKeyPair(algorithm);
+    sub.secret = pair.privateKey;
+    this.store.save();
+    return pair.publicKey;
   }
 
   removeHook(id: string): boolean {
@@ -405,7 +431,11 @@ export class Sandbox {
 
   private view(sub: SubscriptionRecord): SubscriptionView {
     const queued = this.engine.deliveries().filter((d) => d.subscriptionId === sub.id && d.state === 'queued').length;
-    return { ...structuredClone(sub), queued };
+    const publicKey =
+      sub.secret && this.served.get(sub.vendor)?.signature.scheme.publicKeyAlgorithm
+        ? publicKeyOf(sub.secret)
+        : undefined;
+    return { ...structuredClone(sub), queued, ...(publicKey ? { publicKey } : {}) };
   }
 
   private requireVendor(id: string): VendorDefinition {

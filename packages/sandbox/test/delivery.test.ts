@@ -75,7 +75,12 @@ describe.each(vendors.filter((v) => v.api).map((v) => v.id))('%s deliveries', (v
     expect(await sandbox.settle()).toBe(true);
     expect(r.received).toHaveLength(1);
     const got = r.received[0]!;
-    const verdict = verifyDelivery(vendor, { body: got.body, headers: got.headers, secret: sub.secret! });
+    const verdict = verifyDelivery(vendor, {
+      body: got.body,
+      headers: got.headers,
+      // What the client got: the secret, or for public-key vendors the public key.
+      secret: sub.publicKey ?? sub.secret!,
+    });
     expect(verdict.ok, JSON.stringify(verdict)).toBe(true);
     if (!verdict.ok) return;
     expect(verdict.event.type).toBe(event.type);

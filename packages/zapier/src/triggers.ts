@@ -10,7 +10,16 @@ import {
   type VerifyDeliveryInput,
 } from '@hookpack/core';
 import type { Bundle, ZObject } from 'zapier-platform-core';
-import { baseUrlFor, endpointRequest, isSuccess, operationError, sentence, type RestVendor } from './api.js';
+import {
+  baseUrlFor,
+  endpointRequest,
+  hasRestApi,
+  isSuccess,
+  operationError,
+  sentence,
+  type RestVendor,
+} from './api.js';
+import { verifyWithApiKey } from './public-keys.js';
 import { authError } from './auth.js';
 import { zapierFetch } from './transport.js';
 import { docsLink, triggerDescription, triggerKey, triggerNoun } from './names.js';
@@ -21,12 +30,31 @@ export interface SubscribeData {
   id: string;
   /** The signing secret the vendor returned once, at creation. */
   secret: string | null;
+  /** For vendors that sign with their private key: the public key the API handed out at creation. */
+  publicKey?: string | null;
   events: string[];
   url: string;
 }
 
 /** Key of the static-hook input that holds the user's signing secret. */
 export const SIGNING_SECRET_FIELD = 'signingSecret';
+
+/** Key of the input that holds a public key the user copied from the vendor (`signature.publicKey.source: 'user'`). */
+export const PUBLIC_KEY_FIELD = 'publicKey';
+
+function publicKeyFields(vendor: VendorDefinition): InputField[] {
+  const source = vendor.signature.publicKey;
+  if (source?.source !== 'user') return [];
+  return [
+    {
+      key: PUBLIC_KEY_FIELD,
+      label: 'Public Key',
+      type: 'string',
+      required: true,
+      helpText: `The public key ${vendor.displayName} verifies its deliveries with. ${source.help}${docsLink(vendor, 'webhook')}`,
+    },
+  ];
+}
 
 type InputField = Record<string, unknown> & { key: string };
 
@@ -84,14 +112,18 @@ function optionValues(vendor: VendorDefinition, inputData: Record<string, unknow
 function performFor(vendor: VendorDefinition, event: EventDefinition, secretOf: (bundle: Bundle) => unknown) {
   return async (z: ZObject, bundle: Bundle): Promise<TriggerOutput[]> => {
     const raw = bundle.rawRequest ?? {};
-    const secret = secretOf(bundle);
-    const result = verifyDelivery(vendor, {
-      body: typeof raw.content === 'string' ? raw.content : '',
-      headers: raw.headers ?? {},
-      // Passed as stored: core treats only undefined/null/blank as "no secret", so a value of
-      // the wrong type fails closed instead of letting an optional-secret vendor go unsigned.
-      secret: secret as VerifyDeliveryInput['secret'],
-    });
+    const body = typeof raw.content === 'string' ? raw.content : '';
+    const headers = raw.headers ?? {};
+    const result =
+      vendor.signature.publicKey?.source === 'api' && hasRestApi(vendor)
+        ? await verifyWithApiKey(z, vendor, bundle, { body, headers })
+        : verifyDelivery(vendor, {
+            body,
+            headers,
+            // Passed as stored: core treats only undefined/null/blank as "no secret", so a value of
+            // the wrong type fails closed instead of letting an optional-secret vendor go unsigned.
+            secret: secretOf(bundle) as VerifyDeliveryInput['secret'],
+          });
     if (!result.ok) {
       z.console.log(`${vendor.displayName} delivery rejected, no run started (${result.reason}): ${result.message}`);
       return [];
@@ -152,7 +184,7 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
     },
     operation: {
       type: 'hook' as const,
-      inputFields: vendor.subscriptionOptions.map((o) => optionField(vendor, o)),
+      inputFields: [...vendor.subscriptionOptions.map((o) => optionField(vendor, o)), ...publicKeyFields(vendor)],
 
       performSubscribe: async (z: ZObject, bundle: Bundle): Promise<SubscribeData> => {
         const targetUrl = bundle.targetUrl;
@@ -181,6 +213,7 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         return {
           id: subscription.id,
           secret: subscription.secret ?? null,
+          ...(subscription.publicKey ? { publicKey: subscription.publicKey } : {}),
           events: subscription.events,
           url: subscription.url,
         };
@@ -208,10 +241,10 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         return { id, deleted: true, alreadyGone: false };
       },
 
-      perform: performFor(
-        vendor,
-        event,
-        (bundle) => (bundle.subscribeData as Partial<SubscribeData> | undefined)?.secret,
+      perform: performFor(vendor, event, (bundle) =>
+        vendor.signature.publicKey?.source === 'user'
+          ? (bundle.inputData as Record<string, unknown> | undefined)?.[PUBLIC_KEY_FIELD]
+          : (bundle.subscribeData as Partial<SubscribeData> | undefined)?.secret,
       ),
       // No vendor has a polling endpoint; the test endpoints send to a URL rather than
       // return data. So samples come from the event catalog, through perform's parser.
@@ -240,19 +273,24 @@ export function staticHookTrigger(vendor: VendorDefinition, event: EventDefiniti
     },
     operation: {
       type: 'hook' as const,
-      inputFields: [
-        {
-          key: SIGNING_SECRET_FIELD,
-          label: 'Signing Secret',
-          type: 'password',
-          required: vendor.signature.secretRequired,
-          helpText: `${secretHelp}${docsLink(vendor, 'webhook')}`,
-        },
-      ],
+      inputFields: vendor.signature.publicKey
+        ? publicKeyFields(vendor)
+        : [
+            {
+              key: SIGNING_SECRET_FIELD,
+              label: 'Signing Secret',
+              type: 'password',
+              required: vendor.signature.secretRequired,
+              helpText: `${secretHelp}${docsLink(vendor, 'webhook')}`,
+            },
+          ],
       perform: performFor(
         vendor,
         event,
-        (bundle) => (bundle.inputData as Record<string, unknown> | undefined)?.[SIGNING_SECRET_FIELD],
+        (bundle) =>
+          (bundle.inputData as Record<string, unknown> | undefined)?.[
+            vendor.signature.publicKey ? PUBLIC_KEY_FIELD : SIGNING_SECRET_FIELD
+          ],
       ),
       performList: async (): Promise<TriggerOutput[]> => [sampleOutput(vendor, event)],
       sample,

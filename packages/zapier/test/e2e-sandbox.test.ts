@@ -83,8 +83,9 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
         authData,
         targetUrl: receiver.url,
         inputData: {},
-      })) as { id: string; secret: string };
-      expect(subscribeData.secret).toBeTruthy();
+      })) as { id: string; secret: string | null; publicKey?: string };
+      // The signing secret, or for vendors that sign with their own key pair, the public key.
+      expect(subscribeData.secret ?? subscribeData.publicKey).toBeTruthy();
       const stored = sandbox.subscription(subscribeData.id);
       expect(stored).toMatchObject({ url: receiver.url, events: [event.type], active: true });
 
@@ -103,7 +104,7 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
       expect(results[0]).toMatchObject({ type: event.type, provider: vendor.id });
       // The stable id, worked out independently: envelope id, else a stable delivery-id header,
       // else the SHA-256 of the exact body.
-      const envelopeId = (JSON.parse(delivered[0]!.content) as { id?: string }).id;
+      const envelopeId = delivered[0]!.content.includes(`"${fired.eventId}"`) ? fired.eventId : undefined;
       const idHeader = vendor.delivery.deliveryIdIsStable ? vendor.delivery.deliveryIdHeader?.toLowerCase() : undefined;
       const headerId = Object.entries(delivered[0]!.headers).find(([k]) => k.toLowerCase() === idHeader)?.[1];
       const bodyHash = `sha256:${createHash('sha256').update(delivered[0]!.content).digest('hex')}`;
@@ -111,8 +112,29 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
       if (envelopeId !== undefined) expect(envelopeId).toBe(fired.eventId);
 
       // A delivery re-signed by someone without the secret starts nothing.
-      const forged = { ...delivered[0]!, content: delivered[0]!.content.replace(/}$/, ' }') };
+      const forged = { ...delivered[0]!, content: delivered[0]!.content.replace(/[}\]]$/, (end) => ` ${end}`) };
+      expect(forged.content).not.toBe(delivered[0]!.content);
       expect(await appTester(op.perform, { authData, subscribeData, rawRequest: rawRequestFrom(forged) })).toEqual([]);
+
+      if (vendor.signature.publicKey?.source === 'api') {
+        // The vendor replaces its key: perform fetches it once (through z.request) and verifies.
+        const keyReads = () =>
+          sandbox.requests(vendor.id).filter((r) => r.path.endsWith(`/${subscribeData.id}`)).length;
+        const readsBefore = keyReads();
+        sandbox.rotateSigningKey(subscribeData.id);
+        const mark = receiver.captured.length;
+        sandbox.fire(vendor.id, event.type);
+        expect(await sandbox.settle()).toBe(true);
+        const rotated = receiver.captured.slice(mark);
+        expect(rotated).toHaveLength(1);
+        const afterRotation = (await appTester(op.perform, {
+          authData,
+          subscribeData,
+          rawRequest: rawRequestFrom(rotated[0]!),
+        })) as unknown[];
+        expect(afterRotation).toHaveLength(1);
+        expect(keyReads()).toBe(readsBefore + 1);
+      }
 
       await appTester(op.performUnsubscribe, { authData, subscribeData });
       expect(sandbox.subscriptions(vendor.id).map((s) => s.id)).not.toContain(subscribeData.id);

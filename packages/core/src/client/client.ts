@@ -9,6 +9,7 @@ import type {
 import { canPause, resourceCodec } from '../resource/codec.js';
 import { firstPage, maxPagesOf, nextPage, pageKey, type PageRequest } from '../resource/pagination.js';
 import { generateSecret } from '../resource/secret.js';
+import { getPath } from '../resource/path.js';
 import { backoffDelay } from './backoff.js';
 import { resolveClientConfig, type SubscriptionClientOptions } from './config.js';
 import { HookpackApiError, HookpackInputError, UnsupportedOperationError } from './errors.js';
@@ -55,6 +56,12 @@ export interface SubscriptionClient {
   rotate(id: string): Promise<string>;
   /** Identity of the API key (the vendor's object, unwrapped): a credential test. */
   me(): Promise<unknown>;
+  /**
+   * The subscription's current public key, for vendors whose API hands it out
+   * (`signature.publicKey.source: 'api'`): from the `publicKey` endpoint, else by turning
+   * signing on again through `signing` where that answers with the key.
+   */
+  publicKey(id: string): Promise<string>;
 }
 
 /**
@@ -281,7 +288,13 @@ export function createSubscriptionClient(
       try {
         created = toSubscription('create', parseBody('create', response), true);
         if (chosenSecret !== undefined) created.secret = chosenSecret;
-        if (vendor.signature.secretSource === 'subscription' && vendor.signature.secretRequired && !created.secret) {
+        if (vendor.signature.publicKey?.source === 'api') created.publicKey = await signingKey(created);
+        if (
+          vendor.signature.secretSource === 'subscription' &&
+          vendor.signature.secretRequired &&
+          !vendor.signature.publicKey &&
+          !created.secret
+        ) {
           throw invalidResponse(
             vendor,
             'create',
@@ -365,6 +378,67 @@ export function createSubscriptionClient(
     );
   };
 
+  /** The key at the declared path of a signing/publicKey answer (inside the document wrapper, if any). */
+  const keyIn = (op: Operation, body: unknown): string => {
+    const source = vendor.signature.publicKey;
+    const path = source?.source === 'api' ? source.keyPath : 'public_key';
+    return readResponse(
+      vendor,
+      op,
+      body,
+      (b) => {
+        const unwrapped = codec().unwrap(b);
+        return (getPath(unwrapped, path) ?? getPath(b, path)) as string;
+      },
+      (k) => (typeof k === 'string' && k.trim() !== '' ? undefined : `no public key at "${path}" in the answer`),
+    );
+  };
+
+  const fetchPublicKey = async (id: string): Promise<string> => {
+    checkId(vendor, id);
+    const source = vendor.signature.publicKey;
+    if (source?.source !== 'api')
+      throw new UnsupportedOperationError(name, 'publicKey', 'its API does not hand out a public key');
+    if (supports('publicKey')) {
+      const body = parseBody('publicKey', await call({ operation: 'publicKey', id, retryAmbiguous: true }));
+      return keyIn('publicKey', body);
+    }
+    requireApi('signing', 'it declares neither a publicKey nor a signing endpoint');
+    // Turning signing on again is idempotent and answers with the current key.
+    const response = await call({ operation: 'signing', id, body: source.enableBody ?? {}, retryAmbiguous: true });
+    return keyIn('signing', parseBody('signing', response));
+  };
+
+  /**
+   * After create: turn signing on where the vendor needs a call for it, and learn the key —
+   * from that call's answer, the publicKey endpoint, or the create answer itself.
+   */
+  const signingKey = async (created: Subscription): Promise<string> => {
+    const source = vendor.signature.publicKey;
+    if (source?.source !== 'api') throw new Error('internal: no API public key');
+    if (supports('signing')) {
+      const response = await call({
+        operation: 'signing',
+        id: created.id,
+        body: source.enableBody ?? {},
+        retryAmbiguous: true, // turning signing on twice leaves it on
+      });
+      const answer = parseBody('signing', response);
+      if (answer !== undefined) {
+        try {
+          return keyIn('signing', answer);
+        } catch (e) {
+          if (!supports('publicKey')) throw e;
+        }
+      }
+      return fetchPublicKey(created.id);
+    }
+    if (supports('publicKey')) return fetchPublicKey(created.id);
+    const key = getPath(created.raw, source.keyPath);
+    if (typeof key === 'string' && key.trim() !== '') return key;
+    throw invalidResponse(vendor, 'create', `no public key at "${source.keyPath}" in the answer`);
+  };
+
   const me = async (): Promise<unknown> => {
     requireApi('me');
     const body = parseBody('me', await call({ operation: 'me', retryAmbiguous: true }));
@@ -388,6 +462,7 @@ export function createSubscriptionClient(
     test,
     rotate,
     me,
+    publicKey: fetchPublicKey,
   };
 }
 

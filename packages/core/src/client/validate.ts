@@ -36,6 +36,13 @@ export function checkEvents(vendor: VendorDefinition, events: unknown): string[]
       throw new HookpackInputError(`${name} event types must be non-empty strings, got ${JSON.stringify(e)}`);
     }
   }
+  const flags = vendor.api?.resource.fields.eventFlags;
+  const unflagged = flags ? (events as string[]).filter((e) => !(e in flags)) : [];
+  if (unflagged.length > 0) {
+    throw new HookpackInputError(
+      `${name} has no event ${unflagged.map((e) => `"${e}"`).join(', ')} to select; known: ${Object.keys(flags!).join(', ')}`,
+    );
+  }
   return events as string[];
 }
 

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RestApiDefinition, VendorDefinition } from '../vendor.js';
+import { envelopeCarriesId } from '../delivery.js';
 
 /** One inconsistency in a vendor description: where it is, what is wrong, how to fix it. */
 export interface DescriptionProblem {
@@ -63,8 +64,7 @@ export function checkVendorDescription(vendor: VendorDefinition): DescriptionPro
       'dedupes on the delivery id, which is missing or new on every retry',
       'declare a stable deliveryIdHeader, or drop "deliveryId"',
     );
-  if (dedupe && dedupe.length === 0)
-    add('delivery.dedupe', 'no dedupe source', 'leave it out for the default, or list "bodyHash" last');
+  checkRedeliveryIdentity(vendor, add);
 
   const signature = vendor.signature;
   if (signature.secretSource === 'client' && !signature.clientSecret)
@@ -84,6 +84,8 @@ export function checkVendorDescription(vendor: VendorDefinition): DescriptionPro
     !(Number.isInteger(signature.clientSecret.length) && signature.clientSecret.length >= 16)
   )
     add('signature.clientSecret.length', 'too short to be a signing secret', 'use the documented length (at least 16)');
+
+  checkPublicKey(vendor, add);
 
   const api = vendor.api;
   if (!api) {
@@ -140,6 +142,7 @@ function checkApi(
     ['id', fields.id],
     ['url', fields.url],
     ['events', fields.events],
+    ...Object.entries(fields.eventFlags ?? {}).map(([k, v]) => [`eventFlags.${k}`, v] as [string, string]),
     ['secret', fields.secret],
     ['createdAt', fields.createdAt],
     ['active.path', fields.active?.path],
@@ -156,6 +159,15 @@ function checkApi(
     if (other) add(`api.resource.fields.${name}`, `uses "${path}", as ${other} does`, 'give each field its own path');
     used.set(path, name);
   }
+  checkEventField(vendor, api, events, add);
+  for (const path of Object.keys(resource.createFields ?? {}))
+    if (!PATH.test(path) || (used.has(path) && used.get(path) !== 'active.path'))
+      add(
+        `api.resource.createFields.${path}`,
+        PATH.test(path) ? `"${path}" is also the ${used.get(path)} field` : `"${path}" is not a field path`,
+        'give fixed create fields their own dotted paths (the on/off field may be one)',
+      );
+  checkErrorFormat(api, add);
   if (resource.document.kind === 'jsonApi') {
     for (const [name, rel] of Object.entries(resource.document.relationships ?? {})) {
       const at = `api.resource.document.relationships.${name}`;
@@ -207,7 +219,11 @@ function checkApi(
     );
 
   const signature = vendor.signature;
-  if ((signature.secretSource === 'subscription' || signature.secretSource === 'client') && !fields.secret)
+  if (
+    (signature.secretSource === 'subscription' || signature.secretSource === 'client') &&
+    !fields.secret &&
+    !signature.publicKey
+  )
     add(
       'api.resource.fields.secret',
       signature.secretSource === 'client'
@@ -326,4 +342,163 @@ function checkEnvelope(vendor: VendorDefinition, add: (field: string, problem: s
       return;
     }
   }
+}
+
+type Add = (field: string, problem: string, fix: string) => void;
+
+/** What identifies a redelivery must be something the events carry, and `[]` (nothing) only where nothing is. */
+function checkRedeliveryIdentity(vendor: VendorDefinition, add: Add): void {
+  const dedupe = vendor.delivery.dedupe;
+  if (!dedupe || vendor.events.length === 0) return;
+  const carriesId = envelopeCarriesId(vendor);
+  if (dedupe.length === 0 && carriesId)
+    add(
+      'delivery.dedupe',
+      'says nothing identifies a redelivery, but the envelope carries an event id',
+      'list "eventId" (then "bodyHash"), or leave dedupe out for the default',
+    );
+  const stableDelivery = !!(vendor.delivery.deliveryIdHeader && vendor.delivery.deliveryIdIsStable);
+  const usable = dedupe.some(
+    (s) => s === 'bodyHash' || (s === 'eventId' && carriesId) || (s === 'deliveryId' && stableDelivery),
+  );
+  if (dedupe.length > 0 && !usable)
+    add(
+      'delivery.dedupe',
+      `lists ${dedupe.map((d) => `"${d}"`).join(', ')}, but the events carry no id${stableDelivery ? '' : ' and no stable delivery id'}, so nothing listed identifies a redelivery`,
+      'add "bodyHash" (a digest of the body identifies it), or declare [] (nothing does: every delivery runs)',
+    );
+}
+
+/** A public-key scheme needs a key source; a key source needs a public-key scheme and what its source needs. */
+function checkPublicKey(vendor: VendorDefinition, add: Add): void {
+  const signature = vendor.signature;
+  const source = signature.publicKey;
+  const isPublicKey = signature.scheme.kind === 'public-key';
+  const endpoints = vendor.api?.endpoints ?? {};
+  if (isPublicKey && !source)
+    add(
+      'signature.publicKey',
+      'a public-key scheme without saying where the public key comes from',
+      'declare { source: "api", keyPath } (the API hands it out) or { source: "user", help } (the user pastes it)',
+    );
+  if (!isPublicKey && source)
+    add(
+      'signature.publicKey',
+      `a public-key source on a "${signature.scheme.kind}" scheme, which verifies with a shared secret`,
+      'remove publicKey, or sign with publicKeyScheme(...)',
+    );
+  if (!source || source.source !== 'api') {
+    for (const op of ['signing', 'publicKey'] as const)
+      if (endpoints[op])
+        add(
+          `api.endpoints.${op}`,
+          'an endpoint for a public key the description does not take from the API',
+          'declare signature.publicKey: { source: "api", keyPath }, or remove the endpoint',
+        );
+  }
+  if (!source) return;
+  if (source.source === 'user') {
+    if (signature.secretSource !== 'user')
+      add(
+        'signature.secretSource',
+        `the user enters the public key, but the secret source is "${signature.secretSource}"`,
+        'use "user"',
+      );
+    if (!source.help?.trim())
+      add('signature.publicKey.help', 'no help for finding the key', "say where the vendor's UI shows the public key");
+    return;
+  }
+  if (!vendor.api)
+    add(
+      'signature.publicKey.source',
+      'the public key comes from the API, but the vendor has no API',
+      'use { source: "user", help }, or describe the API',
+    );
+  if (signature.secretSource !== 'subscription')
+    add(
+      'signature.secretSource',
+      `the vendor issues the key pair, but the secret source is "${signature.secretSource}"`,
+      'use "subscription"',
+    );
+  if (!PATH.test(source.keyPath ?? ''))
+    add(
+      'signature.publicKey.keyPath',
+      `"${String(source.keyPath)}" is not a field path`,
+      'name where answers carry the key, e.g. "public_key"',
+    );
+  if (endpoints.signing && !source.enableBody)
+    add(
+      'signature.publicKey.enableBody',
+      'a signing endpoint without the body that turns signing on',
+      'declare it as documented, e.g. { enabled: true }',
+    );
+  if (source.enableBody && !endpoints.signing)
+    add(
+      'signature.publicKey.enableBody',
+      'a body for a signing call, but no signing endpoint',
+      'declare api.endpoints.signing',
+    );
+  if (signature.rotation === 'endpoint' || signature.rotation === 'update' || endpoints.rotate)
+    add(
+      'signature.rotation',
+      'the vendor replaces its key pair itself; hookpack refetches the public key when a signature fails, and rotates nothing',
+      'set rotation: "none" and remove api.endpoints.rotate',
+    );
+  if (source.maxAgeMs !== undefined && !(Number.isFinite(source.maxAgeMs) && source.maxAgeMs >= 1000))
+    add('signature.publicKey.maxAgeMs', 'must be at least 1000 ms', 'leave it out for the default (1 hour)');
+}
+
+/** Events as a list or as flags: exactly one, and flags for exactly the declared events. */
+function checkEventField(vendor: VendorDefinition, api: RestApiDefinition, events: Set<string>, add: Add): void {
+  const { events: path, eventFlags } = api.resource.fields;
+  if (path === undefined && !eventFlags)
+    add(
+      'api.resource.fields.events',
+      'no field says where the events are',
+      'declare the events list path, or eventFlags',
+    );
+  if (path !== undefined && eventFlags)
+    add(
+      'api.resource.fields.eventFlags',
+      'events declared both as a list and as flags',
+      'keep the one the vendor uses',
+    );
+  if (!eventFlags) return;
+  for (const type of Object.keys(eventFlags))
+    if (!events.has(type))
+      add(
+        `api.resource.fields.eventFlags.${type}`,
+        `"${type}" is not an event of this vendor`,
+        'flag only declared event types',
+      );
+  for (const type of events)
+    if (!(type in eventFlags))
+      add(
+        'api.resource.fields.eventFlags',
+        `no flag selects "${type}", so no subscription can receive it`,
+        `add "${type}": "<field>" as the vendor documents`,
+      );
+}
+
+function checkErrorFormat(api: RestApiDefinition, add: Add): void {
+  const errors = api.errors;
+  if (errors.kind !== 'list') return;
+  if (!PATH.test(errors.key ?? '') || errors.key.includes('.'))
+    add(
+      'api.errors.key',
+      `"${String(errors.key)}" is not a top-level key`,
+      'name the key holding the error list, e.g. "errors"',
+    );
+  if (!PATH.test(errors.message ?? ''))
+    add(
+      'api.errors.message',
+      `"${String(errors.message)}" is not a field path`,
+      'name the message field of one error, e.g. "message"',
+    );
+  if (errors.field !== undefined && !PATH.test(errors.field))
+    add(
+      'api.errors.field',
+      `"${errors.field}" is not a field path`,
+      'name the field-name field of one error, e.g. "field"',
+    );
 }

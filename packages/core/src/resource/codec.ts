@@ -11,6 +11,7 @@ import type {
 import { readErrorDocument, renderErrorDocument } from './error-document.js';
 import { getPath, isObject, setPath } from './path.js';
 import { redactSecret } from './secret.js';
+import { eventField } from './event-field.js';
 
 type RestVendor = Pick<VendorDefinition, 'displayName' | 'subscriptionOptions'> & { api?: RestApiDefinition };
 
@@ -51,6 +52,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
   const idPath = fields.id ?? 'id';
   const listKey = document.kind === 'jsonApi' ? 'data' : api.list?.key;
   const describe = (path: string) => `"${path}"`;
+  const eventsField = eventField(fields, vendor.displayName);
 
   /** The document's resource object in an answer (strict: the answer must have the declared shape). */
   const resourceIn = (body: unknown): Record<string, unknown> => {
@@ -79,9 +81,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     if (typeof id !== 'string' || id === '') throw new TypeError(`expected a subscription id at ${describe(idPath)}`);
     const url = getPath(attrs, fields.url);
     if (typeof url !== 'string') throw new TypeError(`expected the target URL at ${describe(fields.url)}`);
-    const events = getPath(attrs, fields.events);
-    if (!Array.isArray(events) || !events.every((e) => typeof e === 'string'))
-      throw new TypeError(`expected a list of event types at ${describe(fields.events)}`);
+    const events = eventsField.read(attrs);
     let active = true;
     if (fields.active) {
       const v = getPath(attrs, fields.active.path);
@@ -150,7 +150,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     setPath(attrs, fields.url, state.url);
     for (const option of vendor.subscriptionOptions)
       setPath(attrs, optionPath(api, option), state.options[option.name] ?? null);
-    setPath(attrs, fields.events, [...state.events]);
+    eventsField.write(attrs, state.events);
     const onReads = api.resource.secretOnReads;
     if (state.secret && fields.secret) {
       if (withSecret) setPath(attrs, fields.secret, state.secret);
@@ -198,12 +198,10 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
       if (typeof url !== 'string' || url.trim() === '') details[fields.url] = 'must be a non-empty string';
       else value.url = url.trim();
     } else if (mode === 'create') details[fields.url] = 'is required';
-    const events = getPath(attrs, fields.events);
+    const events = eventsField.readRequest(attrs, details);
     if (events !== undefined) {
-      if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && e !== ''))
-        details[fields.events] = 'must be a non-empty array of event type strings';
-      else value.events = [...new Set(events as string[])];
-    } else if (mode === 'create') details[fields.events] = 'is required';
+      if (events.length > 0) value.events = events;
+    } else if (mode === 'create') details[eventsField.name] = 'is required';
     if (fields.active && !fields.active.readOnly && mode === 'update') {
       const active = getPath(attrs, fields.active.path);
       if (active !== undefined) {
@@ -247,8 +245,9 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     createBody: ({ url, events, options, secret }) => {
       const attrs: Record<string, unknown> = {};
       const relationships: Record<string, unknown> = {};
+      for (const [path, value] of Object.entries(api.resource.createFields ?? {})) setPath(attrs, path, value);
       setPath(attrs, fields.url, url);
-      setPath(attrs, fields.events, events);
+      eventsField.write(attrs, events);
       for (const option of vendor.subscriptionOptions) {
         const v = options?.[option.name];
         // An empty filter or label means "not set" on create: the vendor's default applies.
@@ -263,7 +262,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     updateBody: (id, { url, events, active, options, secret }) => {
       const attrs: Record<string, unknown> = {};
       setPath(attrs, fields.url, url);
-      setPath(attrs, fields.events, events);
+      if (events !== undefined) eventsField.write(attrs, events);
       if (active !== undefined) {
         if (!fields.active || fields.active.readOnly)
           throw new TypeError(`${vendor.displayName} subscriptions cannot be paused or resumed`);

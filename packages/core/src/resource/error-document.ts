@@ -1,4 +1,4 @@
-import type { ErrorDocumentInput, ErrorFormat, VendorErrorInfo } from '../vendor.js';
+import type { ErrorDocumentInput, ErrorFormat, ListErrorFormat, VendorErrorInfo } from '../vendor.js';
 import { getPath, isObject, setPath } from './path.js';
 
 /** Status the vendor uses for a refused (invalid) request. */
@@ -13,6 +13,10 @@ export function validationStatusOf(format: ErrorFormat): number {
 export function readErrorDocument(format: ErrorFormat, body: unknown): VendorErrorInfo {
   if (typeof body === 'string') return body.trim() ? { message: body.trim().slice(0, 500) } : {};
   if (!isObject(body)) return {};
+  if (format.kind === 'list') {
+    const fromList = readListErrors(format, body);
+    if (fromList.message || fromList.details) return fromList;
+  }
   if (format.kind === 'jsonApi' || Array.isArray(body.errors)) {
     const fromJsonApi = readJsonApiErrors(body);
     if (fromJsonApi.message || fromJsonApi.details) return fromJsonApi;
@@ -33,6 +37,24 @@ export function readErrorDocument(format: ErrorFormat, body: unknown): VendorErr
   return {
     ...(typeof message === 'string' ? { message } : {}),
     ...(isObject(details) ? { details } : {}),
+  };
+}
+
+function readListErrors(format: ListErrorFormat, body: Record<string, unknown>): VendorErrorInfo {
+  const list = body[format.key];
+  if (!Array.isArray(list)) return {};
+  const errors = list.filter(isObject);
+  const texts: string[] = [];
+  const details: Record<string, unknown> = {};
+  for (const e of errors) {
+    const message = getPath(e, format.message);
+    const field = format.field ? getPath(e, format.field) : undefined;
+    if (typeof message === 'string') texts.push(message);
+    if (typeof field === 'string' && field !== '') details[field] = typeof message === 'string' ? message : 'invalid';
+  }
+  return {
+    ...(texts.length ? { message: texts.join('; ') } : {}),
+    ...(Object.keys(details).length ? { details } : {}),
   };
 }
 
@@ -68,6 +90,21 @@ export function renderErrorDocument(format: ErrorFormat, error: ErrorDocumentInp
           }))
         : [{ status: String(error.status), title: error.message, detail: error.message }];
     return { errors };
+  }
+  if (format.kind === 'list') {
+    const entries = Object.entries(error.details ?? {});
+    const one = (field: string | null, message: string) => {
+      const item: Record<string, unknown> = {};
+      if (format.field) setPath(item, format.field, field);
+      setPath(item, format.message, message);
+      return item;
+    };
+    return {
+      [format.key]:
+        entries.length > 0
+          ? entries.map(([field, problem]) => one(field, `${field} ${problem}`))
+          : [one(null, error.message)],
+    };
   }
   const out: Record<string, unknown> = {};
   if (format.type) {

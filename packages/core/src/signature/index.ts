@@ -1,7 +1,15 @@
 export { hmacHexScheme, type HmacHexOptions } from './hmac-hex.js';
 export { timestampedScheme, type TimestampedOptions } from './timestamped.js';
 export { standardWebhooksScheme, type StandardWebhooksOptions } from './standard-webhooks.js';
-export { publicKeyScheme, type PublicKeyAlgorithm, type PublicKeySchemeOptions } from './public-key.js';
+export {
+  generateSigningKeyPair,
+  publicKeyOf,
+  publicKeyScheme,
+  verificationKeyOf,
+  type PublicKeyAlgorithm,
+  type PublicKeySchemeOptions,
+} from './public-key.js';
+export { sharedKeySet } from './key-registry.js';
 export { refreshingKeySet, type RefreshingKeySet, type RefreshingKeySetOptions } from './key-set.js';
 export type {
   SchemeKind,

@@ -1,4 +1,5 @@
 import {
+  generateKeyPairSync,
   createPrivateKey,
   createPublicKey,
   sign as cryptoSign,
@@ -137,6 +138,7 @@ export function publicKeyScheme(options: PublicKeySchemeOptions): SignatureSchem
 
   return {
     kind: 'public-key',
+    publicKeyAlgorithm: algorithm,
     headerNames: timestampHeader ? [header, timestampHeader] : [header],
     sign({ body, secret, timestamp }) {
       const bytes = toBytes(body);
@@ -169,12 +171,13 @@ export function publicKeyScheme(options: PublicKeySchemeOptions): SignatureSchem
         tolerance = toleranceOf(fields.toleranceSeconds, defaultTolerance);
         const badTime = timeInputFailure(nowMs, tolerance);
         if (badTime) return badTime;
-        const t = lookupHeader(fields.headers as HeaderInput, timestampHeader);
+        const t = lookupHeader(fields.headers as HeaderInput, timestampHeader.toLowerCase(), timestampHeader);
         if (typeof t !== 'string') return headerFailure(t, timestampHeader);
         timestamp = t.trim();
         if (!isUnixSeconds(timestamp)) return fail('malformed_header', `${timestampHeader} must be unix seconds`);
       }
-      const raw = lookupHeader(fields.headers as HeaderInput, header);
+      // lookupHeader takes the lower-case name first: Node and fetch hand headers over lower-cased.
+      const raw = lookupHeader(fields.headers as HeaderInput, header.toLowerCase(), header);
       if (typeof raw !== 'string') return headerFailure(raw, header);
       const signature = decodeSignature(raw.trim(), encoding);
       if (!signature || (algorithm === 'ed25519' && signature.length !== 64)) {
@@ -228,4 +231,40 @@ function decodeSignature(text: string, encoding: 'hex' | 'base64'): Buffer | und
   if (text === '' || text.length > 1024) return undefined;
   if (encoding === 'hex') return /^(?:[0-9a-fA-F]{2})+$/.test(text) ? Buffer.from(text, 'hex') : undefined;
   return /^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.length % 4 === 0 ? Buffer.from(text, 'base64') : undefined;
+}
+
+/**
+ * A fresh key pair for an algorithm, as vendors hand keys out: the private key as base64 PKCS#8
+ * DER (what `sign` takes), the public key as base64 SPKI DER (SendGrid's `public_key` form,
+ * what `verify` takes). For sandboxes and tests.
+ */
+export function generateSigningKeyPair(algorithm: PublicKeyAlgorithm): { privateKey: string; publicKey: string } {
+  const pair =
+    algorithm === 'ed25519' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    privateKey: pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+  };
+}
+
+/** The base64 SPKI public key of a private key (PEM or base64 PKCS#8); undefined when it is not one. */
+export function publicKeyOf(privateKey: string): string | undefined {
+  try {
+    const text = privateKey.trim();
+    const key = text.startsWith('-----BEGIN')
+      ? createPrivateKey(text)
+      : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
+    return createPublicKey(key).export({ format: 'der', type: 'spki' }).toString('base64');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What verifies deliveries signed with `signingSecret` under `scheme`: for public-key schemes
+ * the public half of the private key, for shared-secret schemes the secret itself. For
+ * sandboxes and tests that sign as the vendor does.
+ */
+export function verificationKeyOf(scheme: Pick<SignatureScheme, 'kind'>, signingSecret: string): string {
+  return scheme.kind === 'public-key' ? (publicKeyOf(signingSecret) ?? signingSecret) : signingSecret;
 }

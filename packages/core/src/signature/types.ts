@@ -54,6 +54,8 @@ export interface SignatureScheme {
   readonly kind: SchemeKind;
   /** Names of the headers the scheme reads and writes, as the vendor spells them. */
   readonly headerNames: readonly string[];
+  /** For public-key schemes: the algorithm, so sandboxes can make a key pair for it. */
+  readonly publicKeyAlgorithm?: 'ed25519' | 'ecdsa-p256-sha256';
   /** Headers to attach to a delivery of `body`. */
   sign(input: SignInput): Record<string, string>;
   /** Checks a delivery. Never throws: every failure is a `{ ok: false, reason }`. */

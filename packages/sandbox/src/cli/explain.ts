@@ -41,7 +41,9 @@ export function explainFailure(
   switch (failure.reason) {
     case 'no_secret':
       lines.push(
-        `No secret to check against: pass --secret (${vendor.displayName} signs with ${vendor.signature.secretSource === 'subscription' ? "the subscription's signing secret, returned once on create/rotate" : 'the secret you set in its UI'}).`,
+        vendor.signature.publicKey
+          ? `No public key to check against: pass --secret <public key> (${vendor.displayName} signs with its own private key; ${vendor.signature.publicKey.source === 'api' ? "its API hands out the subscription's public key" : 'its UI shows the public key'}).`
+          : `No secret to check against: pass --secret (${vendor.displayName} signs with ${vendor.signature.secretSource === 'subscription' ? "the subscription's signing secret, returned once on create/rotate" : 'the secret you set in its UI'}).`,
       );
       break;
     case 'missing_header':

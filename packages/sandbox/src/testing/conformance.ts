@@ -5,6 +5,11 @@ import {
   createSubscriptionClient,
   formatProblem,
   generateSecret,
+  generateSigningKeyPair,
+  HookpackInputError,
+  publicKeyOf,
+  refreshingKeySet,
+  verifyDeliveryWithKeySets,
   HookpackApiError,
   parseDelivery,
   RateLimitError,
@@ -84,6 +89,10 @@ export async function vendorConformance(
     await check(`envelope round trip: ${event.type}`, () => envelopeRoundTrip(vendor, event.type));
     await check(`sign and verify: ${event.type}`, () => signAndVerify(vendor, event.type));
   }
+  if (vendor.envelope.batch)
+    await check('a batch verifies once and splits into events; a partly overlapping redelivery shares keys', () =>
+      batchCheck(vendor),
+    );
 
   const settleMs = options.settleMs ?? 10_000;
   const receiver = await startReceiver();
@@ -125,8 +134,19 @@ function envelopeRoundTrip(vendor: VendorDefinition, type: string): void {
   must(typeof parsed.dedupeKey === 'string' && parsed.dedupeKey !== '', 'no dedupe key');
 }
 
-function signAndVerify(vendor: VendorDefinition, type: string): void {
+/** A signing secret and what verifies it: the same string, or a private key and its public key. */
+function signingPair(vendor: VendorDefinition): { signWith: string; verifyWith: string } {
+  const algorithm = vendor.signature.scheme.publicKeyAlgorithm;
+  if (algorithm) {
+    const pair = generateSigningKeyPair(algorithm);
+    return { signWith: pair.privateKey, verifyWith: pair.publicKey };
+  }
   const secret = `whsec_${secretBody(vendor)}`;
+  return { signWith: secret, verifyWith: secret };
+}
+
+function signAndVerify(vendor: VendorDefinition, type: string): void {
+  const { signWith, verifyWith: secret } = signingPair(vendor);
   const event = {
     id: newEventId(),
     type,
@@ -135,7 +155,7 @@ function signAndVerify(vendor: VendorDefinition, type: string): void {
     livemode: false,
   };
   const body = deliveryBody(vendor, event);
-  const headers = deliveryHeaders(vendor, { body, type, secret, deliveryId: 'dlv_conformance' });
+  const headers = deliveryHeaders(vendor, { body, type, secret: signWith, deliveryId: 'dlv_conformance' });
   const good = verifyDelivery(vendor, { body, headers, secret });
   must(good.ok, `a correctly signed delivery was refused: ${good.ok ? '' : good.message}`);
   must(good.event.type === type, `verified as "${good.event.type}"`);
@@ -143,6 +163,41 @@ function signAndVerify(vendor: VendorDefinition, type: string): void {
   forged[forged.length - 2] = forged[forged.length - 2]! ^ 1;
   must(!verifyDelivery(vendor, { body: forged, headers, secret }).ok, 'a changed body was accepted');
   must(!verifyDelivery(vendor, { body, headers, secret: `${secret}x` }).ok, 'a wrong secret was accepted');
+  must(
+    !verifyDelivery(vendor, { body, headers, secret: signingPair(vendor).verifyWith }).ok,
+    'another key verified it',
+  );
+}
+
+/**
+ * Batch vendors: three events in one signed body verify once and come out as three events with
+ * three keys; a redelivered batch that repeats one of them gives that one the same key.
+ */
+function batchCheck(vendor: VendorDefinition): void {
+  const type = vendor.events[0]!.type;
+  const { signWith, verifyWith } = signingPair(vendor);
+  const events = [1, 2, 3].map((n) => ({
+    id: newEventId(),
+    type,
+    createdAt: new Date().toISOString(),
+    data: { ...(sampleOf(vendor, type) as Record<string, unknown>), conformance_n: n },
+    livemode: false,
+  }));
+  const deliver = (list: typeof events) => {
+    const body = deliveryBody(vendor, list);
+    const headers = deliveryHeaders(vendor, { body, type, secret: signWith, deliveryId: 'dlv_batch' });
+    const result = verifyDelivery(vendor, { body, headers, secret: verifyWith });
+    must(result.ok, `a signed batch was refused: ${result.ok ? '' : result.message}`);
+    return result.events.map((e) => e.dedupeKey);
+  };
+  const first = deliver(events);
+  must(first.length === 3 && new Set(first).size === 3, `expected 3 events with 3 keys, got ${first.length}`);
+  const again = deliver([
+    events[2]!,
+    { ...events[0]!, id: newEventId(), data: { ...events[0]!.data, conformance_n: 4 } },
+  ]);
+  if (vendor.delivery.dedupe?.length !== 0)
+    must(again[0] === first[2] && !first.includes(again[1]!), 'the repeated event did not keep its key');
 }
 
 /** Every delivery the receiver got at `path`, verified with `secret`. */
@@ -192,7 +247,10 @@ async function apiChecks(
   const options = optionValues(vendor);
   const url = `${receiver.url}/main`;
   let id: string | undefined;
+  /** What verifies the deliveries: the shared secret, or the public key. */
   let secret: string | undefined;
+  /** For public-key vendors: the private key the vendor signs with (never to appear in an answer). */
+  let privateKey: string | undefined;
 
   const created = await check('create returns the subscription and its secret', async () => {
     const sub = await client.create({ url, events, options });
@@ -202,11 +260,19 @@ async function apiChecks(
     must(sub.active, 'a new subscription reads as inactive');
     for (const [k, v] of Object.entries(options))
       must(isDeepStrictEqual(sub.options[k], v), `option ${k} read back differs`);
-    if (vendor.signature.secretSource !== 'user') must(sub.secret, 'no signing secret after create');
     const stored = sandbox.subscription(sub.id);
-    must(stored && stored.secret === sub.secret, 'the secret the client holds is not the one the vendor signs with');
+    if (vendor.signature.publicKey?.source === 'api') {
+      must(sub.publicKey, 'no public key after create');
+      must(stored?.secret, 'the vendor does not sign the new subscription');
+      must(publicKeyOf(stored.secret) === sub.publicKey, "the public key the client holds is not the signing key's");
+      privateKey = stored.secret;
+      secret = sub.publicKey;
+    } else {
+      if (vendor.signature.secretSource !== 'user') must(sub.secret, 'no signing secret after create');
+      must(stored && stored.secret === sub.secret, 'the secret the client holds is not the one the vendor signs with');
+      secret = sub.secret;
+    }
     id = sub.id;
-    secret = sub.secret;
   });
   if (!created || !id) return;
   const subId = id;
@@ -222,7 +288,10 @@ async function apiChecks(
         all.every((s) => s.secret === undefined),
         'a list item carries a secret',
       );
-      must(!JSON.stringify(all.map((s) => s.raw)).includes(secret!), 'a list answer shows the full secret');
+      must(
+        !JSON.stringify(all.map((s) => s.raw)).includes(privateKey ?? secret!),
+        'a list answer shows the full secret',
+      );
       must((await client.findByUrl(url))?.id === subId, 'findByUrl missed it');
     });
   const filters = Object.keys(api.list?.filters ?? {});
@@ -300,6 +369,37 @@ async function apiChecks(
       secret = rotated;
     });
 
+  if (vendor.signature.publicKey?.source === 'api')
+    await check('the public key is read from the API; after the vendor replaces it, one refetch verifies', async () => {
+      must((await client.publicKey(subId)) === secret, 'publicKey read back another key');
+      let fetches = 0;
+      const keySet = refreshingKeySet({
+        initialKeys: [secret!],
+        fetchKeys: async () => (fetches++, [await client.publicKey(subId)]),
+      });
+      const deliverOne = async () => {
+        const before = receiver.received.length;
+        sandbox.fire(vendor.id, events[0]!, { subscriptionId: subId });
+        must(await sandbox.settle(settleMs), 'the sandbox did not finish delivering');
+        const got = receiver.received.slice(before).filter((r) => r.path === '/main');
+        must(got.length >= 1, 'nothing was delivered');
+        const r = got[got.length - 1]!;
+        return verifyDeliveryWithKeySets(vendor, {
+          body: r.body,
+          headers: r.headers as Record<string, string>,
+          keySets: [keySet],
+        });
+      };
+      must((await deliverOne()).ok && fetches === 0, 'the stored key did not verify without a fetch');
+      const rotated = sandbox.rotateSigningKey(subId);
+      must(rotated !== secret, 'the sandbox kept the key');
+      must((await deliverOne()).ok, 'a delivery signed with the new key did not verify after a refetch');
+      must(Number(fetches) === 1, `expected exactly one refetch, got ${fetches}`);
+      must(!verifiedAt(vendor, receiver.received.slice(-1), '/main', secret!)[0]?.ok, 'the old key still verifies');
+      secret = rotated;
+      privateKey = sandbox.subscription(subId)!.secret!;
+    });
+
   if (client.supports('me'))
     await check('me answers with an identity', async () => {
       const me = await client.me();
@@ -309,12 +409,19 @@ async function apiChecks(
   await check('errors: bad key, invalid input, unknown id', async () => {
     const bad = await expectApiError(clientWith(`${sandbox.apiKey(vendor.id)}x`).findById(subId), 'unauthorized', 401);
     must(bad.vendorMessage, 'the 401 error document carried no message the client could read');
-    const invalid = await expectApiError(
-      client.create({ url: `${receiver.url}/invalid`, events: ['no.such.event'], options }),
-      'validation',
-      validationStatusOf(api.errors),
-    );
-    must(JSON.stringify(invalid.details ?? {}).includes('no.such.event'), 'the validation error names no field detail');
+    const unknownEvent = client.create({ url: `${receiver.url}/invalid`, events: ['no.such.event'], options });
+    if (api.resource.fields.eventFlags) {
+      // Events are fields: an unknown one cannot even be written, so the client refuses it first.
+      const error = await unknownEvent.catch((e: unknown) => e);
+      must(error instanceof HookpackInputError, `expected HookpackInputError, got ${String(error)}`);
+      must(error.message.includes('no.such.event'), 'the refusal does not name the unknown event');
+    } else {
+      const invalid = await expectApiError(unknownEvent, 'validation', validationStatusOf(api.errors));
+      must(
+        JSON.stringify(invalid.details ?? {}).includes('no.such.event'),
+        'the validation error names no field detail',
+      );
+    }
     must((await client.findById(`${api.resource.idPrefix}missing`)) === undefined, 'an unknown id was found');
     if (client.supports('get')) await expectApiError(client.get(`${api.resource.idPrefix}missing`), 'not_found', 404);
   });
@@ -349,8 +456,17 @@ async function manualHookChecks(
   settleMs: number,
 ): Promise<void> {
   const events = vendor.events.map((e) => e.type);
-  const secret = generateSecret({ length: 32, alphabet: 'alphanumeric' });
-  const hook = sandbox.addHook({ vendor: vendor.id, url: `${receiver.url}/manual`, events, secret });
+  const pair = vendor.signature.scheme.publicKeyAlgorithm ? signingPair(vendor) : undefined;
+  const shared = generateSecret({ length: 32, alphabet: 'alphanumeric' });
+  const hook = sandbox.addHook({
+    vendor: vendor.id,
+    url: `${receiver.url}/manual`,
+    events,
+    secret: pair?.signWith ?? shared,
+  });
+  // A public-key vendor shows the public key for the user to paste; a shared secret is the same both ways.
+  const secret = pair ? hook.publicKey! : shared;
+  if (pair) must(hook.publicKey === pair.verifyWith, 'the hook shows another public key than its signing key has');
   for (const type of events)
     await check(`delivers ${type} to a hand-configured hook, signed with its secret`, async () => {
       const before = receiver.received.length;
