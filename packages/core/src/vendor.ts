@@ -190,6 +190,17 @@ export interface SubscriptionResource {
    * Clients never take a secret from a read; only create (and rotate) answers carry it.
    */
   secretOnReads: { kind: 'omit' } | { kind: 'redact' } | { kind: 'prefix'; field: string };
+  /**
+   * How many events one subscription carries. `many` (default): a list at `fields.events`.
+   * `one`: a single event type, a string at `fields.events` (Shopify's `topic`), so a trigger on
+   * k events owns k subscriptions; the client's `subscribe` creates them all or none.
+   */
+  eventsPerSubscription?: 'many' | 'one';
+  /**
+   * Fields every create request carries with a fixed value, by path (Shopify's `format: "json"`:
+   * hookpack reads JSON deliveries only). Reads show them too; the sandbox refuses other values.
+   */
+  createConstants?: Record<string, string | number | boolean>;
 }
 
 export interface FlatDocument {
@@ -200,6 +211,11 @@ export interface WrappedDocument {
   kind: 'wrapped';
   key: string;
   requests: 'wrapped' | 'flat';
+  /**
+   * Where list answers put `list.key`: inside the wrapper (default, Parley's `{data: [...]}`), or
+   * at the top level (`flat`: Shopify wraps one webhook as `{webhook: {…}}`, a list as `{webhooks: [...]}`).
+   */
+  lists?: 'wrapped' | 'flat';
 }
 /** JSON:API: `{data: {id, type, attributes}}` both ways; lists are `{data: [...]}`. */
 export interface JsonApiDocument {
@@ -283,6 +299,11 @@ export interface CursorPagination extends PaginationBase {
 /** RFC 8288 `Link: <…>; rel="next"` header, followed on the same origin only. */
 export interface LinkHeaderPagination extends PaginationBase {
   kind: 'link';
+  /**
+   * Query parameter of the next-page link, for servers (the sandbox): an opaque cursor in it
+   * (Shopify's `page_info`). Absent: a page number in `page`. Clients follow the link as given.
+   */
+  cursorParam?: string;
 }
 
 /**
@@ -301,6 +322,8 @@ export interface ObjectErrorFormat {
   type?: { path: string; byStatus: Record<number, string>; default: string; server?: string };
   /** Status of a validation error (default 400). */
   validationStatus?: number;
+  /** Each field detail is a list of messages (Rails style: `{errors: {address: ["can't be blank"]}}`). */
+  detailsAsLists?: boolean;
 }
 export interface JsonApiErrorFormat {
   kind: 'jsonApi';
@@ -372,9 +395,13 @@ export interface SignatureDefinition {
    * Who holds the signing secret: `subscription` — the vendor issues it and returns it once, in
    * the create (and rotate) answer; `client` — hookpack chooses it at create (see
    * `clientSecret`) and sends it in `resource.fields.secret`; `user` — entered by the user,
-   * as set in the vendor's UI.
+   * as set in the vendor's UI; `app` — the app's own secret (Shopify's client secret), entered
+   * once in the credential, the same for every subscription and never carried by the API (see
+   * `appSecret`).
    */
-  secretSource: 'subscription' | 'client' | 'user';
+  secretSource: 'subscription' | 'client' | 'user' | 'app';
+  /** For `app`: how integrations ask for the app's secret. */
+  appSecret?: AppSecretField;
   /** For `client`: the secret hookpack generates. */
   clientSecret?: ClientSecretRule;
   /**
@@ -383,6 +410,13 @@ export interface SignatureDefinition {
    * Default: `endpoint` when there is a rotate endpoint, else `none`.
    */
   rotation?: 'endpoint' | 'update' | 'none';
+}
+
+export interface AppSecretField {
+  /** The vendor's name for it, as a field label: "Client Secret", "API Secret Key". */
+  label: string;
+  /** Where the user finds it, one sentence for the credential's help text. */
+  help: string;
 }
 
 export interface ClientSecretRule {

@@ -9,6 +9,7 @@ import type {
 import { canPause, resourceCodec } from '../resource/codec.js';
 import { firstPage, maxPagesOf, nextPage, pageKey, type PageRequest } from '../resource/pagination.js';
 import { generateSecret } from '../resource/secret.js';
+import { oneEventPerSubscription, subscriptionGroups } from '../resource/events.js';
 import { backoffDelay } from './backoff.js';
 import { resolveClientConfig, type SubscriptionClientOptions } from './config.js';
 import { HookpackApiError, HookpackInputError, UnsupportedOperationError } from './errors.js';
@@ -37,6 +38,15 @@ export interface SubscriptionClient {
   supports(operation: Operation): boolean;
   /** Creates a subscription; the result carries the signing secret where the vendor returns one. */
   create(input: SubscriptionInput): Promise<Subscription>;
+  /**
+   * Every subscription a trigger on `input.events` owns: one, or one per event where the vendor's
+   * subscriptions carry one event each. All or nothing: when a create fails part-way the ones
+   * already created are deleted again; any that could not be are named in the error's message
+   * and in `leftBehindOf(error)`.
+   */
+  subscribe(input: SubscriptionInput): Promise<Subscription[]>;
+  /** Deletes each of `ids` (already gone counts as deleted), going on past failures; says which failed. */
+  deleteEach(ids: readonly string[]): Promise<DeleteEachResult>;
   list(): Promise<Subscription[]>;
   /** Throws HookpackApiError `not_found` when the vendor does not know the id. */
   get(id: string): Promise<Subscription>;
@@ -54,6 +64,18 @@ export interface SubscriptionClient {
   rotate(id: string): Promise<string>;
   /** Identity of the API key (the vendor's object, unwrapped): a credential test. */
   me(): Promise<unknown>;
+}
+
+export interface DeleteEachResult {
+  /** Deleted now, or already gone. */
+  deleted: string[];
+  failed: { id: string; error: unknown }[];
+}
+
+/** Subscriptions a failed `subscribe` created and could not delete again (empty for other errors). */
+export function leftBehindOf(error: unknown): string[] {
+  const ids = (error as { leftBehind?: unknown } | null)?.leftBehind;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }
 
 /**
@@ -225,6 +247,10 @@ export function createSubscriptionClient(
   const create = async (input: SubscriptionInput): Promise<Subscription> => {
     const api = requireApi('create');
     checkInput(vendor, input, config.allowInsecureTargetUrl);
+    if (oneEventPerSubscription(vendor) && input.events.length !== 1)
+      throw new HookpackInputError(
+        `${name} subscriptions carry one event each, but create got ${input.events.length}: use subscribe() to create one per event`,
+      );
     // A client-chosen secret is made once per create call: every attempt sends the same one.
     const chosenSecret = clientSecret();
     const body = codec().createBody(chosenSecret === undefined ? input : { ...input, secret: chosenSecret });
@@ -308,6 +334,45 @@ export function createSubscriptionClient(
     }
   };
 
+  const subscribe = async (input: SubscriptionInput): Promise<Subscription[]> => {
+    requireApi('create');
+    checkInput(vendor, input, config.allowInsecureTargetUrl);
+    const created: Subscription[] = [];
+    for (const events of subscriptionGroups(vendor, input.events)) {
+      try {
+        created.push(await create({ ...input, events }));
+      } catch (error) {
+        if (created.length === 0) throw error;
+        // All or nothing: take back what this call created; name what could not be taken back.
+        const { failed } = await deleteEach(created.map((s) => s.id));
+        const leftBehind = failed.map((f) => f.id);
+        if (error instanceof Error) {
+          if (!/[.!?]$/.test(error.message)) error.message += '.';
+          error.message +=
+            leftBehind.length === 0
+              ? ` hookpack deleted the ${created.length} ${name} subscription(s) it had created for the other events (${created.map((s) => s.id).join(', ')}), so none is left half-made.`
+              : ` hookpack could not delete ${leftBehind.length} of the ${name} subscriptions it had created for the other events: delete ${leftBehind.join(', ')} in ${name} by hand.`;
+          Object.assign(error, { leftBehind });
+        }
+        throw error;
+      }
+    }
+    return created;
+  };
+
+  const deleteEach = async (ids: readonly string[]): Promise<DeleteEachResult> => {
+    const out: DeleteEachResult = { deleted: [], failed: [] };
+    for (const id of ids) {
+      try {
+        await deleteById(id);
+        out.deleted.push(id);
+      } catch (error) {
+        out.failed.push({ id, error });
+      }
+    }
+    return out;
+  };
+
   const update = async (id: string, patch: SubscriptionPatch): Promise<Subscription> => {
     requireApi('update');
     checkId(vendor, id);
@@ -369,6 +434,8 @@ export function createSubscriptionClient(
     baseUrl: config.baseUrl,
     supports,
     create,
+    subscribe,
+    deleteEach,
     list: () => list(),
     get,
     findById,

@@ -11,6 +11,7 @@ import type {
 import { readErrorDocument, renderErrorDocument } from './error-document.js';
 import { getPath, isObject, setPath } from './path.js';
 import { redactSecret } from './secret.js';
+import { oneEventPerSubscription } from './events.js';
 
 type RestVendor = Pick<VendorDefinition, 'displayName' | 'subscriptionOptions'> & { api?: RestApiDefinition };
 
@@ -51,6 +52,16 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
   const idPath = fields.id ?? 'id';
   const listKey = document.kind === 'jsonApi' ? 'data' : api.list?.key;
   const describe = (path: string) => `"${path}"`;
+  const single = oneEventPerSubscription(vendor);
+  /** The events value as the vendor writes it: a list, or one event type (Shopify's topic). */
+  const eventsValue = (events: readonly string[]): unknown => {
+    if (!single) return [...events];
+    if (events.length !== 1)
+      throw new TypeError(
+        `${vendor.displayName} subscriptions carry one event each, got ${events.length}: create one per event (subscribe)`,
+      );
+    return events[0];
+  };
 
   /** The document's resource object in an answer (strict: the answer must have the declared shape). */
   const resourceIn = (body: unknown): Record<string, unknown> => {
@@ -79,7 +90,10 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     if (typeof id !== 'string' || id === '') throw new TypeError(`expected a subscription id at ${describe(idPath)}`);
     const url = getPath(attrs, fields.url);
     if (typeof url !== 'string') throw new TypeError(`expected the target URL at ${describe(fields.url)}`);
-    const events = getPath(attrs, fields.events);
+    const value = getPath(attrs, fields.events);
+    if (single && (typeof value !== 'string' || value === ''))
+      throw new TypeError(`expected one event type at ${describe(fields.events)}`);
+    const events = single ? [value] : value;
     if (!Array.isArray(events) || !events.every((e) => typeof e === 'string'))
       throw new TypeError(`expected a list of event types at ${describe(fields.events)}`);
     let active = true;
@@ -150,7 +164,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     setPath(attrs, fields.url, state.url);
     for (const option of vendor.subscriptionOptions)
       setPath(attrs, optionPath(api, option), state.options[option.name] ?? null);
-    setPath(attrs, fields.events, [...state.events]);
+    setPath(attrs, fields.events, single ? state.events[0] : [...state.events]);
     const onReads = api.resource.secretOnReads;
     if (state.secret && fields.secret) {
       if (withSecret) setPath(attrs, fields.secret, state.secret);
@@ -161,6 +175,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     }
     if (fields.active) setPath(attrs, fields.active.path, fields.active.inverted ? !state.active : state.active);
     if (fields.createdAt) setPath(attrs, fields.createdAt, state.createdAt);
+    for (const [path, constant] of Object.entries(api.resource.createConstants ?? {})) setPath(attrs, path, constant);
     return document.kind === 'jsonApi' ? { id: state.id, type: document.type, attributes: attrs } : attrs;
   };
 
@@ -199,7 +214,10 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
       else value.url = url.trim();
     } else if (mode === 'create') details[fields.url] = 'is required';
     const events = getPath(attrs, fields.events);
-    if (events !== undefined) {
+    if (single && events !== undefined) {
+      if (typeof events !== 'string' || events.trim() === '') details[fields.events] = 'must be one event type string';
+      else value.events = [events.trim()];
+    } else if (events !== undefined) {
       if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && e !== ''))
         details[fields.events] = 'must be a non-empty array of event type strings';
       else value.events = [...new Set(events as string[])];
@@ -210,6 +228,10 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
         if (typeof active !== 'boolean') details[fields.active.path] = 'must be true or false';
         else value.active = fields.active.inverted ? !active : active;
       }
+    }
+    for (const [path, constant] of Object.entries(api.resource.createConstants ?? {})) {
+      const v = getPath(attrs, path);
+      if (v !== undefined && v !== constant) details[path] = `must be ${JSON.stringify(constant)}`;
     }
     if (fields.secret) {
       const secret = getPath(attrs, fields.secret);
@@ -248,7 +270,8 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
       const attrs: Record<string, unknown> = {};
       const relationships: Record<string, unknown> = {};
       setPath(attrs, fields.url, url);
-      setPath(attrs, fields.events, events);
+      setPath(attrs, fields.events, eventsValue(events));
+      for (const [path, constant] of Object.entries(api.resource.createConstants ?? {})) setPath(attrs, path, constant);
       for (const option of vendor.subscriptionOptions) {
         const v = options?.[option.name];
         // An empty filter or label means "not set" on create: the vendor's default applies.
@@ -263,7 +286,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     updateBody: (id, { url, events, active, options, secret }) => {
       const attrs: Record<string, unknown> = {};
       setPath(attrs, fields.url, url);
-      setPath(attrs, fields.events, events);
+      setPath(attrs, fields.events, events === undefined ? undefined : eventsValue(events));
       if (active !== undefined) {
         if (!fields.active || fields.active.readOnly)
           throw new TypeError(`${vendor.displayName} subscriptions cannot be paused or resumed`);
@@ -286,7 +309,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
       const items = shapes.map(at).find(Array.isArray);
       if (!Array.isArray(items))
         throw new TypeError(
-          `expected a list (${listKey === undefined ? 'an array' : `{${listKey}: [...]}`}${document.kind === 'wrapped' ? ` inside {${document.key}}` : ''})`,
+          `expected a list (${listKey === undefined ? 'an array' : `{${listKey}: [...]}`}${document.kind === 'wrapped' && document.lists !== 'flat' ? ` inside {${document.key}}` : ''})`,
         );
       return items;
     },
@@ -314,7 +337,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
         if ('path' in pagination.next) setPath(container, pagination.next.path, page.next ?? null);
         else setPath(container, pagination.next.hasMore, page.hasMore);
       }
-      return document.kind === 'wrapped' ? { [document.key]: container } : container;
+      return document.kind === 'wrapped' && document.lists !== 'flat' ? { [document.key]: container } : container;
     },
     readRequest,
     renderError: (error) => renderErrorDocument(api.errors, error),
@@ -332,5 +355,6 @@ function requireSecretPath(vendor: RestVendor, api: RestApiDefinition): string {
 /** The object holding a list answer's items and paging fields: inside the document wrapper, if any. */
 export function listContainerOf(api: RestApiDefinition, body: unknown): unknown {
   const document = api.resource.document;
-  return document.kind === 'wrapped' ? (isObject(body) ? body[document.key] : undefined) : body;
+  if (document.kind !== 'wrapped' || document.lists === 'flat') return body;
+  return isObject(body) ? body[document.key] : undefined;
 }
