@@ -3,6 +3,7 @@ import {
   HookpackApiError,
   HookpackInputError,
   testOnlyEventType,
+  usesAppSecret,
   verifyDelivery,
   type EventDefinition,
   type SubscriptionOption,
@@ -11,7 +12,7 @@ import {
 } from '@hookpack/core';
 import type { Bundle, ZObject } from 'zapier-platform-core';
 import { baseUrlFor, endpointRequest, isSuccess, operationError, sentence, type RestVendor } from './api.js';
-import { authError } from './auth.js';
+import { APP_SECRET_FIELD, authError } from './auth.js';
 import { zapierFetch } from './transport.js';
 import { docsLink, triggerDescription, triggerKey, triggerNoun } from './names.js';
 import { outputFieldsFor, sampleOutput, toTriggerOutput, type OutputField, type TriggerOutput } from './output.js';
@@ -19,7 +20,7 @@ import { outputFieldsFor, sampleOutput, toTriggerOutput, type OutputField, type 
 /** What performSubscribe stores in Zapier's `bundle.subscribeData`. */
 export interface SubscribeData {
   id: string;
-  /** The signing secret the vendor returned once, at creation. */
+  /** The signing secret the vendor returned once, at creation; null where the app's secret (in the connection) signs. */
   secret: string | null;
   events: string[];
   url: string;
@@ -208,10 +209,11 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
         return { id, deleted: true, alreadyGone: false };
       },
 
-      perform: performFor(
-        vendor,
-        event,
-        (bundle) => (bundle.subscribeData as Partial<SubscribeData> | undefined)?.secret,
+      perform: performFor(vendor, event, (bundle) =>
+        // An app-signed vendor (Shopify) signs with the connection's app secret, the same for every Zap.
+        usesAppSecret(vendor)
+          ? (bundle.authData as Record<string, unknown> | undefined)?.[APP_SECRET_FIELD]
+          : (bundle.subscribeData as Partial<SubscribeData> | undefined)?.secret,
       ),
       // No vendor has a polling endpoint; the test endpoints send to a URL rather than
       // return data. So samples come from the event catalog, through perform's parser.
