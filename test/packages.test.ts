@@ -16,7 +16,8 @@ import { triggerKey } from '@hookpack/zapier';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PUBLISHED = ['@hookpack/core', '@hookpack/providers', '@hookpack/zapier', 'n8n-nodes-hookpack'];
-const SECRET = 'whsec_packed_consumer_secret';
+// "whsec_" + base64: a secret every scheme signs with (Standard Webhooks decodes it; OpenAI uses it).
+const SECRET = `whsec_${Buffer.from('packed consumer secret').toString('base64')}`;
 
 interface ConsumerResult {
   vendor: string;
