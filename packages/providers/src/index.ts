@@ -6,8 +6,9 @@ import { parsleyRecipes } from './parsley-recipes.js';
 import { parseFlow } from './parseflow.js';
 import { openAi } from './openai.js';
 import { lemonSqueezy } from './lemon-squeezy.js';
+import { shopify } from './shopify.js';
 
-export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi, lemonSqueezy };
+export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi, lemonSqueezy, shopify };
 
 /** Every vendor hookpack ships. Adding a vendor: one module beside these, listed here. */
 export const vendors: readonly VendorDefinition[] = [
@@ -18,6 +19,7 @@ export const vendors: readonly VendorDefinition[] = [
   parseFlow,
   openAi,
   lemonSqueezy,
+  shopify,
 ];
 
 /** Looks a vendor up by id (`parley`) or case-insensitively (`ParseFlow`, `parsley-recipes`). */
