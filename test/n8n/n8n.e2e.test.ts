@@ -5,7 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSubscriptionClient, type VendorDefinition } from '@hookpack/core';
+import {
+  createSubscriptionClient,
+  oneEventPerSubscription,
+  subscriptionGroups,
+  usesAppSecret,
+  type VendorDefinition,
+} from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -53,6 +59,16 @@ function chosenEvents(vendor: VendorDefinition): string[] {
     .filter((e) => !e.paid)
     .slice(0, 2)
     .map((e) => e.type);
+}
+
+/** How many subscriptions a trigger on `events` owns at the vendor: one, or one per event. */
+function expectedSubscriptions(vendor: VendorDefinition, events = setups.get(vendor.id)!.events): number {
+  return subscriptionGroups(vendor, events).length;
+}
+
+/** The secret the vendor signs this trigger's deliveries with: the subscription's, or the app's (Shopify). */
+function signingSecretOf(vendor: VendorDefinition): string {
+  return usesAppSecret(vendor) ? sandbox.appSecret(vendor.id) : sandbox.subscriptions(vendor.id)[0]!.secret!;
 }
 
 async function bootN8n() {
@@ -120,7 +136,7 @@ beforeAll(async () => {
   }
   // n8n 2.x registers webhooks after answering the activate call: wait (bounded) until every
   // REST vendor has seen its create before the tests look at the vendor side.
-  await until(() => restVendors.every((v) => sandbox.subscriptions(v.id).length > 0));
+  await until(() => restVendors.every((v) => sandbox.subscriptions(v.id).length >= expectedSubscriptions(v)));
 }, INSTALL_TIMEOUT);
 
 /**
@@ -206,25 +222,44 @@ const e2e = (name: string, fn: () => Promise<void>) =>
 describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => {
   const setup = () => setups.get(vendorId)!;
 
-  e2e('activation registered exactly one subscription with the production URL and chosen events', async () => {
-    const { productionUrl, events } = setup();
-    const subs = sandbox.subscriptions(vendorId);
-    expect(subs).toHaveLength(1);
-    expect(subs[0]!.url).toBe(productionUrl);
-    expect([...subs[0]!.events].sort()).toEqual([...events].sort());
-    expect(subs[0]!.active).toBe(true);
-  });
+  e2e(
+    'activation registered one subscription (one per event where the vendor wants that) with the production URL and chosen events',
+    async () => {
+      const { vendor, productionUrl, events, workflowId } = setup();
+      const subs = sandbox.subscriptions(vendorId);
+      expect(subs).toHaveLength(expectedSubscriptions(vendor));
+      for (const sub of subs) {
+        expect(sub.url).toBe(productionUrl);
+        expect(sub.active).toBe(true);
+      }
+      const carried = subs.map((s) => [...s.events].sort());
+      if (oneEventPerSubscription(vendor)) {
+        // A trigger on k events owns k subscriptions, one event each, and its state says which is which.
+        expect(events.length).toBeGreaterThan(1);
+        expect(carried.sort()).toEqual(events.map((e) => [e]).sort());
+        const stored = (await rest.getWorkflow(workflowId)).staticData;
+        const entries = Object.values(stored ?? {}).flatMap((node: any) => {
+          const production = node?.subscriptions?.production;
+          return production === undefined ? [] : Array.isArray(production) ? production : [production];
+        });
+        expect(entries.map((e: any) => [e.id, e.events]).sort()).toEqual(subs.map((s) => [s.id, s.events]).sort());
+      } else expect(carried).toEqual([[...events].sort()]);
+    },
+  );
 
-  e2e('the workflow as n8n exports it holds no signing secret (it is sealed with the credential)', async () => {
-    const { workflowId } = setup();
-    const secret = sandbox.subscriptions(vendorId)[0]!.secret!;
-    expect(secret.length).toBeGreaterThan(8);
-    const exported = JSON.stringify(await rest.getWorkflow(workflowId));
-    expect(exported).toContain(sandbox.subscriptions(vendorId)[0]!.id);
-    expect(exported).not.toContain(secret);
-    // Not even a recognisable part of it.
-    expect(exported).not.toContain(secret.slice(-12));
-  });
+  e2e(
+    'the workflow as n8n exports it holds no signing secret (sealed with the credential, or the app secret only in the credential)',
+    async () => {
+      const { workflowId, vendor } = setup();
+      const secret = signingSecretOf(vendor);
+      expect(secret.length).toBeGreaterThan(8);
+      const exported = JSON.stringify(await rest.getWorkflow(workflowId));
+      expect(exported).toContain(sandbox.subscriptions(vendorId)[0]!.id);
+      expect(exported).not.toContain(secret);
+      // Not even a recognisable part of it.
+      expect(exported).not.toContain(secret.slice(-12));
+    },
+  );
 
   e2e("n8n's credential test passes with the sandbox key and fails with a wrong one", async () => {
     const { credential } = setup();
@@ -277,7 +312,7 @@ describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => 
 
   e2e('a redelivery of the same event adds no execution', async () => {
     const { vendor, workflowId, productionUrl, events } = setup();
-    const secret = sandbox.subscriptions(vendorId)[0]!.secret!;
+    const secret = signingSecretOf(vendor);
     const before = (await executionsOf(workflowId, 1)).length;
     const body = deliveryBody(vendor, {
       id: `evt_redeliver_${Date.now()}`,
@@ -484,7 +519,8 @@ describe.each(restVendors.map((v) => [v.id]))('%s: copies of an active workflow'
       const { vendor, workflowId } = setups.get(vendorId)!;
       const original = await rest.getWorkflow(workflowId);
       const before = sandbox.subscriptions(vendorId).map((s) => s.id);
-      expect(before).toHaveLength(1);
+      const own = expectedSubscriptions(vendor);
+      expect(before).toHaveLength(own);
       const [node] = original.nodes;
       const copies = {
         imported: await rest.createWorkflow({
@@ -525,7 +561,7 @@ describe.each(restVendors.map((v) => [v.id]))('%s: copies of an active workflow'
       expect(sandbox.subscriptions(vendorId).map((s) => s.id)).toEqual(expect.arrayContaining(before));
       // A copy that did activate has a subscription of its own (never the original's).
       const activated = Object.values(outcome).filter((o) => o === 'activated').length;
-      expect(sandbox.subscriptions(vendorId)).toHaveLength(1 + activated);
+      expect(sandbox.subscriptions(vendorId)).toHaveLength(own * (1 + activated));
 
       // The original keeps delivering: one execution per event there, none in the copies.
       await expectDeliveryRuns(vendor);
@@ -538,7 +574,12 @@ describe.each(restVendors.map((v) => [v.id]))('%s: copies of an active workflow'
         await rest.request('DELETE', `/workflows/${copy.id}`);
       }
       await new Promise((r) => setTimeout(r, 1000));
-      expect(sandbox.subscriptions(vendorId).map((s) => s.id)).toEqual(before);
+      expect(
+        sandbox
+          .subscriptions(vendorId)
+          .map((s) => s.id)
+          .sort(),
+      ).toEqual([...before].sort());
       const originalDeletes = sandbox
         .requests(vendorId)
         .slice(logStart)
@@ -681,19 +722,22 @@ describe('n8n restart and deactivation', () => {
         }
       }
       await until(() => sandbox.subscriptions(paused.id).some((s) => s.active));
-      await until(() => sandbox.subscriptions(deleted.id).length > 0);
+      await until(() => sandbox.subscriptions(deleted.id).length >= expectedSubscriptions(deleted));
       for (const vendor of [paused, deleted]) {
         await expectDeliveryRuns(vendor);
         const subs = sandbox.subscriptions(vendor.id);
-        expect(subs).toHaveLength(1);
-        expect(subs[0]).toMatchObject({ url: setups.get(vendor.id)!.productionUrl, active: true });
-        expect(subs[0]!.id === deletedId).toBe(false);
+        expect(subs).toHaveLength(expectedSubscriptions(vendor));
+        for (const sub of subs) {
+          expect(sub).toMatchObject({ url: setups.get(vendor.id)!.productionUrl, active: true });
+          expect(sub.id === deletedId).toBe(false);
+        }
       }
     },
   );
 
-  e2e('deactivating a workflow deletes its subscription at the vendor', async () => {
+  e2e('deactivating a workflow deletes its subscriptions at the vendor (every one of a k-event trigger)', async () => {
     for (const vendor of restVendors) {
+      expect(sandbox.subscriptions(vendor.id)).toHaveLength(expectedSubscriptions(vendor));
       await rest.deactivate(setups.get(vendor.id)!.workflowId);
       // n8n 2.x may finish removing webhooks after answering; wait (bounded) for the vendor side.
       await until(() => sandbox.subscriptions(vendor.id).length === 0, 10_000);

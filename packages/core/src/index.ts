@@ -27,6 +27,7 @@ export * from './dedupe/index.js';
 export { resourceCodec, canPause, optionPath, mediaTypeOf } from './resource/codec.js';
 export { getPath, setPath } from './resource/path.js';
 export { envelopeFields } from './resource/envelope.js';
+export { oneEventPerSubscription, subscriptionGroups, usesAppSecret } from './resource/events.js';
 export { generateSecret, secretRuleProblem, redactSecret } from './resource/secret.js';
 export { validationStatusOf } from './resource/error-document.js';
 export { linkNext, DEFAULT_MAX_PAGES } from './resource/pagination.js';

@@ -209,10 +209,18 @@ export interface SubscriptionResource {
    */
   secretOnReads: { kind: 'omit' } | { kind: 'redact' } | { kind: 'prefix'; field: string };
   /**
-   * Fixed fields every create request carries, by path, where the vendor needs them and hookpack
-   * has no input for them (SendGrid: `enabled: true`, else the webhook is created switched off).
+   * Fixed fields every create request carries, by path, where hookpack has no input for them
+   * (SendGrid's `enabled: true`, else the webhook is created switched off; Shopify's
+   * `format: "json"`: hookpack reads JSON deliveries only). Reads show them and the sandbox refuses
+   * another value, except for a path that is also the on/off field, which follows the state.
    */
-  createFields?: Record<string, unknown>;
+  createFields?: Record<string, string | number | boolean>;
+  /**
+   * How many events one subscription carries. `many` (default): a list at `fields.events`.
+   * `one`: a single event type, a string at `fields.events` (Shopify's `topic`), so a trigger on
+   * k events owns k subscriptions; the client's `subscribe` creates them all or none.
+   */
+  eventsPerSubscription?: 'many' | 'one';
 }
 
 export interface FlatDocument {
@@ -223,6 +231,11 @@ export interface WrappedDocument {
   kind: 'wrapped';
   key: string;
   requests: 'wrapped' | 'flat';
+  /**
+   * Where list answers put `list.key`: inside the wrapper (default, Parley's `{data: [...]}`), or
+   * at the top level (`flat`: Shopify wraps one webhook as `{webhook: {…}}`, a list as `{webhooks: [...]}`).
+   */
+  lists?: 'wrapped' | 'flat';
 }
 /** JSON:API: `{data: {id, type, attributes}}` both ways; lists are `{data: [...]}`. */
 export interface JsonApiDocument {
@@ -319,6 +332,11 @@ export interface CursorPagination extends PaginationBase {
 /** RFC 8288 `Link: <…>; rel="next"` header, followed on the same origin only. */
 export interface LinkHeaderPagination extends PaginationBase {
   kind: 'link';
+  /**
+   * Query parameter of the next-page link, for servers (the sandbox): an opaque cursor in it
+   * (Shopify's `page_info`). Absent: a page number in `page`. Clients follow the link as given.
+   */
+  cursorParam?: string;
 }
 
 /**
@@ -337,6 +355,8 @@ export interface ObjectErrorFormat {
   type?: { path: string; byStatus: Record<number, string>; default: string; server?: string };
   /** Status of a validation error (default 400). */
   validationStatus?: number;
+  /** Each field detail is a list of messages (Rails style: `{errors: {address: ["can't be blank"]}}`). */
+  detailsAsLists?: boolean;
 }
 /**
  * A list of error objects under `key`, each with a message and the field it is about
@@ -422,9 +442,13 @@ export interface SignatureDefinition {
    * Who holds the signing secret: `subscription` — the vendor issues it and returns it once, in
    * the create (and rotate) answer; `client` — hookpack chooses it at create (see
    * `clientSecret`) and sends it in `resource.fields.secret`; `user` — entered by the user,
-   * as set in the vendor's UI.
+   * as set in the vendor's UI; `app` — the app's own secret (Shopify's client secret), entered
+   * once in the credential, the same for every subscription and never carried by the API (see
+   * `appSecret`).
    */
-  secretSource: 'subscription' | 'client' | 'user';
+  secretSource: 'subscription' | 'client' | 'user' | 'app';
+  /** For `app`: how integrations ask for the app's secret. */
+  appSecret?: AppSecretField;
   /** For `client`: the secret hookpack generates. */
   clientSecret?: ClientSecretRule;
   /**
@@ -462,6 +486,13 @@ export interface ApiPublicKey {
 export interface UserPublicKey {
   source: 'user';
   /** Where the user finds the key in the vendor's UI, for the credential's help text. */
+  help: string;
+}
+
+export interface AppSecretField {
+  /** The vendor's name for it, as a field label: "Client Secret", "API Secret Key". */
+  label: string;
+  /** Where the user finds it, one sentence for the credential's help text. */
   help: string;
 }
 

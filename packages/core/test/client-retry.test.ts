@@ -200,6 +200,8 @@ describe('Idempotency-Key', () => {
     const keys: string[] = [];
     // A missing header (null) does not match, so the request would fail the test.
     const record = (v: string | null) => v != null && keys.push(v) > 0;
+    // Each create first looks at what already points at its URL (reads carry no key).
+    api().get('/v2/hooks').times(2).reply(200, listOf());
     api().post('/v2/hooks').matchHeader('Idempotency-Key', record).times(2).reply(500, {});
     api().post('/v2/hooks').matchHeader('Idempotency-Key', record).reply(201, created('wh_1'));
     api().post('/v2/hooks').matchHeader('Idempotency-Key', record).reply(201, created('wh_2'));
@@ -381,14 +383,29 @@ describe('a retried create never produces two subscriptions', () => {
     );
   });
 
-  it('a vendor with idempotency keys is retried with the same key and never listed', async () => {
+  it('a vendor with idempotency keys is retried with the same key, and listed only before', async () => {
     const keys: string[] = [];
     const record = (v: string | null) => v != null && keys.push(v) > 0;
+    api().get('/v2/hooks').reply(200, listOf());
     api().post('/v2/hooks').matchHeader('Idempotency-Key', record).replyWithError(reset());
     api().post('/v2/hooks').matchHeader('Idempotency-Key', record).reply(201, created('wh_1'));
     const { client } = setup({ api: { idempotencyKeys: true } });
     expect((await client.create(INPUT)).id).toBe('wh_1');
     expect(keys[0]).toBe(keys[1]);
+  });
+
+  it('a vendor with idempotency keys whose every attempt is lost: what it stored is deleted', async () => {
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_other', URL_)));
+    api().post('/v2/hooks').times(2).replyWithError(reset());
+    api()
+      .get('/v2/hooks')
+      .reply(200, listOf(hook('wh_other', URL_), hook('wh_stored', URL_)));
+    api().delete('/v2/hooks/wh_stored').reply(204);
+    const { client } = setup({ api: { idempotencyKeys: true }, retry: { maxAttempts: 2 } });
+    await expect(client.create(INPUT)).rejects.toThrow(/deleted the subscription .* anyway \(wh_stored\)/);
+    expect(nock.isDone()).toBe(true);
   });
 
   it('4xx is final: no retry, no lookup', async () => {

@@ -32,7 +32,11 @@ const envelope = (vendor: VendorDefinition, id: string) => {
   });
 };
 
-describe.each(vendors.map((v) => [v.id, v] as const))('%s as a batch sender', (_, vendor) => {
+// Only envelopes that name their own event type can be batch elements: a vendor whose body is the
+// bare resource, typed by a header (Shopify's X-Shopify-Topic), sends one event per request.
+const typedByBody = vendors.filter((v) => envelope(v, 'evt_probe') && v.envelope.read(envelope(v, 'evt_probe')).type);
+
+describe.each(typedByBody.map((v) => [v.id, v] as const))('%s as a batch sender', (_, vendor) => {
   const batchVendor = asBatch(vendor, { kind: 'array' });
   // Public-key vendors sign with a private key and are verified with its public key.
   const algorithm = vendor.signature.scheme.publicKeyAlgorithm;

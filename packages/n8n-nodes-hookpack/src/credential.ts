@@ -1,4 +1,10 @@
-import { defaultBaseUrl, mediaTypeOf, type EndpointDefinition, type VendorDefinition } from '@hookpack/core';
+import {
+  defaultBaseUrl,
+  mediaTypeOf,
+  usesAppSecret,
+  type EndpointDefinition,
+  type VendorDefinition,
+} from '@hookpack/core';
 import type { IAuthenticateRuleResponseCode } from 'n8n-workflow';
 import { baseUrlForm } from './api-errors.js';
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
@@ -11,6 +17,8 @@ export const CREDENTIAL_FIELDS = {
   allowHttpWebhookUrl: 'allowHttpWebhookUrl',
   signingSecret: 'signingSecret',
   publicKey: 'publicKey',
+  /** The app's signing secret (Shopify's client secret), for vendors that sign every delivery with it. */
+  appSecret: 'appSecret',
 } as const;
 
 /**
@@ -66,6 +74,7 @@ function apiKeyCredential(vendor: VendorDefinition): CredentialParts {
       },
       baseUrlProperty(vendor),
       ...publicKeyProperties(vendor),
+      ...appSecretProperties(vendor),
       {
         displayName: 'Allow HTTP Webhook URLs',
         name: CREDENTIAL_FIELDS.allowHttpWebhookUrl,
@@ -87,6 +96,24 @@ function apiKeyCredential(vendor: VendorDefinition): CredentialParts {
       rules: credentialTestRules(vendor, probe),
     },
   };
+}
+
+/** The app's signing secret, entered once: the same for every subscription, never returned by the API. */
+function appSecretProperties(vendor: VendorDefinition): INodeProperties[] {
+  if (!usesAppSecret(vendor)) return [];
+  const field = vendor.signature.appSecret;
+  if (!field) throw new Error(`${vendor.id}: secretSource "app" needs signature.appSecret { label, help }`);
+  return [
+    {
+      displayName: field.label,
+      name: CREDENTIAL_FIELDS.appSecret,
+      type: 'string',
+      typeOptions: { password: true },
+      required: true,
+      default: '',
+      description: `${field.help} ${vendor.displayName} signs every delivery with it; its API never returns it.`,
+    },
+  ];
 }
 
 /** The Base URL field: the documented production address as default, or none where the docs name none. */

@@ -1,4 +1,10 @@
-import type { Subscription, SubscriptionInput, VendorDefinition } from '@hookpack/core';
+import {
+  leftBehindOf,
+  oneEventPerSubscription,
+  usesAppSecret,
+  type Subscription,
+  type VendorDefinition,
+} from '@hookpack/core';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { actionableError, activationFailure, insecureUrlError, settingsProblem } from './api-errors.js';
 import { CREDENTIAL_FIELDS } from './credential.js';
@@ -10,7 +16,9 @@ import {
   dropForeignSubscriptions,
   forgetSubscription,
   storeSubscription,
+  storeSubscriptions,
   storedSubscription,
+  storedSubscriptions,
   type StoredSubscription,
   type WebhookKind,
 } from './state.js';
@@ -59,41 +67,71 @@ function restLifecycle(vendor: VendorDefinition) {
   return {
     async reconcile(fns: IHookFunctions) {
       const ctx = await hookContext(fns, vendor);
-      const stored = storedSubscription(ctx.staticData, ctx.kind);
-      let keep: Subscription | undefined;
-      if (stored) keep = await reconcileStored(ctx, stored);
+      const kept: Subscription[] = [];
+      const covered = new Set<string>();
+      for (const stored of storedSubscriptions(ctx.staticData, ctx.kind)) {
+        // One event per subscription: one for an event no longer selected, or a second one for
+        // the same event, is ours and not needed.
+        const surplus =
+          ctx.perEvent &&
+          (stored.events.length !== 1 || !ctx.events.includes(stored.events[0]!) || covered.has(stored.events[0]!));
+        const keep = surplus ? await dropStored(ctx, stored) : await reconcileStored(ctx, stored);
+        if (!keep) continue;
+        kept.push(keep);
+        for (const e of keep.events) covered.add(e);
+      }
       // Other subscriptions to this URL: ours but unusable (their secret was never stored) —
       // deleted only where the vendor's label proves they are ours.
-      await sweepStrays(ctx, keep?.id);
-      return keep !== undefined;
+      await sweepStrays(ctx, new Set(kept.map((s) => s.id)));
+      // Every selected event has its subscription; else create() adds the missing ones.
+      return kept.length > 0 && ctx.events.every((e) => covered.has(e));
     },
 
     async register(fns: IHookFunctions) {
       const ctx = await hookContext(fns, vendor);
-      const input: SubscriptionInput = { url: ctx.url, events: ctx.events, options: ctx.options };
+      // What reconcile kept stays; only the events without a subscription get one (all of
+      // them, or one subscription carrying all, for the other vendors).
+      const kept = storedSubscriptions(ctx.staticData, ctx.kind);
+      const covered = new Set(kept.flatMap((s) => s.events));
+      const missing = ctx.perEvent ? ctx.events.filter((e) => !covered.has(e)) : kept.length > 0 ? [] : ctx.events;
+      if (missing.length === 0) return true;
       // What already points at this URL is not this activation's work, whatever happens next.
       const before = await idsAtUrl(ctx, 'create the webhook subscription');
-      let created: Subscription;
+      let created: Subscription[];
       try {
-        created = await ctx.api.create(input);
+        // All or nothing: core deletes what it made when a later create fails.
+        created = await ctx.api.subscribe({ url: ctx.url, events: missing, options: ctx.options });
       } catch (error) {
         // The vendor may have saved it before the failure reached us (timeout, 5xx on the way back).
-        const failure = actionableError(vendor, 'create the webhook subscription', error, ctx.events);
-        await sweepStrays(ctx, undefined, before).catch((cleanup: unknown) => {
-          failure.message += ` Cleaning up afterwards also failed: ${(cleanup as Error).message}`;
-        });
+        const failure = actionableError(vendor, 'create the webhook subscription', error, missing);
+        const leftBehind = leftBehindOf(error);
+        await sweepStrays(ctx, new Set(kept.map((s) => s.id)), before).then(
+          () => {
+            // Created during this activation, so provably ours: the sweep deleted them after all.
+            if (leftBehind.length > 0)
+              failure.message += ` hookpack deleted ${leftBehind.join(', ')} afterwards, so nothing is left behind.`;
+          },
+          (cleanup: unknown) => {
+            failure.message += ` Cleaning up afterwards also failed: ${(cleanup as Error).message}`;
+          },
+        );
         throw failure;
       }
       // core's client already refused (and deleted) a create answer without a secret or public key.
-      storeSubscription(ctx.staticData, ctx.kind, {
-        id: created.id,
-        url: ctx.url,
-        events: ctx.events,
-        ...(keyFromApi(vendor)
-          ? { publicKey: created.publicKey! }
-          : { sealedSecret: sealSecret(created.secret!, ctx.apiKey, ctx.owner) }),
-        owner: ctx.owner,
-      });
+      storeSubscriptions(ctx.staticData, ctx.kind, [
+        ...kept,
+        ...created.map((sub): StoredSubscription => ({
+          id: sub.id,
+          url: ctx.url,
+          events: ctx.perEvent ? [...sub.events] : ctx.events,
+          ...(keyFromApi(vendor)
+            ? { publicKey: sub.publicKey! }
+            : ctx.appSigned
+              ? {}
+              : { sealedSecret: sealSecret(sub.secret!, ctx.apiKey, ctx.owner) }),
+          owner: ctx.owner,
+        })),
+      ]);
       return true;
     },
 
@@ -101,22 +139,30 @@ function restLifecycle(vendor: VendorDefinition) {
       // n8n also calls this after refusing an activation (1.x: "the URL path is already
       // taken" for an imported or pasted copy): only what this trigger owns may go.
       const ctx = await hookContext(fns, vendor);
-      const stored = storedSubscription(ctx.staticData, ctx.kind);
-      if (stored) {
-        try {
-          await ctx.api.delete(stored.id); // "already gone" counts as deleted
-        } catch (error) {
-          // The record stays in the node's state (n8n keeps the state it had when a delete
-          // fails), so the next activation with a working key reuses or deletes it.
-          const failure = actionableError(vendor, 'delete the webhook subscription', error, ctx.events);
+      const stored = storedSubscriptions(ctx.staticData, ctx.kind);
+      if (stored.length > 0) {
+        // Every one is tried; "already gone" counts as deleted. Those that failed stay in the
+        // node's state, so the next activation with a working key reuses or deletes them.
+        const { failed } = await ctx.api.deleteEach(stored.map((s) => s.id));
+        const failedIds = new Set(failed.map((f) => f.id));
+        storeSubscriptions(
+          ctx.staticData,
+          ctx.kind,
+          stored.filter((s) => failedIds.has(s.id)),
+        );
+        if (failed.length > 0) {
+          const failure = actionableError(vendor, 'delete the webhook subscription', failed[0]!.error, ctx.events);
+          const ids = [...failedIds].join(', ');
+          const one = failed.length === 1;
+          if (stored.length > 1)
+            failure.message += ` ${failed.length} of this trigger's ${stored.length} subscriptions could not be deleted.`;
           failure.message +=
-            ` Subscription ${stored.id} is still at ${vendor.displayName} and keeps sending events to this workflow's URL:` +
-            ` once the credential works, publish the workflow again (hookpack then reuses or deletes it),` +
-            ` or delete it by hand in the ${vendor.displayName} dashboard.`;
+            ` ${one ? `Subscription ${ids} is` : `Subscriptions ${ids} are`} still at ${vendor.displayName} and keep${one ? 's' : ''} sending events to this workflow's URL:` +
+            ` once the credential works, publish the workflow again (hookpack then reuses or deletes ${one ? 'it' : 'them'}),` +
+            ` or delete ${one ? 'it' : 'them'} by hand in the ${vendor.displayName} dashboard.`;
           ctx.fns.logger?.warn(`${vendor.displayName} trigger: ${failure.message}`);
           throw failure;
         }
-        forgetSubscription(ctx.staticData, ctx.kind);
       }
       await sweepStrays(ctx, undefined);
       return true;
@@ -136,6 +182,10 @@ interface HookContext {
   url: string;
   events: string[];
   options: Record<string, unknown>;
+  /** The vendor's subscriptions carry one event each: this trigger owns one per selected event. */
+  perEvent: boolean;
+  /** Deliveries are signed with the app's secret from the credential: no secret per subscription. */
+  appSigned: boolean;
 }
 
 async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promise<HookContext> {
@@ -180,7 +230,20 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
     url,
     events: [...events].sort(),
     options,
+    perEvent: oneEventPerSubscription(vendor),
+    appSigned: usesAppSecret(vendor),
   };
+}
+
+/** Deletes one of this trigger's own subscriptions it no longer needs, and forgets it. */
+async function dropStored(ctx: HookContext, stored: StoredSubscription): Promise<undefined> {
+  try {
+    await ctx.api.delete(stored.id);
+  } catch (error) {
+    throw actionableError(ctx.vendor, 'delete a webhook subscription no longer needed', error, stored.events);
+  }
+  forgetSubscription(ctx.staticData, ctx.kind, stored.id);
+  return undefined;
 }
 
 /** The stored subscription if it can stay (reactivated or updated as needed), else undefined. */
@@ -191,17 +254,18 @@ async function reconcileStored(ctx: HookContext, found: StoredSubscription): Pro
     const current = await api.findById(stored.id);
     if (!current) {
       // Deleted at the vendor: forget it so create() registers a fresh one.
-      forgetSubscription(ctx.staticData, ctx.kind);
+      forgetSubscription(ctx.staticData, ctx.kind, stored.id);
       return undefined;
     }
-    // A public key is fetched again whenever it fails: such a subscription needs no stored secret.
-    const fromApi = keyFromApi(vendor);
-    const secret = fromApi
+    // A public key is fetched again whenever it fails, and an app-signed vendor's deliveries
+    // verify with the credential's app secret: such a subscription needs no stored secret.
+    const noStoredSecret = keyFromApi(vendor) || ctx.appSigned;
+    const secret = noStoredSecret
       ? undefined
       : stored.sealedSecret
         ? openSecret(stored.sealedSecret, ctx.apiKey, ctx.owner)
         : stored.secret;
-    if (!api.sameUrl(current.url, ctx.url) || (!fromApi && !secret)) {
+    if (!api.sameUrl(current.url, ctx.url) || (!noStoredSecret && !secret)) {
       // Our own subscription for an old URL (WEBHOOK_URL changed) or one we cannot verify with:
       // no secret, or one sealed with an API key the credential no longer holds.
       if (stored.sealedSecret && !secret) {
@@ -210,7 +274,7 @@ async function reconcileStored(ctx: HookContext, found: StoredSubscription): Pro
         );
       }
       await api.delete(current.id);
-      forgetSubscription(ctx.staticData, ctx.kind);
+      forgetSubscription(ctx.staticData, ctx.kind, stored.id);
       return undefined;
     }
     if (!stored.sealedSecret && secret) {
@@ -220,22 +284,24 @@ async function reconcileStored(ctx: HookContext, found: StoredSubscription): Pro
       storeSubscription(ctx.staticData, ctx.kind, stored);
     }
     const label = vendor.api?.ownerLabel?.option;
+    // The events this subscription should carry: all selected, or its own one (checked by the caller).
+    const wanted = ctx.perEvent ? stored.events : ctx.events;
     // Events changed in the node, or a subscription created before ownership was recorded.
     const eventsChanged =
-      !sameSet(current.events, ctx.events) || (label !== undefined && current.options[label] !== ctx.options[label]);
+      !sameSet(current.events, wanted) || (label !== undefined && current.options[label] !== ctx.options[label]);
     if (eventsChanged || !current.active) {
       if (!api.supports('update')) {
         await api.delete(current.id);
-        forgetSubscription(ctx.staticData, ctx.kind);
+        forgetSubscription(ctx.staticData, ctx.kind, stored.id);
         return undefined;
       }
       // Reactivates a subscription the vendor paused after failed deliveries, and keeps
       // events in line with the node; the secret survives an update.
       const updated = await api.update(current.id, {
-        ...(eventsChanged ? { events: ctx.events, options: ctx.options } : {}),
+        ...(eventsChanged ? { events: wanted, options: ctx.options } : {}),
         ...(!current.active ? { active: true } : {}),
       });
-      storeSubscription(ctx.staticData, ctx.kind, { ...stored, events: ctx.events });
+      storeSubscription(ctx.staticData, ctx.kind, { ...stored, events: wanted });
       return updated;
     }
     return current;
@@ -269,10 +335,10 @@ async function idsAtUrl(ctx: HookContext, doing: string): Promise<Set<string> | 
  * subscription to the same URL proves nothing by itself — an imported or pasted copy has the
  * original's URL — so anything else is left alone and logged.
  */
-async function sweepStrays(ctx: HookContext, keepId: string | undefined, before?: Set<string>): Promise<void> {
+async function sweepStrays(ctx: HookContext, keepIds: Set<string> | undefined, before?: Set<string>): Promise<void> {
   if (!ctx.api.supports('list')) return;
   try {
-    const strays = (await ctx.api.findByUrl(ctx.url)).filter((sub) => sub.id !== keepId);
+    const strays = (await ctx.api.findByUrl(ctx.url)).filter((sub) => !keepIds?.has(sub.id));
     const unproven: string[] = [];
     for (const sub of strays) {
       const markedOwner = ownerInLabel(ctx.vendor, sub);

@@ -9,10 +9,12 @@ import { sameOwner, type Owner } from './ownership.js';
 export interface StoredSubscription {
   id: string;
   url: string;
+  /** The events this subscription carries: all of the trigger's, or one (vendors with one event per subscription). */
   events: string[];
   /**
    * The signing secret the vendor returned on create, sealed (seal.ts): readable only with the
    * credential's API key, by the owning workflow and node. Never logged, never in node output.
+   * Absent for vendors that sign with the app's secret (it lives in the credential).
    */
   sealedSecret?: string;
   /** The secret in plain text, as versions before sealing stored it; sealed at the next reconcile. */
@@ -31,29 +33,56 @@ export interface StoredSubscription {
 
 export type WebhookKind = 'production' | 'test';
 
+/**
+ * Per kind, the trigger's subscriptions: one object (every vendor whose subscription carries all
+ * the trigger's events, the format older versions wrote and read), or a list of one per event.
+ */
 export interface NodeState {
-  subscriptions?: Partial<Record<WebhookKind, StoredSubscription>>;
+  subscriptions?: Partial<Record<WebhookKind, StoredSubscription | StoredSubscription[]>>;
 }
 
 export function stateOf(staticData: IDataObject): NodeState {
   return staticData as NodeState;
 }
 
-export function storedSubscription(staticData: IDataObject, kind: WebhookKind): StoredSubscription | undefined {
-  return stateOf(staticData).subscriptions?.[kind];
+/** Every stored subscription of a kind, whichever form the state holds. */
+export function storedSubscriptions(staticData: IDataObject, kind: WebhookKind): StoredSubscription[] {
+  const entry = stateOf(staticData).subscriptions?.[kind];
+  if (!entry) return [];
+  return (Array.isArray(entry) ? entry : [entry]).filter(
+    (s): s is StoredSubscription => !!s && typeof s.id === 'string',
+  );
 }
 
-export function storeSubscription(staticData: IDataObject, kind: WebhookKind, sub: StoredSubscription): void {
+/** Replaces a kind's subscriptions: none forgets the kind, one is kept as an object (the older format). */
+export function storeSubscriptions(staticData: IDataObject, kind: WebhookKind, subs: StoredSubscription[]): void {
   const state = stateOf(staticData);
-  state.subscriptions = { ...state.subscriptions, [kind]: sub };
+  const rest = { ...state.subscriptions };
+  if (subs.length === 0) delete rest[kind];
+  else rest[kind] = subs.length === 1 ? subs[0]! : subs;
+  state.subscriptions = rest;
 }
 
-export function forgetSubscription(staticData: IDataObject, kind: WebhookKind): void {
+/** The first stored subscription of a kind (its URL tells test listening from production). */
+export function storedSubscription(staticData: IDataObject, kind: WebhookKind): StoredSubscription | undefined {
+  return storedSubscriptions(staticData, kind)[0];
+}
+
+/** Adds or replaces (by id) one stored subscription of a kind. */
+export function storeSubscription(staticData: IDataObject, kind: WebhookKind, sub: StoredSubscription): void {
+  const others = storedSubscriptions(staticData, kind).filter((s) => s.id !== sub.id);
+  storeSubscriptions(staticData, kind, [...others, sub]);
+}
+
+/** Forgets one stored subscription of a kind by id, or (no id) all of them. */
+export function forgetSubscription(staticData: IDataObject, kind: WebhookKind, id?: string): void {
   const state = stateOf(staticData);
   if (!state.subscriptions?.[kind]) return;
-  const rest = { ...state.subscriptions };
-  delete rest[kind];
-  state.subscriptions = rest;
+  storeSubscriptions(
+    staticData,
+    kind,
+    id === undefined ? [] : storedSubscriptions(staticData, kind).filter((s) => s.id !== id),
+  );
 }
 
 /**
@@ -66,13 +95,14 @@ export function dropForeignSubscriptions(staticData: IDataObject, owner: Owner):
   const state = stateOf(staticData);
   const dropped: StoredSubscription[] = [];
   for (const kind of Object.keys(state.subscriptions ?? {}) as WebhookKind[]) {
-    const sub = state.subscriptions![kind];
-    if (!sub) continue;
-    if (!sub.owner) storeSubscription(staticData, kind, { ...sub, owner });
-    else if (!sameOwner(sub.owner, owner)) {
-      dropped.push(sub);
-      forgetSubscription(staticData, kind);
+    const subs = storedSubscriptions(staticData, kind);
+    const kept: StoredSubscription[] = [];
+    for (const sub of subs) {
+      if (!sub.owner) kept.push({ ...sub, owner });
+      else if (sameOwner(sub.owner, owner)) kept.push(sub);
+      else dropped.push(sub);
     }
+    if (kept.length !== subs.length || kept.some((s, i) => s !== subs[i])) storeSubscriptions(staticData, kind, kept);
   }
   return dropped;
 }
@@ -82,6 +112,8 @@ export function dropForeignSubscriptions(staticData: IDataObject, owner: Owner):
  * production URL). State copied from another workflow does not count.
  */
 export function ownedSubscriptions(staticData: IDataObject, owner: Owner): StoredSubscription[] {
-  const subs = stateOf(staticData).subscriptions ?? {};
-  return Object.values(subs).filter((s): s is StoredSubscription => !!s && (!s.owner || sameOwner(s.owner, owner)));
+  const kinds = Object.keys(stateOf(staticData).subscriptions ?? {}) as WebhookKind[];
+  return kinds
+    .flatMap((kind) => storedSubscriptions(staticData, kind))
+    .filter((s) => !s.owner || sameOwner(s.owner, owner));
 }

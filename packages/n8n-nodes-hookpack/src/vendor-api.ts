@@ -1,5 +1,6 @@
 import {
   createSubscriptionClient,
+  type DeleteEachResult,
   type Operation,
   type Subscription,
   type SubscriptionInput,
@@ -11,6 +12,10 @@ import {
 export interface SubscriptionApi {
   supports(operation: Operation): boolean;
   create(input: SubscriptionInput): Promise<Subscription>;
+  /** Every subscription a trigger on `input.events` owns (one per event where the vendor wants that), all or none. */
+  subscribe(input: SubscriptionInput): Promise<Subscription[]>;
+  /** Deletes each (already gone counts), going on past failures. */
+  deleteEach(ids: readonly string[]): Promise<DeleteEachResult>;
   findById(id: string): Promise<Subscription | undefined>;
   /** Every subscription whose target is `url` (there may be several after lost state). */
   findByUrl(url: string): Promise<Subscription[]>;
@@ -36,6 +41,8 @@ export function subscriptionApi(vendor: VendorDefinition, settings: ApiSettings)
   return {
     supports: (op) => client.supports(op),
     create: (input) => client.create(input),
+    subscribe: (input) => client.subscribe(input),
+    deleteEach: (ids) => client.deleteEach(ids),
     findById: (id) => client.findById(id),
     findByUrl: async (url) => (await client.list()).filter((s) => sameUrl(s.url, url)),
     update: (id, patch) => client.update(id, patch),

@@ -1,4 +1,5 @@
 import {
+  usesAppSecret,
   verifyDelivery,
   verifyDeliveryWithKeySets,
   type VerifyDeliveryResult,
@@ -66,6 +67,15 @@ export function webhookHandler(vendor: VendorDefinition) {
       const credentials = await this.getCredentials(names.credentialName);
       const configured = String(credentials[CREDENTIAL_FIELDS.publicKey] ?? '').trim();
       secret = configured ? [configured] : [];
+    } else if (usesAppSecret(vendor)) {
+      // The app's secret signs every delivery (Shopify's client secret): it is in the credential.
+      const credentials = await this.getCredentials(names.credentialName);
+      const configured = String(credentials[CREDENTIAL_FIELDS.appSecret] ?? '');
+      secret = configured.trim() ? [configured] : [];
+      if (secret.length === 0) {
+        const label = vendor.signature.appSecret?.label ?? 'app secret';
+        return reject(this, 401, 'no_secret', `Enter the ${label} in this trigger's ${vendor.displayName} credential.`);
+      }
     } else if (vendor.api) {
       secret = [];
       let unreadable = 0;

@@ -7,6 +7,8 @@ import { webhookHandler } from '../src/webhook.js';
 import { DEDUPE_CREDENTIAL } from '../src/dedupe-credential.js';
 import { triggerNodeFor } from '../src/index.js';
 import { webhookContext } from './contexts.js';
+import { namesFor } from '../src/names.js';
+import { CREDENTIAL_FIELDS } from '../src/credential.js';
 import { freeLoopbackPort, startRedisServer, type RedisServer } from '../../../test/support/redis-server.js';
 
 // Base64 after whsec_, so that it is a valid secret for every scheme (Standard Webhooks decodes it).
@@ -48,6 +50,8 @@ function signed(vendor: VendorDefinition, id: string) {
   const extra: Record<string, string> = vendor.delivery.deliveryIdHeader
     ? { [vendor.delivery.deliveryIdHeader]: `dlv_${id}` }
     : {};
+  // Where the type travels in a header (Shopify's body is the bare resource), it is sent too.
+  if (vendor.delivery.eventHeader) extra[vendor.delivery.eventHeader] = event.type;
   return { body, headers: { 'content-type': 'application/json', ...headers, ...extra }, type: event.type };
 }
 
@@ -62,6 +66,8 @@ describe.each(restVendors.map((v) => [v.id, v] as const))('%s with the Redis red
       params: { events: [d.type], dedupeStore: 'redis', options: {} },
       credentialsByName: {
         [DEDUPE_CREDENTIAL.name]: { host: '127.0.0.1', port: opts.port ?? redis.port, database: 0 },
+        // Vendors signing with the app's secret (Shopify) read it from their credential.
+        [namesFor(vendor).credentialName]: { [CREDENTIAL_FIELDS.appSecret]: SECRET },
       },
       staticData,
       body: d.body,

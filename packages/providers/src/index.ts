@@ -7,8 +7,9 @@ import { parseFlow } from './parseflow.js';
 import { openAi } from './openai.js';
 import { lemonSqueezy } from './lemon-squeezy.js';
 import { sendGrid } from './sendgrid.js';
+import { shopify } from './shopify.js';
 
-export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi, lemonSqueezy, sendGrid };
+export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi, lemonSqueezy, sendGrid, shopify };
 
 /** Every vendor hookpack ships. Adding a vendor: one module beside these, listed here. */
 export const vendors: readonly VendorDefinition[] = [
@@ -20,6 +21,7 @@ export const vendors: readonly VendorDefinition[] = [
   openAi,
   lemonSqueezy,
   sendGrid,
+  shopify,
 ];
 
 /** Looks a vendor up by id (`parley`) or case-insensitively (`ParseFlow`, `parsley-recipes`). */

@@ -35,6 +35,8 @@ const read = () =>
   nock(BASE)
     .matchHeader('Authorization', `Bearer ${KEY}`)
     .matchHeader('Idempotency-Key', (v) => v == null);
+/** The list a create looks at first (what already points at its URL): empty. */
+const noneAtUrl = () => read().get('/v1/webhooks').reply(200, { object: 'list', data: [] });
 
 describe('Parlay requests and mappings', () => {
   it('supports the documented create, test, rotate, update and the assumed list/get/delete; not me', async () => {
@@ -45,7 +47,8 @@ describe('Parlay requests and mappings', () => {
     await expect(c.me()).rejects.toThrow('Parlay does not support me');
   });
 
-  it('create: one POST with Bearer, a UUID Idempotency-Key and {url, name, enabled_events}; no lookup', async () => {
+  it('create: a lookup, then one POST with Bearer, a UUID Idempotency-Key and {url, name, enabled_events}', async () => {
+    noneAtUrl();
     mutation()
       .post('/v1/webhooks', { url: TARGET, name: 'production', enabled_events: EVENTS })
       .matchHeader('Content-Type', 'application/json')
@@ -66,6 +69,7 @@ describe('Parlay requests and mappings', () => {
   });
 
   it('create without a name leaves name out of the body', async () => {
+    noneAtUrl();
     mutation()
       .post(
         '/v1/webhooks',
@@ -133,6 +137,7 @@ describe('Parlay requests and mappings', () => {
 
 describe('Parlay error behaviour', () => {
   it('401 reads a Stripe-style error body', async () => {
+    noneAtUrl();
     mutation()
       .post('/v1/webhooks')
       .reply(401, { error: { type: 'authentication_error', message: 'Invalid API key provided' } });
@@ -166,6 +171,7 @@ describe('Parlay error behaviour', () => {
   });
 
   it('400 validation details from a Stripe-style param error', async () => {
+    noneAtUrl();
     mutation()
       .post('/v1/webhooks')
       .reply(400, { error: { message: 'Invalid URL', param: 'url' } });
@@ -175,6 +181,7 @@ describe('Parlay error behaviour', () => {
   });
 
   it('429 then success: waits Retry-After and keeps the same Idempotency-Key', async () => {
+    noneAtUrl();
     mutation().post('/v1/webhooks').reply(429, {}, { 'Retry-After': '3' });
     mutation().post('/v1/webhooks').reply(201, createdWebhook);
     await client().create({ url: TARGET, events: EVENTS });
@@ -187,7 +194,8 @@ describe('Parlay error behaviour', () => {
     await expect(client().test('wh_1')).rejects.toBeInstanceOf(RateLimitError);
   });
 
-  it('5xx on create: retried with the same Idempotency-Key (Parlay dedupes), never listed', async () => {
+  it('5xx on create: retried with the same Idempotency-Key (Parlay dedupes), listed only before', async () => {
+    noneAtUrl();
     mutation().post('/v1/webhooks').reply(502);
     mutation()
       .post('/v1/webhooks')
@@ -198,7 +206,9 @@ describe('Parlay error behaviour', () => {
     expect(keys).toHaveLength(3);
   });
 
-  it('5xx that persists: server error after 3 attempts', async () => {
+  it('5xx that persists: server error after 3 attempts, then a look for what Parlay stored anyway', async () => {
+    noneAtUrl();
+    noneAtUrl();
     mutation()
       .post('/v1/webhooks')
       .times(3)

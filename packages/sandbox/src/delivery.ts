@@ -257,7 +257,9 @@ export class DeliveryEngine {
     const headers = deliveryHeaders(vendor, {
       body: live.body,
       type: record.eventType,
-      secret: sub.secret,
+      // An app-signed vendor (Shopify) signs every delivery with the app's secret, not the subscription's.
+      secret:
+        vendor.signature.secretSource === 'app' ? (this.store.ensureAccount(vendor).appSecret ?? null) : sub.secret,
       deliveryId,
     });
     const timeoutMs = Math.max(this.scaled(vendor.delivery.timeoutMs), this.options.minTimeoutMs);

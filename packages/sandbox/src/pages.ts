@@ -27,6 +27,19 @@ export function pageOf(
       return bad(pagination.sizeParam, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
     size = Math.min(asked, MAX_PAGE_SIZE);
   }
+  if (pagination.kind === 'link' && pagination.cursorParam) {
+    // Shopify's page_info: an opaque cursor (here the id of the next page's first item).
+    const param = pagination.cursorParam;
+    const cursor = query.get(param);
+    const start = cursor === null ? 0 : all.findIndex((s) => s.id === cursor);
+    if (start < 0) return bad(param, 'is not a cursor this list handed out');
+    const items = all.slice(start, start + size);
+    const following = all[start + size];
+    if (!following) return { items };
+    const next = new URL(requestUrl);
+    next.searchParams.set(param, following.id);
+    return { items, link: `<${next.href}>; rel="next"` };
+  }
   switch (pagination.kind) {
     case 'page':
     case 'link': {

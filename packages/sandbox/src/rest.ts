@@ -352,9 +352,11 @@ export class VendorApi {
     const read = this.codec.readRequest(input, 'create');
     if (!read.ok) throw new VendorHttpError(this.validationStatus, read.message, read.details);
     const { url, events, options } = read.value;
-    // A vendor that signs only once signing is turned on (the `signing` endpoint) starts unsigned.
+    // A vendor that signs only once signing is turned on (the `signing` endpoint) starts unsigned;
+    // an app-signed vendor (Shopify) issues no secret per subscription: deliveries use the app's.
     const secret =
-      this.acceptSecret(read.value.secret, true) ?? (this.api.endpoints.signing ? null : newSecret(vendor));
+      this.acceptSecret(read.value.secret, true) ??
+      (this.api.endpoints.signing || vendor.signature.secretSource === 'app' ? null : newSecret(vendor));
     this.checkUrl(url!);
     this.checkEvents(events!);
     if (this.ctx.store.subscriptions.size >= MAX_SUBSCRIPTIONS)
@@ -557,9 +559,16 @@ function matchPath(template: string, path: string): { id?: string } | undefined 
   if (t.length !== p.length) return undefined;
   let id: string | undefined;
   for (let i = 0; i < t.length; i++) {
-    if (t[i] === '{id}') {
+    // `{id}` alone or inside a segment (Shopify's `{id}.json`).
+    const at = t[i]!.indexOf('{id}');
+    if (at >= 0) {
+      const before = t[i]!.slice(0, at);
+      const after = t[i]!.slice(at + 4);
+      const segment = p[i]!;
+      if (segment.length <= before.length + after.length || !segment.startsWith(before) || !segment.endsWith(after))
+        return undefined;
       try {
-        id = decodeURIComponent(p[i]!);
+        id = decodeURIComponent(segment.slice(before.length, segment.length - after.length));
       } catch {
         return undefined;
       }

@@ -32,6 +32,8 @@ export interface SandboxOptions {
   timeScale?: number;
   /** API keys to accept, by vendor id (default: generated, `<documented prefix>sandbox_…`). */
   apiKeys?: Record<string, string>;
+  /** App signing secrets of vendors that sign with one (`secretSource: "app"`), by vendor id (default: generated). */
+  appSecrets?: Record<string, string>;
   /** Enforce HTTPS-only target rules even for loopback URLs (default false: http://127.0.0.1 is fine). */
   strictHttps?: boolean;
   /** Apply documented rate limits (default true). */
@@ -52,6 +54,8 @@ export interface SandboxVendorInfo {
   /** Base URL to give the REST client; null for vendors without an API. */
   baseUrl: string | null;
   apiKey: string | null;
+  /** The app secret deliveries are signed with (vendors with `secretSource: "app"`), else null. */
+  appSecret: string | null;
   credits: boolean;
   events: string[];
 }
@@ -161,6 +165,7 @@ export class Sandbox {
       displayName: v.displayName,
       baseUrl: api ? `${this.url}/${v.id}${api.basePath}` : null,
       apiKey: v.auth.kind === 'apiKey' ? account.apiKey : null,
+      appSecret: account.appSecret ?? null,
       credits: account.credits,
       events: v.events.map((e) => e.type),
     };
@@ -177,6 +182,14 @@ export class Sandbox {
     const info = this.vendor(vendorId);
     if (!info.apiKey) throw new SandboxInputError(`${info.displayName} uses no API key`);
     return info.apiKey;
+  }
+
+  /** The app secret the vendor signs deliveries with, for vendors whose secret is the app's (Shopify). */
+  appSecret(vendorId: string): string {
+    const info = this.vendor(vendorId);
+    if (!info.appSecret)
+      throw new SandboxInputError(`${info.displayName} signs with each subscription's secret, not an app secret`);
+    return info.appSecret;
   }
 
   /** Turns the account's paid plan / credit balance on or off (Parsley's paid events). */
@@ -482,7 +495,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const served = resolveVendors(options.vendors);
   const store = new Store(options.stateFile);
   store.load();
-  for (const vendor of served) store.ensureAccount(vendor, options.apiKeys?.[vendor.id]);
+  for (const vendor of served)
+    store.ensureAccount(vendor, options.apiKeys?.[vendor.id], options.appSecrets?.[vendor.id]);
+  for (const key of Object.keys(options.appSecrets ?? {})) {
+    const vendor = served.find((v) => v.id === key);
+    if (!vendor || vendor.signature.secretSource !== 'app')
+      throw new SandboxInputError(
+        `appSecrets has an entry for "${key}", which is not a served vendor signing with an app secret`,
+      );
+  }
   for (const key of Object.keys(options.apiKeys ?? {})) {
     if (!served.some((v) => v.id === key))
       throw new SandboxInputError(`apiKeys has an entry for "${key}", which is not a served vendor id`);

@@ -29,6 +29,8 @@ export interface AccountRecord {
   apiKey: string;
   /** Paid plan / credit balance: without it paid events are refused (403) and dropped. */
   credits: boolean;
+  /** The app's signing secret, for vendors whose deliveries are signed with one (Shopify's client secret). */
+  appSecret?: string;
 }
 
 interface StateFile {
@@ -81,13 +83,18 @@ export class Store {
   }
 
   /** The account of a vendor, created with a generated (or given) API key on first use. */
-  ensureAccount(vendor: VendorDefinition, apiKey?: string): AccountRecord {
+  ensureAccount(vendor: VendorDefinition, apiKey?: string, appSecret?: string): AccountRecord {
     const existing = this.accounts.get(vendor.id);
-    if (existing && (!apiKey || existing.apiKey === apiKey)) return existing;
+    const appSigned = vendor.signature.secretSource === 'app';
+    if (existing && (!apiKey || existing.apiKey === apiKey) && (!appSecret || existing.appSecret === appSecret)) {
+      if (appSigned && !existing.appSecret) existing.appSecret = `sandbox_app_${randomToken(24)}`;
+      return existing;
+    }
     const prefix = vendor.auth.kind === 'apiKey' ? (vendor.auth.keyPrefixes[0] ?? '') : '';
     const account: AccountRecord = {
-      apiKey: apiKey ?? `${prefix}sandbox_${randomToken(18)}`,
+      apiKey: apiKey ?? existing?.apiKey ?? `${prefix}sandbox_${randomToken(18)}`,
       credits: existing?.credits ?? true,
+      ...(appSigned ? { appSecret: appSecret ?? existing?.appSecret ?? `sandbox_app_${randomToken(24)}` } : {}),
     };
     this.accounts.set(vendor.id, account);
     return account;

@@ -53,7 +53,8 @@ describe.each(rest.map((v) => [v.id, v] as const))('%s codec', (_id, vendor) => 
       url: state.url,
       events,
       active: api.resource.fields.active ? false : true,
-      // Public-key vendors keep no secret in the resource: the key comes from its own endpoint.
+      // Public-key vendors keep no secret in the resource (the key comes from its own endpoint);
+      // an app-signed vendor's API carries no secret at all.
       ...(api.resource.fields.secret ? { secret: state.secret } : {}),
       ...(api.resource.fields.createdAt ? { createdAt: state.createdAt } : {}),
     });
@@ -72,7 +73,8 @@ describe.each(rest.map((v) => [v.id, v] as const))('%s codec', (_id, vendor) => 
       api.errors.kind === 'object' && !api.errors.details
         ? expect.any(String)
         : expect.stringContaining('must use https');
-    expect(codec.errorInfo(body).details).toEqual({ url: details });
+    const listed = api.errors.kind === 'object' && api.errors.detailsAsLists;
+    expect(codec.errorInfo(body).details).toEqual({ url: listed ? [details] : details });
     expect(codec.errorInfo(codec.renderError({ status: 401, message: 'Invalid or revoked API key.' })).message).toBe(
       'Invalid or revoked API key.',
     );

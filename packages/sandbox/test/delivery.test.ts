@@ -75,12 +75,12 @@ describe.each(vendors.filter((v) => v.api).map((v) => v.id))('%s deliveries', (v
     expect(await sandbox.settle()).toBe(true);
     expect(r.received).toHaveLength(1);
     const got = r.received[0]!;
-    const verdict = verifyDelivery(vendor, {
-      body: got.body,
-      headers: got.headers,
-      // What the client got: the secret, or for public-key vendors the public key.
-      secret: sub.publicKey ?? sub.secret!,
-    });
+    // What the client got: the secret, or for public-key vendors the public key; an app-signed
+    // vendor (Shopify) signs with the app's secret, which no subscription carries.
+    const appSigned = vendor.signature.secretSource === 'app';
+    if (appSigned) expect(sub.secret).toBeUndefined();
+    const secret = appSigned ? sandbox.appSecret(vendorId) : (sub.publicKey ?? sub.secret!);
+    const verdict = verifyDelivery(vendor, { body: got.body, headers: got.headers, secret });
     expect(verdict.ok, JSON.stringify(verdict)).toBe(true);
     if (!verdict.ok) return;
     expect(verdict.event.type).toBe(event.type);

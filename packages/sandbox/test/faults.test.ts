@@ -190,11 +190,23 @@ describe.each(restVendors.map((v) => [v.id]))('%s: core client against each faul
     const created = await client.create({ url: target(1), events: eventsOf(vendorId) });
     const subs = sandbox.subscriptions(vendorId);
     expect(subs.map((s) => s.id)).toEqual([created.id]);
-    // What the client holds verifies what the vendor signs: the secret, or its public key.
-    expect(subs[0]!.publicKey ?? subs[0]!.secret).toBe(created.publicKey ?? created.secret);
+    // What the client holds verifies what the vendor signs: the secret, or its public key (none
+    // per subscription where the app signs).
+    expect(subs[0]!.publicKey ?? subs[0]!.secret ?? null).toBe(created.publicKey ?? created.secret ?? null);
     const creates = sandbox.requests(vendorId).filter((r) => r.method === 'POST');
     expect(creates[0]).toMatchObject({ status: 0, fault: { kind: rule.fault } });
     expect(creates.at(-1)!.status).toBe(201);
+  });
+
+  it('every create attempt stored and its answer lost: the client gives up and leaves nothing behind', async () => {
+    // Idempotency-key vendors too (found by the Zapier chaos trials): once the transport's
+    // retries with the same key are spent, what the vendor stored must still be taken back.
+    sandbox.setFaults({ rules: [{ vendor: vendorId, operation: 'create', fault: 'reset-after-store', times: 5 }] });
+    const client = clientFor(sandbox, vendorId, { retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    await expect(client.create({ url: target(3), events: eventsOf(vendorId) })).rejects.toThrow(
+      /deleted the subscription .* had created anyway/,
+    );
+    expect(sandbox.subscriptions(vendorId)).toEqual([]);
   });
 
   it('a slow answer arrives intact', async () => {

@@ -1,4 +1,4 @@
-import { defaultBaseUrl, parseRetryAfter, resourceCodec, type ApiKeyAuth } from '@hookpack/core';
+import { defaultBaseUrl, parseRetryAfter, resourceCodec, usesAppSecret, type ApiKeyAuth } from '@hookpack/core';
 import type { Bundle, HttpRequestOptions, HttpResponse, ZObject } from 'zapier-platform-core';
 import {
   baseUrlFor,
@@ -47,6 +47,7 @@ export function authenticationFor(vendor: RestVendor) {
         helpText: `${auth.keyHelp}${docsLink(vendor, 'API')}`,
       },
       baseUrlField(vendor),
+      ...appSecretFields(vendor),
     ],
     // Vendors with an identity endpoint (GET /me) are tested with it; the others with a list call.
     test: async (z: ZObject, bundle: Bundle) => {
@@ -80,6 +81,25 @@ export function authenticationFor(vendor: RestVendor) {
       return `${label}${host}`;
     },
   };
+}
+
+/** Key of the connection field holding the app's signing secret (vendors with `secretSource: "app"`). */
+export const APP_SECRET_FIELD = 'appSecret';
+
+/** The app's signing secret, entered once per connection: the same for every Zap, never returned by the API. */
+function appSecretFields(vendor: RestVendor) {
+  if (!usesAppSecret(vendor)) return [];
+  const field = vendor.signature.appSecret;
+  if (!field) throw new Error(`${vendor.id}: secretSource "app" needs signature.appSecret { label, help }`);
+  return [
+    {
+      key: APP_SECRET_FIELD,
+      label: field.label,
+      type: 'password' as const,
+      required: true,
+      helpText: `${field.help} ${vendor.displayName} signs every delivery with it; its API never returns it.${docsLink(vendor, 'webhook')}`,
+    },
+  ];
 }
 
 /** The Base URL field: optional with the documented production host, required where the docs name none. */

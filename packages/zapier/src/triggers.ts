@@ -3,6 +3,7 @@ import {
   HookpackApiError,
   HookpackInputError,
   testOnlyEventType,
+  usesAppSecret,
   verifyDelivery,
   type EventDefinition,
   type SubscriptionOption,
@@ -20,7 +21,7 @@ import {
   type RestVendor,
 } from './api.js';
 import { verifyWithApiKey } from './public-keys.js';
-import { authError } from './auth.js';
+import { APP_SECRET_FIELD, authError } from './auth.js';
 import { zapierFetch } from './transport.js';
 import { docsLink, triggerDescription, triggerKey, triggerNoun } from './names.js';
 import { outputFieldsFor, sampleOutput, toTriggerOutput, type OutputField, type TriggerOutput } from './output.js';
@@ -28,7 +29,7 @@ import { outputFieldsFor, sampleOutput, toTriggerOutput, type OutputField, type 
 /** What performSubscribe stores in Zapier's `bundle.subscribeData`. */
 export interface SubscribeData {
   id: string;
-  /** The signing secret the vendor returned once, at creation. */
+  /** The signing secret the vendor returned once, at creation; null where the app's secret (in the connection) signs. */
   secret: string | null;
   /** For vendors that sign with their private key: the public key the API handed out at creation. */
   publicKey?: string | null;
@@ -244,7 +245,10 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
       perform: performFor(vendor, event, (bundle) =>
         vendor.signature.publicKey?.source === 'user'
           ? (bundle.inputData as Record<string, unknown> | undefined)?.[PUBLIC_KEY_FIELD]
-          : (bundle.subscribeData as Partial<SubscribeData> | undefined)?.secret,
+          : // An app-signed vendor (Shopify) signs with the connection's app secret, the same for every Zap.
+            usesAppSecret(vendor)
+            ? (bundle.authData as Record<string, unknown> | undefined)?.[APP_SECRET_FIELD]
+            : (bundle.subscribeData as Partial<SubscribeData> | undefined)?.secret,
       ),
       // No vendor has a polling endpoint; the test endpoints send to a URL rather than
       // return data. So samples come from the event catalog, through perform's parser.

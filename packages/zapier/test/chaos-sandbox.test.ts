@@ -115,7 +115,12 @@ it(`Zapier REST hooks under seeded faults: ${ROUNDS * restApps.length} subscribe
       plans.map(async (p) => {
         const appTester = zapier.createAppTester(p.app);
         const op = p.app.triggers[triggerKey(p.event.type)]!.operation as any;
-        const authData = { apiKey: sandbox.apiKey(p.vendor.id), baseUrl: sandbox.baseUrl(p.vendor.id) };
+        const authData = {
+          apiKey: sandbox.apiKey(p.vendor.id),
+          baseUrl: sandbox.baseUrl(p.vendor.id),
+          // Where the vendor signs with the app's secret (Shopify), the connection holds it.
+          ...(p.vendor.signature.secretSource === 'app' ? { appSecret: sandbox.appSecret(p.vendor.id) } : {}),
+        };
         const targetUrl = `${receiver.url}${p.vendor.id}/${round}`;
         const failures: Outcome['failures'] = [];
         let subscribeData: { id: string; secret: string } | undefined;

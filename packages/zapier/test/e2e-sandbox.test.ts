@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usesAppSecret, type VendorDefinition } from '@hookpack/core';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { restApps, staticApps, zapier, zapierHeaders } from './apps.js';
 import { SIGNING_SECRET_FIELD, triggerKey } from '../src/index.js';
@@ -46,6 +47,12 @@ function rawRequestFrom(c: Captured) {
 }
 
 let sandbox: Sandbox;
+/** A connection: API key and base URL, and the app secret where the vendor signs with one (Shopify). */
+const authDataFor = (vendor: VendorDefinition): Record<string, string> => ({
+  apiKey: sandbox.apiKey(vendor.id),
+  baseUrl: sandbox.baseUrl(vendor.id),
+  ...(usesAppSecret(vendor) ? { appSecret: sandbox.appSecret(vendor.id) } : {}),
+});
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 // The sandbox serves its APIs over http:// on loopback: the apps' explicit opt-in.
@@ -71,7 +78,7 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
     const op = app.triggers[triggerKey(event.type)]!.operation as any;
 
     it(`${vendor.displayName}: auth test, subscribe, delivery → perform, unsubscribe`, async () => {
-      const authData = { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id) };
+      const authData = authDataFor(vendor);
 
       const me = await appTester(app.authentication!.test as any, { authData });
       expect(me).toBeTruthy();
@@ -84,8 +91,10 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
         targetUrl: receiver.url,
         inputData: {},
       })) as { id: string; secret: string | null; publicKey?: string };
-      // The signing secret, or for vendors that sign with their own key pair, the public key.
-      expect(subscribeData.secret ?? subscribeData.publicKey).toBeTruthy();
+      // The signing secret, or for vendors that sign with their own key pair, the public key;
+      // none where the connection's app secret signs.
+      if (usesAppSecret(vendor)) expect(subscribeData.secret).toBeNull();
+      else expect(subscribeData.secret ?? subscribeData.publicKey).toBeTruthy();
       const stored = sandbox.subscription(subscribeData.id);
       expect(stored).toMatchObject({ url: receiver.url, events: [event.type], active: true });
 
@@ -156,7 +165,7 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
     const op = app.triggers[triggerKey(event.type)]!.operation as any;
 
     it(`${vendor.displayName}: unsubscribe deletes only the subscription in its own subscribe data`, async () => {
-      const authData = { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id) };
+      const authData = authDataFor(vendor);
       // Two Zaps (or a Zap and another integration) subscribed to the same target URL.
       const first = (await appTester(op.performSubscribe, { authData, targetUrl: receiver.url, inputData: {} })) as {
         id: string;
@@ -185,7 +194,7 @@ describe('Zapier apps against the sandbox vendors (loopback)', () => {
     const op = app.triggers[triggerKey(paid.type)]!.operation as any;
 
     it(`${vendor.displayName}: subscribing to a paid event without credits gives the plan / credits message`, async () => {
-      const authData = { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id) };
+      const authData = authDataFor(vendor);
       sandbox.setCredits(vendor.id, false);
       try {
         const err = (await appTester(op.performSubscribe, { authData, targetUrl: receiver.url, inputData: {} }).catch(

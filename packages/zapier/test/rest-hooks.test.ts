@@ -33,10 +33,10 @@ for (const fixture of restFixtures) {
   const bundleBase = {
     authData: { apiKey: API_KEY, ...(defaultBaseUrl(vendor.api) ? {} : { baseUrl: vendor.api.baseUrl }) },
   };
-  // core's create lists first where a lost answer could leave an unknown duplicate (no
-  // Idempotency-Key): the vendor's own empty list, rendered from its description.
+  // core's create lists first wherever it can clean up after a lost answer (list and delete, with
+  // or without Idempotency-Key): the vendor's own empty list, rendered from its description.
   const listBefore = (origin = fixture.origin, prefix = new URL(vendor.api.baseUrl).pathname.replace(/\/$/, '')) => {
-    if (vendor.api.idempotencyKeys || !vendor.api.endpoints.list) return;
+    if (!vendor.api.endpoints.list || !vendor.api.endpoints.delete) return;
     nock(origin)
       .get(prefix + vendor.api.endpoints.list.path)
       .query(true)

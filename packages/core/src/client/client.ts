@@ -10,6 +10,7 @@ import { canPause, resourceCodec } from '../resource/codec.js';
 import { firstPage, maxPagesOf, nextPage, pageKey, type PageRequest } from '../resource/pagination.js';
 import { generateSecret } from '../resource/secret.js';
 import { getPath } from '../resource/path.js';
+import { oneEventPerSubscription, subscriptionGroups } from '../resource/events.js';
 import { backoffDelay } from './backoff.js';
 import { resolveClientConfig, type SubscriptionClientOptions } from './config.js';
 import { HookpackApiError, HookpackInputError, UnsupportedOperationError } from './errors.js';
@@ -38,6 +39,15 @@ export interface SubscriptionClient {
   supports(operation: Operation): boolean;
   /** Creates a subscription; the result carries the signing secret where the vendor returns one. */
   create(input: SubscriptionInput): Promise<Subscription>;
+  /**
+   * Every subscription a trigger on `input.events` owns: one, or one per event where the vendor's
+   * subscriptions carry one event each. All or nothing: when a create fails part-way the ones
+   * already created are deleted again; any that could not be are named in the error's message
+   * and in `leftBehindOf(error)`.
+   */
+  subscribe(input: SubscriptionInput): Promise<Subscription[]>;
+  /** Deletes each of `ids` (already gone counts as deleted), going on past failures; says which failed. */
+  deleteEach(ids: readonly string[]): Promise<DeleteEachResult>;
   /** Every page; `options` narrow it where the description declares list filters for them. */
   list(options?: Record<string, unknown>): Promise<Subscription[]>;
   /** Throws HookpackApiError `not_found` when the vendor does not know the id. */
@@ -62,6 +72,18 @@ export interface SubscriptionClient {
    * signing on again through `signing` where that answers with the key.
    */
   publicKey(id: string): Promise<string>;
+}
+
+export interface DeleteEachResult {
+  /** Deleted now, or already gone. */
+  deleted: string[];
+  failed: { id: string; error: unknown }[];
+}
+
+/** Subscriptions a failed `subscribe` created and could not delete again (empty for other errors). */
+export function leftBehindOf(error: unknown): string[] {
+  const ids = (error as { leftBehind?: unknown } | null)?.leftBehind;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
 }
 
 /**
@@ -239,14 +261,19 @@ export function createSubscriptionClient(
   const create = async (input: SubscriptionInput): Promise<Subscription> => {
     const api = requireApi('create');
     checkInput(vendor, input, config.allowInsecureTargetUrl);
+    if (oneEventPerSubscription(vendor) && input.events.length !== 1)
+      throw new HookpackInputError(
+        `${name} subscriptions carry one event each, but create got ${input.events.length}: use subscribe() to create one per event`,
+      );
     // A client-chosen secret is made once per create call: every attempt sends the same one.
     const chosenSecret = clientSecret();
     const body = codec().createBody(chosenSecret === undefined ? input : { ...input, secret: chosenSecret });
     // Counts POST attempts only; the lookups around them have their own retries.
     const budget: AttemptBudget = { used: 0 };
-    // Without idempotency keys, a create whose answer we lost may still have happened. We can
-    // only tell which subscriptions are ours if we know which ones existed before.
-    const canRecover = !api.idempotencyKeys && supports('list') && supports('delete');
+    // A create whose answer we lost may still have happened (with idempotency keys too, once the
+    // transport's retries with the same key are spent). We can only tell which subscriptions are
+    // ours if we know which ones existed before.
+    const canRecover = supports('list') && supports('delete');
     const before = canRecover
       ? new Set((await list(undefined, input.options)).filter((s) => sameUrl(s.url, input.url)).map((s) => s.id))
       : undefined;
@@ -259,7 +286,6 @@ export function createSubscriptionClient(
         response = await call({ operation: 'create', body, events: input.events, retryAmbiguous: false }, budget);
       } catch (e) {
         if (!(e instanceof HookpackApiError) || !e.mayHaveActed) throw e;
-        if (api.idempotencyKeys) throw e; // already retried with the same key, within budget
         if (!before) {
           e.message +=
             ` ${name} may have created the subscription anyway; hookpack cannot check and clean up` +
@@ -280,7 +306,8 @@ export function createSubscriptionClient(
         if (removed.length > 0) {
           e.message += ` hookpack deleted the subscription ${name} had created anyway (${removed.join(', ')}), because its secret was lost.`;
         }
-        if (budget.used >= config.retry.maxAttempts) throw e;
+        // With idempotency keys the transport already retried with the same key, within budget.
+        if (api.idempotencyKeys || budget.used >= config.retry.maxAttempts) throw e;
         await config.sleep(backoffDelay(++retryNumber, config.retry, config.random));
         continue;
       }
@@ -326,6 +353,45 @@ export function createSubscriptionClient(
       }
       return created;
     }
+  };
+
+  const subscribe = async (input: SubscriptionInput): Promise<Subscription[]> => {
+    requireApi('create');
+    checkInput(vendor, input, config.allowInsecureTargetUrl);
+    const created: Subscription[] = [];
+    for (const events of subscriptionGroups(vendor, input.events)) {
+      try {
+        created.push(await create({ ...input, events }));
+      } catch (error) {
+        if (created.length === 0) throw error;
+        // All or nothing: take back what this call created; name what could not be taken back.
+        const { failed } = await deleteEach(created.map((s) => s.id));
+        const leftBehind = failed.map((f) => f.id);
+        if (error instanceof Error) {
+          if (!/[.!?]$/.test(error.message)) error.message += '.';
+          error.message +=
+            leftBehind.length === 0
+              ? ` hookpack deleted the ${created.length} ${name} subscription(s) it had created for the other events (${created.map((s) => s.id).join(', ')}), so none is left half-made.`
+              : ` hookpack could not delete ${leftBehind.length} of the ${name} subscriptions it had created for the other events: delete ${leftBehind.join(', ')} in ${name} by hand.`;
+          Object.assign(error, { leftBehind });
+        }
+        throw error;
+      }
+    }
+    return created;
+  };
+
+  const deleteEach = async (ids: readonly string[]): Promise<DeleteEachResult> => {
+    const out: DeleteEachResult = { deleted: [], failed: [] };
+    for (const id of ids) {
+      try {
+        await deleteById(id);
+        out.deleted.push(id);
+      } catch (error) {
+        out.failed.push({ id, error });
+      }
+    }
+    return out;
   };
 
   const update = async (id: string, patch: SubscriptionPatch): Promise<Subscription> => {
@@ -450,6 +516,8 @@ export function createSubscriptionClient(
     baseUrl: config.baseUrl,
     supports,
     create,
+    subscribe,
+    deleteEach,
     list: (options) => list(undefined, options),
     get,
     findById,

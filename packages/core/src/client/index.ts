@@ -1,4 +1,10 @@
-export { createSubscriptionClient, rotationOf, type SubscriptionClient } from './client.js';
+export {
+  createSubscriptionClient,
+  leftBehindOf,
+  rotationOf,
+  type DeleteEachResult,
+  type SubscriptionClient,
+} from './client.js';
 export type { SubscriptionClientOptions, FetchLike } from './config.js';
 export { defaultRetryOptions, parseRetryAfter, type RetryOptions } from './backoff.js';
 export {

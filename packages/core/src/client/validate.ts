@@ -90,6 +90,10 @@ export function checkPatch(vendor: VendorDefinition, patch: SubscriptionPatch, a
   }
   if (url !== undefined) checkTargetUrl(vendor, url, allowInsecure);
   if (events !== undefined) checkEvents(vendor, events);
+  if (events !== undefined && vendor.api?.resource.eventsPerSubscription === 'one' && events.length !== 1)
+    throw new HookpackInputError(
+      `${name} subscriptions carry one event each: an update can set one, got ${events.length}`,
+    );
   if (active !== undefined && typeof active !== 'boolean') {
     throw new HookpackInputError(`${name} update: active must be true or false, got ${JSON.stringify(active)}`);
   }

@@ -86,6 +86,24 @@ export function checkVendorDescription(vendor: VendorDefinition): DescriptionPro
     add('signature.clientSecret.length', 'too short to be a signing secret', 'use the documented length (at least 16)');
 
   checkPublicKey(vendor, add);
+  if (signature.secretSource === 'app' && !(signature.appSecret?.label?.trim() && signature.appSecret.help?.trim()))
+    add(
+      'signature.appSecret',
+      'the app secret signs deliveries but nothing says what the user enters',
+      'declare { label, help }: the vendor\'s name for the secret ("Client Secret") and where to find it',
+    );
+  if (signature.appSecret && signature.secretSource !== 'app')
+    add(
+      'signature.appSecret',
+      `an app-secret field on a vendor whose secret source is "${signature.secretSource}"`,
+      'remove it, or set secretSource: "app"',
+    );
+  if (signature.secretSource === 'app' && !signature.secretRequired)
+    add(
+      'signature.secretRequired',
+      'an app secret is always there: deliveries are always signed with it',
+      'set secretRequired: true',
+    );
 
   const api = vendor.api;
   if (!api) {
@@ -231,6 +249,33 @@ function checkApi(
         : 'the vendor returns the secret on create but no field says where',
       'declare the secret field path',
     );
+  if (signature.secretSource === 'app') {
+    if (fields.secret)
+      add(
+        'api.resource.fields.secret',
+        'the API never carries an app secret, but a secret field is declared',
+        'remove fields.secret (the user enters the app secret in the credential)',
+      );
+    if (endpoints.rotate || (signature.rotation !== undefined && signature.rotation !== 'none'))
+      add(
+        endpoints.rotate ? 'api.endpoints.rotate' : 'signature.rotation',
+        "an app secret is rotated in the vendor's app settings, not per subscription",
+        'remove the rotate endpoint and leave rotation out (or "none")',
+      );
+  }
+  const perSubscription = resource.eventsPerSubscription;
+  if (perSubscription !== undefined && perSubscription !== 'one' && perSubscription !== 'many')
+    add(
+      'api.resource.eventsPerSubscription',
+      `"${String(perSubscription)}" is not "one" or "many"`,
+      'use "one" (a single event type per subscription) or leave it out',
+    );
+  if (perSubscription === 'one' && resource.fields.eventFlags)
+    add(
+      'api.resource.eventsPerSubscription',
+      'one event per subscription with events chosen by flags (fields.eventFlags)',
+      'name the single event at fields.events, or leave eventsPerSubscription out',
+    );
   const rotation = signature.rotation;
   if (rotation === 'endpoint' && !endpoints.rotate)
     add(
@@ -255,6 +300,18 @@ function checkApi(
   if (list?.key !== undefined && resource.document.kind === 'jsonApi')
     add('api.list.key', 'JSON:API lists are always under "data"', 'remove list.key');
   const pagination = list?.pagination;
+  if (resource.document.kind === 'wrapped' && resource.document.lists === 'flat' && list?.key === undefined)
+    add(
+      'api.list.key',
+      'lists sit outside the document wrapper, but no key says where their items are',
+      'declare list.key (Shopify: "webhooks")',
+    );
+  if (pagination?.kind === 'link' && pagination.cursorParam !== undefined && !/^[\w.-]+$/.test(pagination.cursorParam))
+    add(
+      'api.list.pagination.cursorParam',
+      `"${pagination.cursorParam}" is not a query parameter name`,
+      'use a name like "page_info"',
+    );
   if (pagination) {
     if (!endpoints.list) add('api.list.pagination', 'paging without a list endpoint', 'declare api.endpoints.list');
     if (!(Number.isInteger(pagination.pageSize) && pagination.pageSize >= 1))
@@ -333,7 +390,9 @@ function checkEnvelope(vendor: VendorDefinition, add: (field: string, problem: s
       );
       return;
     }
-    if (back.type !== event.type || !isDeepStrictEqual(back.data, event.sample)) {
+    // A type sent in a header (Shopify's X-Shopify-Topic) is not in the body to read back.
+    const typeInBody = !(vendor.delivery.eventHeader && !back.type);
+    if ((typeInBody && back.type !== event.type) || !isDeepStrictEqual(back.data, event.sample)) {
       add(
         field,
         `the envelope of ${event.type} reads back another type or payload`,

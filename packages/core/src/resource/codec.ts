@@ -12,6 +12,7 @@ import { readErrorDocument, renderErrorDocument } from './error-document.js';
 import { getPath, isObject, setPath } from './path.js';
 import { redactSecret } from './secret.js';
 import { eventField } from './event-field.js';
+import { oneEventPerSubscription } from './events.js';
 
 type RestVendor = Pick<VendorDefinition, 'displayName' | 'subscriptionOptions'> & { api?: RestApiDefinition };
 
@@ -52,7 +53,10 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
   const idPath = fields.id ?? 'id';
   const listKey = document.kind === 'jsonApi' ? 'data' : api.list?.key;
   const describe = (path: string) => `"${path}"`;
-  const eventsField = eventField(fields, vendor.displayName);
+  const eventsField = eventField(fields, vendor.displayName, oneEventPerSubscription(vendor));
+  // Fixed create fields read back as sent and take no other value, except one that is also the
+  // on/off field (SendGrid's `enabled`): that one follows the subscription's state.
+  const fixedFields = Object.entries(api.resource.createFields ?? {}).filter(([path]) => path !== fields.active?.path);
 
   /** The document's resource object in an answer (strict: the answer must have the declared shape). */
   const resourceIn = (body: unknown): Record<string, unknown> => {
@@ -161,6 +165,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     }
     if (fields.active) setPath(attrs, fields.active.path, fields.active.inverted ? !state.active : state.active);
     if (fields.createdAt) setPath(attrs, fields.createdAt, state.createdAt);
+    for (const [path, value] of fixedFields) setPath(attrs, path, value);
     return document.kind === 'jsonApi' ? { id: state.id, type: document.type, attributes: attrs } : attrs;
   };
 
@@ -201,13 +206,17 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     const events = eventsField.readRequest(attrs, details);
     if (events !== undefined) {
       if (events.length > 0) value.events = events;
-    } else if (mode === 'create') details[eventsField.name] = 'is required';
+    } else if (mode === 'create' && !(eventsField.name in details)) details[eventsField.name] = 'is required';
     if (fields.active && !fields.active.readOnly && mode === 'update') {
       const active = getPath(attrs, fields.active.path);
       if (active !== undefined) {
         if (typeof active !== 'boolean') details[fields.active.path] = 'must be true or false';
         else value.active = fields.active.inverted ? !active : active;
       }
+    }
+    for (const [path, fixed] of fixedFields) {
+      const v = getPath(attrs, path);
+      if (v !== undefined && v !== fixed) details[path] = `must be ${JSON.stringify(fixed)}`;
     }
     if (fields.secret) {
       const secret = getPath(attrs, fields.secret);
@@ -285,7 +294,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
       const items = shapes.map(at).find(Array.isArray);
       if (!Array.isArray(items))
         throw new TypeError(
-          `expected a list (${listKey === undefined ? 'an array' : `{${listKey}: [...]}`}${document.kind === 'wrapped' ? ` inside {${document.key}}` : ''})`,
+          `expected a list (${listKey === undefined ? 'an array' : `{${listKey}: [...]}`}${document.kind === 'wrapped' && document.lists !== 'flat' ? ` inside {${document.key}}` : ''})`,
         );
       return items;
     },
@@ -313,7 +322,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
         if ('path' in pagination.next) setPath(container, pagination.next.path, page.next ?? null);
         else setPath(container, pagination.next.hasMore, page.hasMore);
       }
-      return document.kind === 'wrapped' ? { [document.key]: container } : container;
+      return document.kind === 'wrapped' && document.lists !== 'flat' ? { [document.key]: container } : container;
     },
     readRequest,
     renderError: (error) => renderErrorDocument(api.errors, error),
@@ -331,5 +340,6 @@ function requireSecretPath(vendor: RestVendor, api: RestApiDefinition): string {
 /** The object holding a list answer's items and paging fields: inside the document wrapper, if any. */
 export function listContainerOf(api: RestApiDefinition, body: unknown): unknown {
   const document = api.resource.document;
-  return document.kind === 'wrapped' ? (isObject(body) ? body[document.key] : undefined) : body;
+  if (document.kind !== 'wrapped' || document.lists === 'flat') return body;
+  return isObject(body) ? body[document.key] : undefined;
 }

@@ -116,7 +116,14 @@ export function renderErrorDocument(format: ErrorFormat, error: ErrorDocumentInp
   setPath(out, format.message, error.message);
   if (error.details && Object.keys(error.details).length > 0) {
     if (format.param) setPath(out, format.param, Object.keys(error.details)[0]);
-    if (format.details) setPath(out, format.details, error.details);
+    if (format.details)
+      setPath(
+        out,
+        format.details,
+        format.detailsAsLists
+          ? Object.fromEntries(Object.entries(error.details).map(([field, problem]) => [field, [problem]]))
+          : error.details,
+      );
   }
   return out;
 }

@@ -16,11 +16,20 @@ export interface EventField {
   readRequest(attrs: Record<string, unknown>, details: Record<string, string>): string[] | undefined;
 }
 
-export function eventField(fields: Pick<SubscriptionFields, 'events' | 'eventFlags'>, vendorName: string): EventField {
+export function eventField(
+  fields: Pick<SubscriptionFields, 'events' | 'eventFlags'>,
+  vendorName: string,
+  oneEvent = false,
+): EventField {
   const flags = fields.eventFlags;
   if (flags) return flagField(flags, vendorName);
   const path = fields.events;
   if (path === undefined) throw new TypeError(`${vendorName} declares neither resource.fields.events nor eventFlags`);
+  return oneEvent ? topicField(path, vendorName) : listField(path);
+}
+
+/** A list of event types at `path`. */
+function listField(path: string): EventField {
   return {
     name: path,
     read(attrs) {
@@ -40,6 +49,34 @@ export function eventField(fields: Pick<SubscriptionFields, 'events' | 'eventFla
         return undefined;
       }
       return [...new Set(events as string[])];
+    },
+  };
+}
+
+/** One event type as a string at `path` (Shopify's `topic`): k events are k subscriptions. */
+function topicField(path: string, vendorName: string): EventField {
+  return {
+    name: path,
+    read(attrs) {
+      const value = getPath(attrs, path);
+      if (typeof value !== 'string' || value === '') throw new TypeError(`expected one event type at "${path}"`);
+      return [value];
+    },
+    write(attrs, events) {
+      if (events.length !== 1)
+        throw new TypeError(
+          `${vendorName} subscriptions carry one event each, got ${events.length}: create one per event (subscribe)`,
+        );
+      setPath(attrs, path, events[0]);
+    },
+    readRequest(attrs, details) {
+      const value = getPath(attrs, path);
+      if (value === undefined) return undefined;
+      if (typeof value !== 'string' || value.trim() === '') {
+        details[path] = 'must be one event type string';
+        return undefined;
+      }
+      return [value.trim()];
     },
   };
 }

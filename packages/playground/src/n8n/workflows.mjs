@@ -13,7 +13,13 @@ import { randomUUID } from 'node:crypto';
 export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, events, name, signingSecret, dedupe }) {
   const credentialType = `${vendor.id}Api`;
   const data = vendor.api
-    ? { apiKey: sandbox.apiKey(vendor.id), baseUrl: sandbox.baseUrl(vendor.id), allowHttpWebhookUrl: true }
+    ? {
+        apiKey: sandbox.apiKey(vendor.id),
+        baseUrl: sandbox.baseUrl(vendor.id),
+        allowHttpWebhookUrl: true,
+        // Vendors that sign with the app's secret (Shopify's client secret) take it in the credential.
+        ...(vendor.signature.secretSource === 'app' ? { appSecret: sandbox.appSecret(vendor.id) } : {}),
+      }
     : { signingSecret };
   const credential = await rest.createCredential(`${vendor.displayName} (sandbox)`, credentialType, data);
   const webhookId = randomUUID();

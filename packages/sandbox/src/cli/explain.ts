@@ -43,7 +43,7 @@ export function explainFailure(
       lines.push(
         vendor.signature.publicKey
           ? `No public key to check against: pass --secret <public key> (${vendor.displayName} signs with its own private key; ${vendor.signature.publicKey.source === 'api' ? "its API hands out the subscription's public key" : 'its UI shows the public key'}).`
-          : `No secret to check against: pass --secret (${vendor.displayName} signs with ${vendor.signature.secretSource === 'subscription' ? "the subscription's signing secret, returned once on create/rotate" : 'the secret you set in its UI'}).`,
+          : `No secret to check against: pass --secret (${vendor.displayName} signs with ${secretOrigin(vendor)}).`,
       );
       break;
     case 'missing_header':
@@ -107,4 +107,18 @@ export function explainFailure(
       break;
   }
   return lines;
+}
+
+/** Where the secret a vendor signs with comes from, for the explanation of a missing one. */
+function secretOrigin(vendor: VendorDefinition): string {
+  switch (vendor.signature.secretSource) {
+    case 'subscription':
+      return "the subscription's signing secret, returned once on create/rotate";
+    case 'client':
+      return 'the secret the integration chose when it created the subscription';
+    case 'app':
+      return `the app's ${vendor.signature.appSecret?.label ?? 'secret'}, the same for every subscription`;
+    case 'user':
+      return 'the secret you set in its UI';
+  }
 }

@@ -95,7 +95,7 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
       const name = v.displayName.padEnd(width);
       io.out(
         v.baseUrl
-          ? `  ${name}  base URL ${v.baseUrl}  API key ${v.apiKey}`
+          ? `  ${name}  base URL ${v.baseUrl}  API key ${v.apiKey}${v.appSecret ? `  app secret ${v.appSecret}` : ''}`
           : `  ${name}  no API: add a hook with POST ${sandbox.url}/_sandbox/hooks {"vendor":"${v.id}","url":…,"events":[…],"secret"?:…}`,
       );
     }

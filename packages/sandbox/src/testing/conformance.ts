@@ -11,7 +11,10 @@ import {
   refreshingKeySet,
   verifyDeliveryWithKeySets,
   HookpackApiError,
+  leftBehindOf,
+  oneEventPerSubscription,
   parseDelivery,
+  usesAppSecret,
   RateLimitError,
   UnsupportedOperationError,
   validationStatusOf,
@@ -243,7 +246,11 @@ async function apiChecks(
       retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
     });
   const client = clientWith(sandbox.apiKey(vendor.id));
-  const events = vendor.events.map((e) => e.type);
+  const allEvents = vendor.events.map((e) => e.type);
+  // A vendor whose subscriptions carry one event each: the main subscription is for the first.
+  const perEvent = oneEventPerSubscription(vendor);
+  const events = perEvent ? allEvents.slice(0, 1) : allEvents;
+  const appSigned = usesAppSecret(vendor);
   const options = optionValues(vendor);
   const url = `${receiver.url}/main`;
   let id: string | undefined;
@@ -252,28 +259,41 @@ async function apiChecks(
   /** For public-key vendors: the private key the vendor signs with (never to appear in an answer). */
   let privateKey: string | undefined;
 
-  const created = await check('create returns the subscription and its secret', async () => {
-    const sub = await client.create({ url, events, options });
-    must(sub.id.startsWith(api.resource.idPrefix), `id "${sub.id}" lacks the prefix "${api.resource.idPrefix}"`);
-    must(sub.url === url, `url read back as ${sub.url}`);
-    must(isDeepStrictEqual([...sub.events].sort(), [...events].sort()), 'events read back differ');
-    must(sub.active, 'a new subscription reads as inactive');
-    for (const [k, v] of Object.entries(options))
-      must(isDeepStrictEqual(sub.options[k], v), `option ${k} read back differs`);
-    const stored = sandbox.subscription(sub.id);
-    if (vendor.signature.publicKey?.source === 'api') {
-      must(sub.publicKey, 'no public key after create');
-      must(stored?.secret, 'the vendor does not sign the new subscription');
-      must(publicKeyOf(stored.secret) === sub.publicKey, "the public key the client holds is not the signing key's");
-      privateKey = stored.secret;
-      secret = sub.publicKey;
-    } else {
-      if (vendor.signature.secretSource !== 'user') must(sub.secret, 'no signing secret after create');
-      must(stored && stored.secret === sub.secret, 'the secret the client holds is not the one the vendor signs with');
-      secret = sub.secret;
-    }
-    id = sub.id;
-  });
+  const created = await check(
+    appSigned
+      ? 'create returns the subscription, and no secret (the app signs)'
+      : 'create returns the subscription and its secret',
+    async () => {
+      const sub = await client.create({ url, events, options });
+      must(sub.id.startsWith(api.resource.idPrefix), `id "${sub.id}" lacks the prefix "${api.resource.idPrefix}"`);
+      must(sub.url === url, `url read back as ${sub.url}`);
+      must(isDeepStrictEqual([...sub.events].sort(), [...events].sort()), 'events read back differ');
+      must(sub.active, 'a new subscription reads as inactive');
+      for (const [k, v] of Object.entries(options))
+        must(isDeepStrictEqual(sub.options[k], v), `option ${k} read back differs`);
+      id = sub.id;
+      const stored = sandbox.subscription(sub.id);
+      if (appSigned) {
+        const appSecret = sandbox.appSecret(vendor.id);
+        must(sub.secret === undefined, "create carried a secret, but the app secret signs this vendor's deliveries");
+        must(!JSON.stringify(sub.raw).includes(appSecret), 'the create answer shows the app secret');
+        secret = appSecret;
+      } else if (vendor.signature.publicKey?.source === 'api') {
+        must(sub.publicKey, 'no public key after create');
+        must(stored?.secret, 'the vendor does not sign the new subscription');
+        must(publicKeyOf(stored.secret) === sub.publicKey, "the public key the client holds is not the signing key's");
+        privateKey = stored.secret;
+        secret = sub.publicKey;
+      } else {
+        if (vendor.signature.secretSource !== 'user') must(sub.secret, 'no signing secret after create');
+        must(
+          stored && stored.secret === sub.secret,
+          'the secret the client holds is not the one the vendor signs with',
+        );
+        secret = sub.secret;
+      }
+    },
+  );
   if (!created || !id) return;
   const subId = id;
 
@@ -292,6 +312,11 @@ async function apiChecks(
         !JSON.stringify(all.map((s) => s.raw)).includes(privateKey ?? secret!),
         'a list answer shows the full secret',
       );
+      if (perEvent)
+        must(
+          all.every((s) => s.events.length === 1),
+          'a list item of a one-event vendor reads with several events',
+        );
       must((await client.findByUrl(url))?.id === subId, 'findByUrl missed it');
     });
   const filters = Object.keys(api.list?.filters ?? {});
@@ -317,16 +342,35 @@ async function apiChecks(
     });
 
   for (const type of events)
-    await check(`delivers ${type}, signed with the subscription's secret`, async () => {
-      const before = receiver.received.length;
-      sandbox.fire(vendor.id, type, { subscriptionId: subId });
-      must(await sandbox.settle(settleMs), 'the sandbox did not finish delivering');
-      const got = receiver.received.slice(before);
-      must(got.length === 1, `expected 1 delivery, got ${got.length}`);
-      const result = verifiedAt(vendor, got, '/main', secret!)[0]!;
-      must(result.ok, `the delivery did not verify: ${result.ok ? '' : result.message}`);
-      must(result.event.type === type, `delivered as ${result.event.type}`);
-    });
+    await check(
+      `delivers ${type}, signed with ${appSigned ? 'the app secret' : "the subscription's secret"}`,
+      async () => {
+        const before = receiver.received.length;
+        sandbox.fire(vendor.id, type, { subscriptionId: subId });
+        must(await sandbox.settle(settleMs), 'the sandbox did not finish delivering');
+        const got = receiver.received.slice(before);
+        must(got.length === 1, `expected 1 delivery, got ${got.length}`);
+        const result = verifiedAt(vendor, got, '/main', secret!)[0]!;
+        must(result.ok, `the delivery did not verify: ${result.ok ? '' : result.message}`);
+        must(result.event.type === type, `delivered as ${result.event.type}`);
+        if (appSigned) {
+          const wrong = verifiedAt(vendor, got, '/main', `${secret!}x`)[0]!;
+          must(!wrong.ok, 'a delivery verified with a wrong app secret');
+        }
+      },
+    );
+
+  await check(
+    perEvent
+      ? 'subscribe: one subscription per event, each delivering only its event; deleteEach removes all'
+      : 'subscribe: one subscription carrying every event',
+    () => subscribeChecks(vendor, sandbox, client, receiver, allEvents, options, secret, settleMs),
+  );
+  if (perEvent && allEvents.length >= 2)
+    await check(
+      'subscribe is all or nothing: a failure part-way deletes what it created, or names what it could not',
+      () => subscribeRollbackChecks(vendor, sandbox, client, receiver, allEvents, options),
+    );
 
   if (client.supports('update')) {
     await check('update changes the target URL', async () => {
@@ -446,6 +490,108 @@ async function apiChecks(
     must((await client.findById(subId)) === undefined, 'still found after delete');
     must(!(await client.delete(subId)).deleted, 'a second delete claimed to delete');
   });
+}
+
+/** The subscriptions a trigger on up to three events owns, their deliveries, and deleting them all. */
+async function subscribeChecks(
+  vendor: VendorDefinition,
+  sandbox: Sandbox,
+  client: SubscriptionClient,
+  receiver: Receiver,
+  allEvents: string[],
+  options: Record<string, unknown>,
+  appSecret: string | undefined,
+  settleMs: number,
+): Promise<void> {
+  const perEvent = oneEventPerSubscription(vendor);
+  const wanted = allEvents.slice(0, 3);
+  const url = `${receiver.url}/each`;
+  const subs = await client.subscribe({ url, events: wanted, options });
+  const ids = subs.map((s) => s.id);
+  must(subs.length === (perEvent ? wanted.length : 1), `subscribe created ${subs.length} subscription(s)`);
+  if (perEvent)
+    must(
+      isDeepStrictEqual(
+        subs.map((s) => s.events),
+        wanted.map((e) => [e]),
+      ),
+      `the subscriptions carry ${JSON.stringify(subs.map((s) => s.events))}, not one event each`,
+    );
+  else must(isDeepStrictEqual([...subs[0]!.events].sort(), [...wanted].sort()), 'the subscription lacks some events');
+  for (const [i, type] of wanted.entries()) {
+    const before = receiver.received.length;
+    sandbox.fire(vendor.id, type, { subscriptionId: perEvent ? ids[i]! : ids[0]! });
+    must(await sandbox.settle(settleMs), 'the sandbox did not finish delivering');
+    const got = receiver.received.slice(before).filter((r) => r.path === '/each');
+    must(got.length === 1, `${type}: expected 1 delivery, got ${got.length}`);
+    const secret = appSecret !== undefined && usesAppSecret(vendor) ? appSecret : subs[perEvent ? i : 0]!.secret;
+    if (secret !== undefined) {
+      const result = verifiedAt(vendor, got, '/each', secret)[0]!;
+      must(result.ok && result.event.type === type, `${type} did not arrive verified with its subscription's secret`);
+    }
+  }
+  if (perEvent && wanted.length >= 2 && !usesAppSecret(vendor)) {
+    // Each subscription has its own secret: one's secret does not verify another's delivery.
+    must(subs[0]!.secret !== subs[1]!.secret, 'two subscriptions share a secret');
+  }
+  const { deleted, failed } = await client.deleteEach(ids);
+  must(
+    failed.length === 0 && deleted.length === ids.length,
+    `deleteEach failed for ${failed.map((f) => f.id).join(', ')}`,
+  );
+  for (const id of ids) must((await client.findById(id)) === undefined, `${id} still exists after deleteEach`);
+}
+
+/** A create failing part-way through subscribe: what was created is deleted, or named when that fails too. */
+async function subscribeRollbackChecks(
+  vendor: VendorDefinition,
+  sandbox: Sandbox,
+  client: SubscriptionClient,
+  receiver: Receiver,
+  allEvents: string[],
+  options: Record<string, unknown>,
+): Promise<void> {
+  const wanted = allEvents.slice(0, 2);
+  const remaining = async (path: string) =>
+    sandbox.subscriptions().filter((s) => s.vendor === vendor.id && s.url === `${receiver.url}${path}`);
+  try {
+    // The second create fails for good: the first one is taken back.
+    sandbox.setFaults({
+      rules: [{ vendor: vendor.id, operation: 'create', fault: 'server-error', nth: 2, times: 20 }],
+    });
+    const error = await client
+      .subscribe({ url: `${receiver.url}/atomic`, events: wanted, options })
+      .catch((e: unknown) => e);
+    must(error instanceof HookpackApiError, `expected the create failure, got ${String(error)}`);
+    must(leftBehindOf(error).length === 0, `reported ${leftBehindOf(error).join(', ')} left behind, none should be`);
+    const left = await remaining('/atomic');
+    must(
+      left.length === 0,
+      `${left.length} subscription(s) left after a failed subscribe: ${left.map((s) => s.id).join(', ')}`,
+    );
+
+    // ...and when deleting fails too, the one left is named, never silently kept.
+    sandbox.setFaults({
+      rules: [
+        { vendor: vendor.id, operation: 'create', fault: 'server-error', nth: 2, times: 20 },
+        { vendor: vendor.id, operation: 'delete', fault: 'server-error', times: 20 },
+      ],
+    });
+    const stuck = await client
+      .subscribe({ url: `${receiver.url}/stuck`, events: wanted, options })
+      .catch((e: unknown) => e);
+    const named = leftBehindOf(stuck);
+    const kept = (await remaining('/stuck')).map((s) => s.id);
+    must(kept.length === 1, `expected the first subscription to be left behind, found ${kept.length}`);
+    must(
+      isDeepStrictEqual(named, kept),
+      `the error names ${JSON.stringify(named)}, but ${JSON.stringify(kept)} were left`,
+    );
+    must((stuck as Error).message.includes(kept[0]!), 'the error message does not name the subscription left behind');
+  } finally {
+    sandbox.setFaults(null);
+  }
+  for (const sub of await remaining('/stuck')) await client.delete(sub.id);
 }
 
 async function manualHookChecks(
