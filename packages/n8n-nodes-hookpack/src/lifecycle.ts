@@ -80,7 +80,10 @@ function restLifecycle(vendor: VendorDefinition) {
         // The vendor may have saved it before the failure reached us (timeout, 5xx on the way back).
         const failure = actionableError(vendor, 'create the webhook subscription', error, ctx.events);
         await sweepStrays(ctx, undefined, before).catch((cleanup: unknown) => {
-          failure.message += ` Cleaning up afterwards also failed: ${(cleanup as Error).message}`;
+          const why = (cleanup as Error).message;
+          // The same cause (a revoked key refuses the clean-up too) is said once.
+          if (why !== failure.message) failure.message += ` Cleaning up afterwards also failed: ${why}`;
+          ctx.fns.logger?.warn(`${vendor.displayName} trigger: cleaning up after a failed create failed: ${why}`);
         });
         throw failure;
       }
