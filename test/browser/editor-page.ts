@@ -115,6 +115,13 @@ export async function click(page: Page, selector: string, timeoutMs = STEP_TIMEO
   await handle!.click();
 }
 
+/** Focuses the input under `selector` (bounded wait; it may still be sliding in) and types. */
+export async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  await page.waitForSelector(selector, { visible: true });
+  await page.focus(selector);
+  await page.keyboard.type(text);
+}
+
 /** Replaces the value of the input under `selector` by typing, as a user would. */
 export async function fill(page: Page, selector: string, value: string): Promise<void> {
   const input = await page.waitForSelector(selector, { visible: true });

@@ -29,6 +29,7 @@ import {
   collectToasts,
   fill,
   openEditorSession,
+  typeInto,
   visibleTexts,
   waitForText,
   type EditorSession,
@@ -129,8 +130,7 @@ describe.sequential(
       const { page } = editor;
       await page.goto(`${n8n!.url}/workflow/new`, { waitUntil: 'domcontentloaded' });
       await click(page, byTestId('canvas-add-button'), 90_000);
-      await click(page, byTestId('node-creator-search-bar'));
-      await page.keyboard.type('hookpack');
+      await typeInto(page, byTestId('node-creator-search-bar'), 'hookpack');
       await waitForText(page, byTestId('node-creator-item-name'), (t) => t === vendors.at(-1)!.displayName);
       const items = await visibleTexts(page, byTestId('item-iterator-item'));
       for (const vendor of vendors) {
@@ -189,6 +189,19 @@ describe.sequential(
         (e) => (e as HTMLInputElement).value,
       );
       expect(chosen).toBe(`${restVendor.displayName} account`);
+    });
+
+    step('panel: "When will this node trigger my flow?" says how to get a test event from this vendor', async () => {
+      const { page } = editor;
+      await clickText(page, `${byTestId('ndv')} *`, (t) => t === 'When will this node trigger my flow?');
+      const panel = nodeDescription(restVendor).triggerPanel;
+      const html =
+        typeof panel === 'object' && typeof panel.executionsHelp === 'object' ? panel.executionsHelp.inactive : '';
+      const help = html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      expect(help).toContain(restVendor.displayName);
+      const shown = await waitForText(page, byTestId('ndv'), (t) => t.includes(help));
+      console.log(`[browser e2e] panel help: ${help}`);
+      expect(shown).toContain(help);
     });
 
     step('listen: the hint says how to make the vendor send a test event, and the event arrives', async () => {
@@ -263,6 +276,30 @@ describe.sequential(
         // A permanent answer is not retried (neither by hookpack nor by n8n's activation retries).
         if (fault.status < 500) expect(createCalls(restVendor) - before).toBe(1);
         sandbox.setFaults(null);
+      });
+    }
+
+    if (manualVendor) {
+      step(`setup notice: the ${manualVendor.displayName} trigger (no API) says how to add it by hand`, async () => {
+        const { page } = editor;
+        await page.goto(`${n8n!.url}/workflow/new`, { waitUntil: 'domcontentloaded' });
+        await click(page, byTestId('canvas-add-button'), 60_000);
+        await typeInto(page, byTestId('node-creator-search-bar'), manualVendor.displayName);
+        await clickText(page, byTestId('node-creator-item-name'), (t) => t === manualVendor.displayName);
+        const first = manualVendor.events[0]!;
+        await clickText(
+          page,
+          byTestId('item-iterator-item'),
+          (t) => t.toLowerCase() === `on ${first.displayName.toLowerCase()}`,
+        );
+        const notice = nodeDescription(manualVendor).properties.find((p) => p.type === 'notice')!.displayName;
+        const shown = await waitForText(page, byTestId('ndv'), (t) => t.includes(notice));
+        console.log(`[browser e2e] setup notice: ${notice}`);
+        expect(shown).toContain(notice);
+        // Neutral between n8n 1.x (Activate) and 2.x (Publish); each instruction once.
+        expect(notice).not.toMatch(/\b(activate|publish)/i);
+        expect(notice.match(/same value/g)).toHaveLength(1);
+        await click(page, byTestId('ndv-close-button'));
       });
     }
   },
