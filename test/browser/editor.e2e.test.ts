@@ -275,6 +275,17 @@ describe.sequential(
         expect(message).not.toMatch(/[.!?]"?\./);
         // A permanent answer is not retried (neither by hookpack nor by n8n's activation retries).
         if (fault.status < 500) expect(createCalls(restVendor) - before).toBe(1);
+        // Once the toast is gone, what n8n 2.41 keeps: the Publish button's tooltip names the failed
+        // trigger (the reason itself stays in the toast, n8n's log and the publication status).
+        await page.hover(byTestId('workflow-open-publish-modal-button'));
+        const tooltip = await waitForText(
+          page,
+          '[role="tooltip"], .n8n-tooltip, [data-reka-popper-content-wrapper]',
+          (t) => t.includes(`${restVendor.displayName} Trigger`),
+        );
+        console.log(`[browser e2e] Publish tooltip after the ${fault.status}: ${tooltip}`);
+        const status = await rest.request('GET', `/workflows/${workflowId}/publication-status`);
+        expect(JSON.stringify(status)).toContain(`(${fault.status})`);
         sandbox.setFaults(null);
       });
     }
