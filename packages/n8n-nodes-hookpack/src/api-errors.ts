@@ -71,7 +71,8 @@ export function actionableError(
     return new ActivationProblem(`Could not ${action} at ${name}: ${sentence(message)}`, false);
   }
   const status = error.status;
-  const said = error.vendorMessage ? `: "${error.vendorMessage}"` : '';
+  // The vendor's words in quotes, without their own full stop: our sentence ends them ("…key". Open…).
+  const said = error.vendorMessage ? `: "${error.vendorMessage.trim().replace(/[.!?]+$/, '')}"` : '';
   const details = formatDetails(error.details);
   const addendum = error.addendum ? ` ${error.addendum}` : '';
   const permanent = status !== undefined && PERMANENT_STATUSES.has(status);

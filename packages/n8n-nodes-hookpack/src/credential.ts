@@ -131,6 +131,12 @@ function baseUrlProperty(vendor: VendorDefinition): INodeProperties {
     description: documented
       ? `Where ${name}'s API lives. Change it only for a staging, self-hosted or sandbox deployment.`
       : `The address of your ${name} API. ${name}'s docs name no production address (their examples use a development host like the one shown): enter the one ${name} gave you, or a sandbox's.`,
+    // Without a default the field starts empty: say under it (not only in its tooltip) what goes there.
+    ...(documented
+      ? {}
+      : {
+          hint: `${name}'s docs name no production address: enter the one ${name} gave you (the placeholder is their example host).`,
+        }),
   };
 }
 

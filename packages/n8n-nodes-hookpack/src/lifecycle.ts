@@ -112,7 +112,10 @@ function restLifecycle(vendor: VendorDefinition) {
               failure.message += ` hookpack deleted ${leftBehind.join(', ')} afterwards, so nothing is left behind.`;
           },
           (cleanup: unknown) => {
-            failure.message += ` Cleaning up afterwards also failed: ${(cleanup as Error).message}`;
+            const why = (cleanup as Error).message;
+            // The same cause (a revoked key refuses the clean-up too) is said once.
+            if (why !== failure.message) failure.message += ` Cleaning up afterwards also failed: ${why}`;
+            ctx.fns.logger?.warn(`${vendor.displayName} trigger: cleaning up after a failed create failed: ${why}`);
           },
         );
         throw failure;

@@ -20,14 +20,34 @@ export function subtitleExpression(vendor: VendorDefinition): string {
  * through its test endpoint where it has one.
  */
 export function listeningHint(vendor: VendorDefinition): string {
+  return testEventText(vendor, 'listening');
+}
+
+/**
+ * The same, for before listening starts (n8n's "When will this node trigger my flow?"): what
+ * listening for a test event does with this vendor, and how to make it send one.
+ */
+export function testEventHelp(vendor: VendorDefinition): string {
+  return testEventText(vendor, 'help');
+}
+
+function testEventText(vendor: VendorDefinition, when: 'listening' | 'help'): string {
   const name = vendor.displayName;
   const api = vendor.api;
   if (!api) {
-    return `Listening at this node's Test URL. Add the Test URL in ${name} as this node's setup notice says, then create, change or remove something there that matches the selected events.`;
+    const lead =
+      when === 'listening'
+        ? `Listening at this node's Test URL.`
+        : `Listening for a test event uses this node's Test URL.`;
+    return `${lead} Add the Test URL in ${name} as this node's setup notice says, then create, change or remove something there that matches the selected events.`;
   }
+  const lead =
+    when === 'listening'
+      ? `Listening: the trigger registered its Test URL with ${name}.`
+      : `When you listen for a test event, the trigger registers its Test URL with ${name}.`;
   const test = api.endpoints.test;
   if (!test) {
-    return `Listening: the trigger registered its Test URL with ${name}. Now do something in ${name} that sends one of the selected events.`;
+    return `${lead} ${when === 'listening' ? 'Now do' : 'Then do'} something in ${name} that sends one of the selected events.`;
   }
   const call = `${test.method} ${test.path.replace('{id}', '<webhook id>')}`;
   const list = api.endpoints.list
@@ -38,7 +58,8 @@ export function listeningHint(vendor: VendorDefinition): string {
   const sends = fixed
     ? `${name} then sends a "${fixedName}" event, which this node shows only when "${fixedName}" is among the selected events.`
     : `${name} then sends the first selected event type.`;
-  return `Listening: the trigger registered its Test URL with ${name}. Do something in ${name} that sends one of the selected events, or call ${name}'s test endpoint, ${call}, for the webhook just registered${list}. ${sends}`;
+  const then = when === 'listening' ? 'Do' : 'Then do';
+  return `${lead} ${then} something in ${name} that sends one of the selected events, or call ${name}'s test endpoint, ${call}, for the webhook just registered${list}. ${sends}`;
 }
 
 /** Shown once the workflow runs for real (published on 2.x, active on 1.x). */

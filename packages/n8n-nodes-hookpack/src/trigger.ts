@@ -12,7 +12,14 @@ import { namesFor } from './names.js';
 import { nodeProperties, PARAM } from './parameters.js';
 import { redisConnection, redisSettings } from './redis-dedupe.js';
 import { webhookHandler } from './webhook.js';
-import { ACKNOWLEDGEMENT, activationMessage, listeningHint, pickerDescription, subtitleExpression } from './texts.js';
+import {
+  ACKNOWLEDGEMENT,
+  activationMessage,
+  listeningHint,
+  pickerDescription,
+  subtitleExpression,
+  testEventHelp,
+} from './texts.js';
 
 /** Builds the n8n trigger node class of one vendor from its definition. */
 export function createTriggerNodeClass(vendor: VendorDefinition): new () => INodeType {
@@ -28,6 +35,12 @@ export function createTriggerNodeClass(vendor: VendorDefinition): new () => INod
     description: pickerDescription(vendor),
     eventTriggerDescription: listeningHint(vendor),
     activationMessage: activationMessage(vendor),
+    // n8n 2.x's panel shows its own "Go to <vendor> and create an event" while listening and
+    // ignores eventTriggerDescription there: the vendor-specific way to a test event goes under
+    // "When will this node trigger my flow?", which the panel does take from the node.
+    triggerPanel: {
+      executionsHelp: { inactive: asHtml(testEventHelp(vendor)), active: asHtml(activationMessage(vendor)) },
+    },
     defaults: { name: names.nodeDisplayName },
     inputs: [],
     outputs: ['main'],
@@ -63,6 +76,11 @@ export function createTriggerNodeClass(vendor: VendorDefinition): new () => INod
   };
   Object.defineProperty(cls, 'name', { value: names.nodeClass });
   return cls;
+}
+
+/** The panel renders these texts as HTML: plain text with its `<`, `>` and `&` kept visible. */
+function asHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** n8n's credential test for the dedupe store: one PING, and on failure the server and the error. */

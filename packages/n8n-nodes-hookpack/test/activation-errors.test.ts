@@ -13,12 +13,19 @@ import { hookContext } from './contexts.js';
 /** A loopback vendor that answers every request with `status` and the vendor's own error document. */
 let answer: { vendor: VendorDefinition; status: number } | undefined;
 let requests = 0;
+/** The first `okFirst` requests get an empty subscription list instead (the lookup before a create). */
+let okFirst = 0;
 let server: Server;
 let baseUrl: string;
 beforeAll(async () => {
   server = createServer((req, res) => {
     requests++;
     const { vendor, status } = answer!;
+    if (requests <= okFirst) {
+      const list = resourceCodec(vendor).renderList([], { hasMore: false });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(list));
+      return;
+    }
     const body = resourceCodec(vendor).renderError({ status, message: `vendor says ${status}` });
     res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   });
@@ -27,9 +34,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function activationError(vendor: VendorDefinition, status: number): Promise<Error> {
+async function activationError(vendor: VendorDefinition, status: number, listsFirst = 0): Promise<Error> {
   answer = { vendor, status };
   requests = 0;
+  okFirst = listsFirst;
   const apiKey = vendor.auth.kind === 'apiKey' ? `${vendor.auth.keyPrefixes[0] ?? ''}test_key_123` : '';
   const ctx = hookContext({
     credentials: { apiKey, baseUrl: baseUrl + new URL(vendor.api!.baseUrl).pathname, allowHttpWebhookUrl: false },
@@ -77,6 +85,17 @@ for (const vendor of vendors.filter((v) => v.api)) {
       expect(error.message).toMatch(new RegExp(`^${vendor.displayName} rejected the API key \\(401\\)`));
       expect(error.message).toContain(`Open the ${vendor.displayName} credential, paste a valid API key`);
     });
+
+    if (vendor.api!.endpoints.list) {
+      it('a 401 on create whose clean-up is refused for the same reason is said once', async () => {
+        // The lookup before the create works, the create is refused, the clean-up after it too.
+        const error = await activationError(vendor, 401, 1);
+        expect(requests).toBe(3);
+        expect(error).toBeInstanceOf(WebhookPathTakenError);
+        expect(error.message.split('(401)')).toHaveLength(2);
+        expect(error.message).not.toContain('Cleaning up afterwards');
+      });
+    }
 
     it('500 is retried by n8n and says what to do', async () => {
       const error = await activationError(vendor, 500);

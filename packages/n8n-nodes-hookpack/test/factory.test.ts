@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultBaseUrl } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { createCredentialClass, createTriggerNodeClass } from '../src/index.js';
 
@@ -39,6 +40,27 @@ describe('factory', () => {
       }
     });
   }
+
+  it('puts the vendor-specific way to a test event into the panel n8n 2.x shows, as escaped HTML', () => {
+    for (const vendor of vendors) {
+      const { triggerPanel } = new (createTriggerNodeClass(vendor))().description;
+      const help = typeof triggerPanel === 'object' ? triggerPanel.executionsHelp : undefined;
+      expect(typeof help, vendor.id).toBe('object');
+      const { inactive, active } = help as { inactive: string; active: string };
+      expect(inactive, vendor.id).toContain(vendor.displayName);
+      expect(inactive, vendor.id).toMatch(/^(When you listen|Listening for a test event)/);
+      for (const html of [inactive, active]) expect(html, vendor.id).not.toMatch(/[<>]/);
+      if (vendor.api?.endpoints.test) expect(inactive).toContain('&lt;webhook id&gt;');
+    }
+  });
+
+  it('gives a Base URL without a documented default a visible hint, and one with a default none', () => {
+    for (const vendor of vendors.filter((v) => v.api)) {
+      const field = new (createCredentialClass(vendor))().properties.find((p) => p.name === 'baseUrl')!;
+      if (defaultBaseUrl(vendor.api!)) expect(field.hint, vendor.id).toBeUndefined();
+      else expect(field.hint, vendor.id).toMatch(new RegExp(`docs name no production address`));
+    }
+  });
 
   it('offers each vendor subscription option: required ones as required parameters, the others in Options', () => {
     for (const vendor of vendors.filter((v) => v.api && v.subscriptionOptions.length)) {

@@ -138,7 +138,7 @@ describe('Parsley error behaviour', () => {
     const e = await failure(client().me());
     expect(e).toMatchObject({ code: 'unauthorized', status: 401, operation: 'me', vendor: 'Parsley' });
     expect(e!.message).toBe(
-      'Parsley rejected the API key: invalid or revoked (401). Parsley said: "Invalid or revoked API key.".',
+      'Parsley rejected the API key: invalid or revoked (401). Parsley said: "Invalid or revoked API key".',
     );
   });
 

@@ -36,7 +36,9 @@ export function httpError(vendor: VendorDefinition, ctx: CallContext, failure: H
   const name = vendor.displayName;
   const { status } = failure;
   const code = codeForStatus(status);
-  const said = failure.vendorMessage ? ` ${name} said: "${failure.vendorMessage}".` : '';
+  // The vendor's words without their own full stop, so the sentence ends once ("…key".).
+  const quoted = failure.vendorMessage?.trim().replace(/[.!?]+$/, '');
+  const said = quoted ? ` ${name} said: "${quoted}".` : '';
   let message: string;
   switch (code) {
     case 'unauthorized':

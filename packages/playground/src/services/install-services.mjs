@@ -1,6 +1,6 @@
 // npm run services:install — the servers the tests run for real, from Debian's packages:
 // redis-server (the n8n trigger's shared redelivery check), postgresql and haproxy (n8n queue
-// mode). Installs only what is missing; needs root (CI runs as root) and apt-get. The tests
+// mode), chromium (the editor test drives it through puppeteer-core, which downloads no browser). Installs only what is missing; needs root (CI runs as root) and apt-get. The tests
 // start their own throwaway instances on free loopback ports, never the system services.
 import { spawnSync } from 'node:child_process';
 
@@ -8,6 +8,7 @@ const wanted = [
   { pkg: 'redis-server', has: () => ok('redis-server', ['--version']) },
   { pkg: 'postgresql', has: () => ok('sh', ['-c', 'ls /usr/lib/postgresql/*/bin/initdb']) },
   { pkg: 'haproxy', has: () => ok('haproxy', ['-v']) },
+  { pkg: 'chromium', has: () => ok('chromium', ['--version']) },
 ];
 
 function ok(cmd, args) {
@@ -29,7 +30,7 @@ function run(cmd, args, timeoutMs) {
 
 const missing = wanted.filter((w) => !w.has()).map((w) => w.pkg);
 if (missing.length === 0) {
-  console.log('[services] redis-server, postgresql and haproxy are installed');
+  console.log(`[services] ${wanted.map((w) => w.pkg).join(', ')} are installed`);
   process.exit(0);
 }
 if (!ok('apt-get', ['--version'])) {
