@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSubscriptionClient, type VendorDefinition } from '@hookpack/core';
+import { createSubscriptionClient, subscriptionGroups, type VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { startSandbox, type InjectedFault, type Sandbox } from '@hookpack/sandbox';
 import { planRound, type TrialPlan } from './plan.js';
@@ -149,11 +149,14 @@ function clientFor(vendor: VendorDefinition) {
   });
 }
 
-/** Brings a workflow to published (with exactly its one subscription) or unpublished (with none), faults off. */
+/** How many subscriptions the trigger owns when published: one, or one per event (Shopify). */
+const owned = (wf: Workflow): number => subscriptionGroups(wf.vendor, wf.events).length;
+
+/** Brings a workflow to published (with exactly its own subscriptions) or unpublished (with none), faults off. */
 async function prepare(wf: Workflow, active: boolean): Promise<void> {
   const status = await publication(wf.workflowId);
   const subs = sandbox.subscriptions(wf.vendor.id);
-  const clean = active ? status.status === 'published' && subs.length === 1 : status.status === 'not_published';
+  const clean = active ? status.status === 'published' && subs.length === owned(wf) : status.status === 'not_published';
   if (clean && (active || subs.length === 0)) return;
   if (status.status !== 'not_published') {
     await rest.deactivate(wf.workflowId).catch(() => undefined);
@@ -198,8 +201,8 @@ function actionable(message: string, vendor: VendorDefinition): boolean {
 /**
  * A subscription an unpublished workflow left at the vendor (its delete was refused, e.g. with
  * a revoked key) is not an orphan if the node kept it in its state and the next publish with a
- * working key takes it over: publish (faults off) must end with exactly that subscription,
- * and unpublish with none. Anything else is an orphan.
+ * working key takes it over: publish (faults off) must end with exactly the trigger's own
+ * subscriptions, all of them left ones, and unpublish with none. Anything else is an orphan.
  */
 async function reclaims(wf: Workflow, left: { id: string }[], staticData: string): Promise<boolean> {
   if (!left.every((s) => staticData.includes(s.id))) return false;
@@ -209,7 +212,9 @@ async function reclaims(wf: Workflow, left: { id: string }[], staticData: string
   await rest.deactivate(wf.workflowId);
   await settled(wf.workflowId, 'not_published');
   return (
-    during.length === 1 && left.some((s) => s.id === during[0]) && sandbox.subscriptions(wf.vendor.id).length === 0
+    during.length === owned(wf) &&
+    during.every((id) => left.some((s) => s.id === id)) &&
+    sandbox.subscriptions(wf.vendor.id).length === 0
   );
 }
 
@@ -225,12 +230,13 @@ async function judge(plan: TrialPlan, wf: Workflow, injected: InjectedFault[], m
   let duplicates = 0;
   let activeWithoutSubscription = false;
   if (published) {
-    duplicates = Math.max(0, subs.length - 1);
-    const own = subs.find((s) => staticData.includes(s.id) && s.url === wf.productionUrl && s.active);
-    if (!own) activeWithoutSubscription = true;
+    duplicates = Math.max(0, subs.length - owned(wf));
+    const mine = subs.filter((s) => staticData.includes(s.id) && s.url === wf.productionUrl && s.active);
+    const own = mine[0];
+    if (!own || mine.length < owned(wf)) activeWithoutSubscription = true;
     else {
       // Working = the vendor's signed delivery is accepted (the trigger answers 401 to a bad signature).
-      const fired = sandbox.fire(wf.vendor.id, wf.events[0]!, { subscriptionId: own.id });
+      const fired = sandbox.fire(wf.vendor.id, own.events[0] ?? wf.events[0]!, { subscriptionId: own.id });
       await sandbox.settle(15_000);
       const state = sandbox.deliveries({ eventId: fired.eventId })[0]?.state;
       if (state !== 'delivered') activeWithoutSubscription = true;
