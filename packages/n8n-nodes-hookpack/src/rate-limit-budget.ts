@@ -54,11 +54,14 @@ export function chargeRateLimited(
   spentByTrigger.delete(key); // re-inserted last: the map's order is oldest first
   spentByTrigger.set(key, spent);
   while (spentByTrigger.size > MAX_TRIGGERS) spentByTrigger.delete(spentByTrigger.keys().next().value!);
-  return {
+  const charged = {
     requests: spent.requests,
     exhausted: spent.requests >= RATE_LIMITED_REQUESTS_PER_ACTIVATION,
     waitMs: Math.max(0, spent.until - now),
   };
+  // This activation ends here; the user's next one starts with a fresh budget (after the wait).
+  if (charged.exhausted) spent.requests = 0;
+  return charged;
 }
 
 /** The activation got through (or the user changed something): start afresh next time. */

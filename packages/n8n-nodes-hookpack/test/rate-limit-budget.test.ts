@@ -49,8 +49,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 let workflowCounter = 0;
 /** n8n 2.x activating one trigger: up to 5 attempts of checkExists + create; the last error. */
-async function activate(attempts = N8N_ATTEMPTS): Promise<{ errors: Error[]; requestsAfter: number[] }> {
-  const workflowId = `wf-budget-${++workflowCounter}`;
+async function activate(
+  attempts = N8N_ATTEMPTS,
+  workflowId = `wf-budget-${++workflowCounter}`,
+): Promise<{ errors: Error[]; requestsAfter: number[] }> {
   const apiKey = vendor.auth.kind === 'apiKey' ? `${vendor.auth.keyPrefixes[0] ?? ''}test_key_123` : '';
   const lifecycle = webhookLifecycle(vendor);
   const errors: Error[] = [];
@@ -96,6 +98,19 @@ for (const v of vendors.filter((x) => x.api)) {
       expect(last.message).toContain(`${v.displayName} kept rate limiting this API key (429)`);
       expect(last.message).toMatch(/Wait \d+ s, then try again/);
       expect(errors.length).toBeLessThan(N8N_ATTEMPTS);
+    });
+
+    it('the next activation after a spent budget gets a budget of its own', async () => {
+      retryAfter = '0';
+      refuseCreates = Infinity;
+      calls.creates = 0;
+      const workflowId = `wf-budget-${++workflowCounter}`;
+      await activate(N8N_ATTEMPTS, workflowId);
+      const first = calls.creates;
+      calls.creates = 0;
+      const { errors } = await activate(N8N_ATTEMPTS, workflowId);
+      expect(calls.creates).toBe(first);
+      expect(errors.at(-1)).toBeInstanceOf(WebhookPathTakenError);
     });
 
     it('Retry-After 30: one refused create, then n8n’s next attempts wait without calling the vendor', async () => {
