@@ -19,9 +19,19 @@ export class ActivationProblem extends Error {
   constructor(
     message: string,
     readonly permanent: boolean,
+    /** Set when the vendor answered 429: the requests it refused and the wait it asked for. */
+    readonly rateLimited?: { requests: number; retryAfterMs: number | undefined },
   ) {
     super(message);
   }
+}
+
+/** The 429 behind a failed step, wherever it was reworded: how many requests, what wait. */
+export function rateLimitOf(error: unknown): ActivationProblem['rateLimited'] {
+  if (error instanceof ActivationProblem) return error.rateLimited;
+  if (error instanceof HookpackApiError && error.status === 429)
+    return { requests: error.attempts, retryAfterMs: error.retryAfterMs };
+  return undefined;
 }
 
 /**
@@ -112,7 +122,11 @@ export function actionableError(
       );
     case 'rate_limited': {
       const wait = error.retryAfterMs !== undefined ? `in ${Math.ceil(error.retryAfterMs / 1000)} s` : 'in a minute';
-      return say(`${name} is rate limiting this API key (429) while trying to ${action}${said}. Try again ${wait}.`);
+      return new ActivationProblem(
+        `${name} is rate limiting this API key (429) while trying to ${action}${said}. Try again ${wait}.${addendum}`,
+        false,
+        { requests: error.attempts, retryAfterMs: error.retryAfterMs },
+      );
     }
     case 'server':
       return say(
@@ -176,6 +190,26 @@ export function insecureUrlError(vendor: VendorDefinition, url: string): Activat
     true,
   );
 }
+
+/** The vendor asked this trigger to wait: said without calling it again. */
+export function waitProblem(vendor: VendorDefinition, waitMs: number): ActivationProblem {
+  const name = vendor.displayName;
+  return new ActivationProblem(
+    `${name} is rate limiting this API key (429) and asked to wait; hookpack did not call it again yet. Try again in ${seconds(waitMs)} s.`,
+    false,
+  );
+}
+
+/** The activation's budget of rate-limited requests is spent: stop n8n's retries, say how long to wait. */
+export function rateLimitBudgetSpent(vendor: VendorDefinition, requests: number, waitMs: number): ActivationProblem {
+  const name = vendor.displayName;
+  return new ActivationProblem(
+    `${name} kept rate limiting this API key (429): it refused ${requests} requests while the trigger was being activated, so hookpack stopped trying rather than use up more of the limit. Wait ${seconds(waitMs)} s, then try again; if it keeps happening, another client may be using the same API key heavily.`,
+    true,
+  );
+}
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** A node setting that must change before activation can work. */
 export function settingsProblem(message: string): ActivationProblem {

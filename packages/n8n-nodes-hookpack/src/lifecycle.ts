@@ -6,7 +6,16 @@ import {
   type VendorDefinition,
 } from '@hookpack/core';
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
-import { actionableError, activationFailure, insecureUrlError, settingsProblem } from './api-errors.js';
+import {
+  actionableError,
+  activationFailure,
+  insecureUrlError,
+  rateLimitBudgetSpent,
+  rateLimitOf,
+  settingsProblem,
+  waitProblem,
+} from './api-errors.js';
+import { budgetKey, chargeRateLimited, clearRateLimited, waitBeforeCalling } from './rate-limit-budget.js';
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
 import { PARAM, subscriptionOptionInput } from './parameters.js';
@@ -25,6 +34,9 @@ import {
 import { subscriptionApi, type SubscriptionApi } from './vendor-api.js';
 
 type WebhookMethod = (this: IHookFunctions) => Promise<boolean>;
+
+/** Longest Retry-After the client sleeps through within one of n8n's activation attempts. */
+const LIFECYCLE_MAX_RETRY_AFTER_MS = 5_000;
 
 /**
  * n8n's webhook lifecycle for one vendor. checkExists reconciles what the vendor holds with
@@ -48,18 +60,44 @@ export function webhookLifecycle(vendor: VendorDefinition): Record<'checkExists'
   }
   const steps = restLifecycle(vendor);
   // Every failure reaches n8n naming this node, with the actionable text; permanent ones stop n8n's retries.
-  const guarded = (step: (fns: IHookFunctions) => Promise<boolean>): WebhookMethod =>
+  // During activation a vendor's 429 is waited out and budgeted across n8n's own attempts
+  // (rate-limit-budget.ts); deactivation is not retried by n8n, so it always calls the vendor.
+  const guarded = (step: (fns: IHookFunctions) => Promise<boolean>, activation = true): WebhookMethod =>
     async function (this: IHookFunctions) {
+      const node = this.getNode();
+      if (!activation) {
+        try {
+          return await step(this);
+        } catch (error) {
+          throw activationFailure(vendor, node, error);
+        }
+      }
+      const budget = budgetKey(vendor.id, this.getWorkflow().id, node.id);
+      const waitMs = waitBeforeCalling(budget);
+      if (waitMs > 0) throw activationFailure(vendor, node, waitProblem(vendor, waitMs));
       try {
-        return await step(this);
+        const done = await step(this);
+        // true: the trigger is registered (checkExists found it, or create made it).
+        if (done) clearRateLimited(budget);
+        return done;
       } catch (error) {
-        throw activationFailure(vendor, this.getNode(), error);
+        const limited = rateLimitOf(error);
+        if (limited) {
+          const spent = chargeRateLimited(budget, limited.requests, limited.retryAfterMs);
+          if (spent.exhausted) {
+            this.logger?.warn(
+              `${vendor.displayName} trigger: ${spent.requests} requests answered 429 during this activation; stopped trying.`,
+            );
+            throw activationFailure(vendor, node, rateLimitBudgetSpent(vendor, spent.requests, spent.waitMs));
+          }
+        }
+        throw activationFailure(vendor, node, error);
       }
     };
   return {
     checkExists: guarded(steps.reconcile),
     create: guarded(steps.register),
-    delete: guarded(steps.unregister),
+    delete: guarded(steps.unregister, false),
   };
 }
 
@@ -227,6 +265,8 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
       apiKey,
       baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? vendor.api!.baseUrl),
       allowInsecureTargetUrl: allowHttp,
+      // A longer Retry-After is not slept through inside n8n's activation: the budget waits it out.
+      maxRetryAfterMs: LIFECYCLE_MAX_RETRY_AFTER_MS,
     }),
     staticData,
     kind: webhookKind(fns.getMode(), url, staticData),

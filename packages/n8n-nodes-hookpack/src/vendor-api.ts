@@ -29,6 +29,8 @@ export interface ApiSettings {
   apiKey: string;
   baseUrl: string;
   allowInsecureTargetUrl: boolean;
+  /** Longest Retry-After a call sleeps through before it fails with the wait (default: core's). */
+  maxRetryAfterMs?: number;
 }
 
 export function subscriptionApi(vendor: VendorDefinition, settings: ApiSettings): SubscriptionApi {
@@ -37,6 +39,7 @@ export function subscriptionApi(vendor: VendorDefinition, settings: ApiSettings)
     baseUrl: settings.baseUrl,
     allowInsecureTargetUrl: settings.allowInsecureTargetUrl,
     userAgent: 'n8n-nodes-hookpack/0.1',
+    ...(settings.maxRetryAfterMs !== undefined && { retry: { maxRetryAfterMs: settings.maxRetryAfterMs } }),
   });
   return {
     supports: (op) => client.supports(op),
