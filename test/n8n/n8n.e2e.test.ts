@@ -590,6 +590,63 @@ describe.each(restVendors.map((v) => [v.id]))('%s: copies of an active workflow'
   );
 });
 
+/** Create calls the vendor received (method and path of its create endpoint). */
+function createCalls(vendor: VendorDefinition): number {
+  const create = vendor.api!.endpoints.create!;
+  return sandbox
+    .requests(vendor.id)
+    .filter((r) => r.method === create.method && r.path.split('?')[0]!.endsWith(create.path)).length;
+}
+
+/**
+ * Measured on 2.41 before the budget: about 15 creates in 30 s against a vendor that keeps
+ * answering 429 (n8n's 5 activation attempts × the client's own retries).
+ */
+describe.each(restVendors.map((v) => [v.id]))('%s: a vendor that keeps answering 429 during activation', (vendorId) => {
+  e2e("activation spends at most 6 refused creates over n8n's attempts and says how long to wait", async () => {
+    const vendor = setups.get(vendorId)!.vendor;
+    const setup = await triggerWorkflow(vendor, `hookpack e2e: ${vendor.displayName} (429)`);
+    sandbox.setFaults({
+      rules: [{ vendor: vendorId, operation: 'create', fault: 'rate-limit', retryAfterSeconds: 0, probability: 1 }],
+    });
+    try {
+      const before = createCalls(vendor);
+      const t = Date.now();
+      let message = '';
+      await rest.activate(setup.workflowId).catch((e: Error) => (message = e.message));
+      if (n8nMajor() >= 2) {
+        // 2.x publishes in the background: wait (bounded) for the trigger's final error.
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline) {
+          const status = await rest.request('GET', `/workflows/${setup.workflowId}/publication-status`);
+          const error = status.triggers?.map((x: { errorMessage: string | null }) => x.errorMessage).find(Boolean);
+          if (status.status !== 'in_progress' && error) {
+            message = error;
+            break;
+          }
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      const creates = createCalls(vendor) - before;
+      console.log(
+        `[n8n e2e] ${vendorId} on n8n ${n8nMajor()}.x, vendor always 429 (Retry-After 0): ${creates} creates in ` +
+          `${((Date.now() - t) / 1000).toFixed(1)} s; error: ${message}`,
+      );
+      expect(creates).toBeGreaterThan(0);
+      expect(creates).toBeLessThanOrEqual(6);
+      expect(message).toContain(`${vendor.displayName}`);
+      expect(message).toContain('(429)');
+      expect(message).toMatch(/[Tt]ry again/);
+      expect(sandbox.subscriptions(vendorId).filter((s) => s.url === setup.productionUrl)).toEqual([]);
+    } finally {
+      sandbox.setFaults(null);
+      await rest.deactivate(setup.workflowId).catch(() => undefined);
+      await rest.request('POST', `/workflows/${setup.workflowId}/archive`, {}).catch(() => undefined);
+      await rest.request('DELETE', `/workflows/${setup.workflowId}`).catch(() => undefined);
+    }
+  });
+});
+
 /**
  * The shared redelivery check in Redis (issue: "Remember Deliveries Across Restarts" did nothing
  * on n8n 2.x): E1, E1 redelivered, restart, E1 again, E2 → exactly 2 executions, on both lines,
