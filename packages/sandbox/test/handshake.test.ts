@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkVendorDescription, type HandshakeDefinition, type VendorDefinition } from '@hookpack/core';
+import { checkVendorDescription, type VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { startSandbox } from '@hookpack/sandbox';
-import { vendorConformance } from '@hookpack/sandbox/testing';
+import { handshakeShapes, vendorConformance } from '@hookpack/sandbox/testing';
 
 // The sandbox plays a handshake from the description alone: shipped vendors with one of the
 // handshake shapes public vendors use added to their description.
-const shapes: Record<string, HandshakeDefinition> = {
-  'during create, query token echoed as text': {
-    recognise: { query: 'validationToken' },
-    challenge: { in: 'query', name: 'validationToken' },
-    answer: { format: 'text' },
-    signed: false,
-    timing: 'during-create',
-    deadlineMs: 2_000,
-    failure: { status: 400, message: 'Subscription validation request failed.' },
-  },
-  'after create, header marker, signed, JSON answer': {
-    recognise: { header: 'X-Message-Type', value: 'webhook_callback_verification' },
-    challenge: { in: 'body', name: 'challenge' },
-    answer: { format: 'json', key: 'challenge' },
-    signed: true,
-    timing: 'after-create',
-    deadlineMs: 2_000,
-    failure: { status: 200, message: 'webhook_callback_verification_failed' },
-  },
-};
+const shapes = handshakeShapes;
 
 /** The first shipped REST vendor (with HMAC signatures) whose description accepts the shape. */
 function vendorWith(shape: HandshakeDefinition): VendorDefinition {
