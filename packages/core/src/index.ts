@@ -21,6 +21,18 @@ export {
   type VerifyDeliveryResult,
 } from './delivery.js';
 export type * from './vendor.js';
+export {
+  answerHandshake,
+  handshakeAnswerProblem,
+  handshakeCall,
+  MAX_CHALLENGE_LENGTH,
+  newChallenge,
+  type HandshakeCall,
+  type HandshakeFailureReason,
+  type HandshakeRequestInput,
+  type HandshakeVerdict,
+} from './handshake.js';
+export { zapierLimitations } from './platform-limits.js';
 export { defaultBaseUrl, testOnlyEventType } from './test-event.js';
 export * from './client/index.js';
 export * from './dedupe/index.js';

@@ -24,6 +24,8 @@ export interface VendorDefinition {
   envelope: EnvelopeDefinition;
   events: EventDefinition[];
   delivery: DeliveryPolicy;
+  /** A URL-verification handshake the vendor performs before it delivers; absent: none. */
+  handshake?: HandshakeDefinition;
 }
 
 export interface ApiKeyAuth {
@@ -613,3 +615,46 @@ export interface DeliveryPolicy {
   /** Paused subscriptions queue events for this long, then drop them (Parlay: 24 h). */
   pauseQueueMs?: number;
 }
+
+// ── URL-verification handshakes ────────────────────────────────────────────────────────────
+
+/**
+ * The vendor proves that a target URL wants its deliveries: it calls the URL once with a
+ * challenge, and the receiver must echo the challenge within `deadlineMs`. Integrations answer it
+ * (core's `answerHandshake`), never run a workflow for it, and the sandbox performs it.
+ */
+export interface HandshakeDefinition {
+  /** Method of the verification request. Default `POST` (deliveries are POSTs too). */
+  method?: 'GET' | 'POST';
+  /** What tells the verification request apart from a delivery. */
+  recognise: HandshakeMarker;
+  /** Where the challenge is: a query parameter, or a dotted path into the JSON body. */
+  challenge: { in: 'query' | 'body'; name: string };
+  /** The answer, status 200: the challenge as `text/plain`, or a JSON object `{ [key]: challenge }`. */
+  answer: { format: 'text' } | { format: 'json'; key: string };
+  /** The request carries the same signature as deliveries: verify it before answering. */
+  signed: boolean;
+  /**
+   * `during-create`: the vendor calls the URL while the create request waits, and answers create
+   * only once the handshake succeeded (Microsoft Graph). `after-create`: create answers first and
+   * the subscription stays unverified until the handshake succeeds (Twitch EventSub); for vendors
+   * without an API, after the user saved the URL in the vendor's UI.
+   */
+  timing: 'during-create' | 'after-create';
+  /** How long the vendor waits for the answer. */
+  deadlineMs: number;
+  /**
+   * What the vendor says when the handshake fails: for `during-create`, the create call's error
+   * (status and message, in the vendor's error document); for `after-create`, the subscription is
+   * left switched off and `message` is the reason its reads give.
+   */
+  failure: { status: number; message: string };
+}
+
+/**
+ * `query`: a query parameter is present (Graph's `validationToken`); `header`: a header has this
+ * value (Twitch's `Twitch-Eventsub-Message-Type: webhook_callback_verification`); `bodyField`: the
+ * JSON body has this value at a dotted path (Slack's `type: "url_verification"`).
+ */
+export type HandshakeMarker =
+  { query: string } | { header: string; value: string } | { bodyField: string; value: string };

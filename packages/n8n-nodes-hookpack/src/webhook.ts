@@ -12,8 +12,8 @@ import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-w
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
 import { DEDUPE_DEFAULTS, PARAM, type DedupeStoreChoice, type LivemodeFilter } from './parameters.js';
-import { ownedSubscriptions } from './state.js';
-import { cachedOpen, openSecret, rememberOpened } from './seal.js';
+import { storedSecrets } from './stored-secrets.js';
+import { answeredHandshake } from './handshake.js';
 import { rememberInMemory } from './dedupe.js';
 import { DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 import { ownerOf, type Owner } from './ownership.js';
@@ -37,6 +37,11 @@ export function webhookHandler(vendor: VendorDefinition) {
     const staticData = this.getWorkflowStaticData('node');
 
     const owner = ownerOf(this);
+    // The vendor's URL verification: answered here, before anything else, and never run as a workflow.
+    if (vendor.handshake) {
+      const handshake = await answeredHandshake(this, vendor, body, headers, owner, staticData);
+      if (handshake) return handshake;
+    }
     // Vendors that sign with their own key pair: verified with the subscriptions' public keys,
     // cached in this process and fetched once more when a signature fails (public-keys.ts).
     let keyResult: VerifyDeliveryResult | undefined;
@@ -77,23 +82,9 @@ export function webhookHandler(vendor: VendorDefinition) {
         return reject(this, 401, 'no_secret', `Enter the ${label} in this trigger's ${vendor.displayName} credential.`);
       }
     } else if (vendor.api) {
-      secret = [];
-      let unreadable = 0;
-      let apiKey: string | undefined;
-      for (const stored of ownedSubscriptions(staticData, owner)) {
-        if (stored.sealedSecret) {
-          let opened = cachedOpen(stored.sealedSecret);
-          if (opened === undefined) {
-            apiKey ??= String((await this.getCredentials(names.credentialName))[CREDENTIAL_FIELDS.apiKey] ?? '');
-            opened = openSecret(stored.sealedSecret, apiKey, owner);
-            if (opened !== undefined) rememberOpened(stored.sealedSecret, opened);
-          }
-          if (opened !== undefined) secret.push(opened);
-          else unreadable++;
-        } else if (typeof stored.secret === 'string' && stored.secret !== '') {
-          secret.push(stored.secret);
-        }
-      }
+      const opened = await storedSecrets(this, vendor, owner, staticData);
+      secret = opened.secrets;
+      const unreadable = opened.unreadable;
       if (secret.length === 0 && unreadable > 0) {
         const message = `This trigger's signing secret was sealed with another ${vendor.displayName} API key than its credential holds now. Unpublish and publish the workflow (n8n 1.x: deactivate and activate) to register a fresh subscription.`;
         this.logger.error(`${vendor.displayName} trigger: ${message}`);

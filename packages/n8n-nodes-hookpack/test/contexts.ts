@@ -55,6 +55,9 @@ export interface WebhookSetup {
   nodeId?: string;
   /** Simulates n8n not keeping rawBody (multipart and other content types). */
   rawBodyOnlyOnRead?: boolean;
+  /** Query parameters (n8n's getQueryData()) and method of the request. */
+  query?: IDataObject;
+  method?: string;
 }
 
 export interface SentResponse {
@@ -79,7 +82,8 @@ export function webhookContext(setup: WebhookSetup) {
       for (const fn of finishListeners.splice(0)) fn();
     },
   };
-  const request: { rawBody?: Buffer; readRawBody: () => Promise<void>; rawBodyReads: number } = {
+  const request: { rawBody?: Buffer; readRawBody: () => Promise<void>; rawBodyReads: number; method: string } = {
+    method: setup.method ?? 'POST',
     rawBodyReads: 0,
     async readRawBody() {
       request.rawBodyReads++;
@@ -123,6 +127,7 @@ export function webhookContext(setup: WebhookSetup) {
     getRequestObject: () => request,
     getResponseObject: () => response,
     getHeaderData: () => lowerHeaders,
+    getQueryData: () => setup.query ?? {},
     getCredentials: async (name: string) => {
       const found = setup.credentialsByName?.[name] ?? setup.credentials;
       if (!found) throw new Error(`Node does not have credentials of type "${name}"`);

@@ -20,6 +20,7 @@ import { IdempotencyCache } from './idempotency.js';
 import { RateLimiter } from './rate-limit.js';
 import { MAX_SUBSCRIPTIONS, type Store, type SubscriptionRecord } from './state.js';
 import { pageOf } from './pages.js';
+import { performHandshake } from './handshake.js';
 import type { DeliveryEngine, FireResult } from './delivery.js';
 import type { FaultInjector, InjectedFault } from './faults.js';
 
@@ -39,6 +40,8 @@ interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** The subscription a create made: its URL is verified where the vendor declares a handshake. */
+  created?: SubscriptionRecord;
 }
 
 class VendorHttpError extends Error {
@@ -187,13 +190,16 @@ export class VendorApi {
           await send(stored, { ...extraHeaders, 'Idempotent-Replayed': 'true' });
           return;
         }
-        const reply = this.perform(route.op, route.id, raw, query, req);
+        const reply = await this.verifiedCreate(this.perform(route.op, route.id, raw, query, req));
         // Like Stripe, only answers that did something are replayed; errors can be retried.
         if (reply.status < 400) this.idempotency.set(idemKey, { fingerprint, status: reply.status, body: reply.body });
         await send(reply, extraHeaders);
+        this.verifyAfterCreate(reply);
         return;
       }
-      await send(this.perform(route.op, route.id, raw, query, req), extraHeaders);
+      const reply = await this.verifiedCreate(this.perform(route.op, route.id, raw, query, req));
+      await send(reply, extraHeaders);
+      this.verifyAfterCreate(reply);
     } catch (e) {
       const err =
         e instanceof VendorHttpError
@@ -347,6 +353,49 @@ export class VendorApi {
     }
   }
 
+  /**
+   * A `during-create` handshake: the create waits for it, and a failed one removes the new
+   * subscription and answers the vendor's documented error.
+   */
+  private async verifiedCreate(reply: Reply): Promise<Reply> {
+    const sub = reply.created;
+    const handshake = this.vendor.handshake;
+    if (!sub || handshake?.timing !== 'during-create') return reply;
+    const outcome = await this.handshake(sub);
+    if (outcome.ok) return reply;
+    this.ctx.store.subscriptions.delete(sub.id);
+    this.ctx.onChange();
+    throw new VendorHttpError(handshake.failure.status, `${handshake.failure.message} (${outcome.problem})`);
+  }
+
+  /** An `after-create` handshake, once create has answered: a failed one switches the subscription off. */
+  private verifyAfterCreate(reply: Reply): void {
+    const sub = reply.created;
+    const handshake = this.vendor.handshake;
+    if (!sub || handshake?.timing !== 'after-create') return;
+    void this.handshake(sub).then((outcome) => {
+      if (outcome.ok || !this.ctx.store.subscriptions.has(sub.id)) return;
+      sub.active = false;
+      sub.deactivatedReason = `${handshake.failure.message} (${outcome.problem})`;
+      this.ctx.onChange();
+    });
+  }
+
+  private async handshake(sub: SubscriptionRecord) {
+    const secret =
+      this.vendor.signature.secretSource === 'app'
+        ? (this.ctx.store.ensureAccount(this.vendor).appSecret ?? null)
+        : sub.secret;
+    const outcome = await performHandshake(this.vendor, sub, secret);
+    sub.handshake = {
+      ok: outcome.ok,
+      ...(outcome.problem ? { problem: outcome.problem } : {}),
+      at: new Date().toISOString(),
+    };
+    this.ctx.onChange();
+    return outcome;
+  }
+
   private create(input: unknown): Reply {
     const vendor = this.vendor;
     const read = this.codec.readRequest(input, 'create');
@@ -376,7 +425,7 @@ export class VendorApi {
     };
     this.ctx.store.subscriptions.set(sub.id, sub);
     this.ctx.onChange();
-    return { status: 201, body: this.codec.renderSubscription(sub, true) };
+    return { status: 201, body: this.codec.renderSubscription(sub, true), created: sub };
   }
 
   private update(sub: SubscriptionRecord, input: unknown): Reply {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertVendorDescription, generateSigningKeyPair, publicKeyOf, type VendorDefinition } from '@hookpack/core';
+import { describeHandshake } from './handshake.js';
 import { getVendor, vendors as allVendors } from '@hookpack/providers';
 import { DeliveryEngine, type DeliveryRecord, type FireResult } from './delivery.js';
 import { sendJson } from './http-util.js';
@@ -58,6 +59,8 @@ export interface SandboxVendorInfo {
   appSecret: string | null;
   credits: boolean;
   events: string[];
+  /** What the sandbox does for the vendor's URL-verification handshake; only for vendors that declare one. */
+  handshake?: string;
 }
 
 /** A subscription as the inspection API shows it (secret included: this is a test tool). */
@@ -168,6 +171,7 @@ export class Sandbox {
       appSecret: account.appSecret ?? null,
       credits: account.credits,
       events: v.events.map((e) => e.type),
+      ...(v.handshake ? { handshake: describeHandshake(v) } : {}),
     };
   }
 

@@ -23,6 +23,8 @@ export interface SubscriptionRecord {
   createdAt: string;
   /** Configured by hand in the vendor UI (Parsley Recipes), not through the REST API. */
   manual: boolean;
+  /** The last URL-verification handshake, for vendors that declare one. */
+  handshake?: { ok: boolean; problem?: string; at: string };
 }
 
 export interface AccountRecord {

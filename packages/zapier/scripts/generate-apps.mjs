@@ -84,10 +84,17 @@ export function generateApps(vendors, { root = appsRoot, appDirName, platformVer
 }
 
 /** The shipped vendors and the directory naming, from the built workspace packages. */
-export async function generateShippedApps() {
+export async function generateShippedApps({ log = console.log } = {}) {
   const { vendors } = await import('@hookpack/providers');
+  const { zapierLimitations } = await import('@hookpack/core');
   const { appDirName } = await import('../dist/index.js');
-  return generateApps(vendors, { appDirName });
+  // A vendor Zapier cannot serve (it waits for a handshake answer) gets no app, and one line why.
+  const served = vendors.filter((vendor) => {
+    const reasons = zapierLimitations(vendor);
+    for (const reason of reasons) log(`skipped the Zapier app: ${reason}`);
+    return reasons.length === 0;
+  });
+  return generateApps(served, { appDirName });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

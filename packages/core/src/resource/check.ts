@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RestApiDefinition, VendorDefinition } from '../vendor.js';
 import { envelopeCarriesId } from '../delivery.js';
+import { checkHandshake } from './check-handshake.js';
 
 /** One inconsistency in a vendor description: where it is, what is wrong, how to fix it. */
 export interface DescriptionProblem {
@@ -86,6 +87,7 @@ export function checkVendorDescription(vendor: VendorDefinition): DescriptionPro
     add('signature.clientSecret.length', 'too short to be a signing secret', 'use the documented length (at least 16)');
 
   checkPublicKey(vendor, add);
+  checkHandshake(vendor, add);
   if (signature.secretSource === 'app' && !(signature.appSecret?.label?.trim() && signature.appSecret.help?.trim()))
     add(
       'signature.appSecret',

@@ -98,6 +98,7 @@ export async function sandboxCommand(argv: string[], io: Io, signal?: AbortSigna
           ? `  ${name}  base URL ${v.baseUrl}  API key ${v.apiKey}${v.appSecret ? `  app secret ${v.appSecret}` : ''}`
           : `  ${name}  no API: add a hook with POST ${sandbox.url}/_sandbox/hooks {"vendor":"${v.id}","url":…,"events":[…],"secret"?:…}`,
       );
+      if (v.handshake) io.out(`  ${' '.repeat(width)}  ${v.handshake}`);
     }
     io.out(
       `Fire events: POST ${sandbox.url}/_sandbox/events {"vendor":…,"type":…}. Inspect: ${sandbox.url}/_sandbox/deliveries`,

@@ -26,6 +26,7 @@ import { startSandbox, type Sandbox } from '../sandbox.js';
 import { deliveryBody, deliveryHeaders, newEventId } from '../send.js';
 import { secretBody } from '../rest.js';
 import { startReceiver, type ReceivedDelivery } from './receiver.js';
+import { handshakeChecks } from './conformance-handshake.js';
 
 export interface ConformanceCheck {
   name: string;
@@ -98,13 +99,14 @@ export async function vendorConformance(
     );
 
   const settleMs = options.settleMs ?? 10_000;
-  const receiver = await startReceiver();
+  const receiver = await startReceiver(vendor);
   let sandbox: Sandbox | undefined;
   try {
     sandbox = await startSandbox({ vendors: [vendor], rateLimits: false, timeScale: 0.001 });
-    if (vendor.api)
+    if (vendor.api) {
       await apiChecks(vendor, sandbox, receiver, check, settleMs, options.maxSubscriptionsForPaging ?? 250);
-    else await manualHookChecks(vendor, sandbox, receiver, check, settleMs);
+      await handshakeChecks(vendor, sandbox, receiver, check, settleMs);
+    } else await manualHookChecks(vendor, sandbox, receiver, check, settleMs);
   } finally {
     await sandbox?.stop();
     await receiver.close();

@@ -4,3 +4,4 @@ export {
   type ConformanceOptions,
   type ConformanceReport,
 } from './conformance.js';
+export { handshakeShapes } from './handshake-shapes.js';
