@@ -130,8 +130,9 @@ export const ${o.id}: VendorDefinition = {
       create: { method: 'POST', path: '/v1/webhooks' },
       list: { method: 'GET', path: '/v1/webhooks' },
       get: { method: 'GET', path: '/v1/webhooks/{id}' },
+      update: { method: 'PATCH', path: '/v1/webhooks/{id}' }, // pauses/resumes through fields.active
       delete: { method: 'DELETE', path: '/v1/webhooks/{id}' },
-      // update: { method: 'PATCH', path: '/v1/webhooks/{id}' }, test, rotate, me: where documented
+      // test, rotate, me: where documented ({ method, path }); absent operations are never called
     },
     resource: {
       document: { kind: 'flat' }, // or { kind: 'wrapped', key: 'data', requests: 'flat' }, or JSON:API

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { EXIT, UsageError, type Io } from '@hookpack/sandbox';
 import { parse } from '../args.js';
 import { buildN8nPackage } from '../n8n-package.js';
@@ -48,8 +47,8 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   if (target === 'zapier' && vendors.length > 1)
     throw new UsageError('--vendor: a Zapier app is one vendor; give --vendor once');
   if (target === 'n8n' && values['vendor-id']) throw new UsageError('--vendor-id is for build zapier only');
-  const outDir = resolve(values.out);
-  const common = { outDir, force: values.force ?? false, name: values.name, version: values.version };
+  // As given: messages name the folder the way the user wrote it.
+  const common = { outDir: values.out, force: values.force ?? false, name: values.name, version: values.version };
   try {
     if (target === 'n8n') {
       const built = await buildN8nPackage({ ...common, vendors });
