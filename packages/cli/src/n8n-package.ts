@@ -75,7 +75,7 @@ export async function buildN8nPackage(options: BuildN8nOptions): Promise<BuiltPa
     sourceCondition: options.sourceCondition,
   });
   const factoryDir = dependencyDir('n8n-nodes-hookpack');
-  const bundle = evaluateCommonJs(code, createRequire(join(factoryDir, 'package.json'))) as FactoryBundle;
+  const bundle = evaluateCommonJs(code, peerRequire(factoryDir)) as FactoryBundle;
 
   const files: OutputFiles = new Map([['dist/index.js', code]]);
   const nodes: string[] = [];
@@ -150,6 +150,22 @@ function entrySource(loaded: LoadedVendor[]): string {
     `export const dedupeCredential = () => createDedupeCredentialClass();`,
     '',
   ].join('\n');
+}
+
+/** require() as the factory package sees it; a missing n8n-workflow peer says how to get it. */
+function peerRequire(factoryDir: string): NodeJS.Require {
+  const require = createRequire(join(factoryDir, 'package.json'));
+  return Object.assign((id: string) => {
+    try {
+      return require(id);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && id === 'n8n-workflow')
+        throw new Error(
+          'n8n-workflow is not installed next to @hookpack/cli: npm install n8n-workflow (the build loads the nodes once to name their files)',
+        );
+      throw e;
+    }
+  }, require);
 }
 
 /** Runs a CommonJS bundle held in memory, its require() resolving from `require`. */
