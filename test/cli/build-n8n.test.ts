@@ -135,6 +135,21 @@ describe('bad --vendor input: one line naming the file and the problem, exit 2, 
     expect(existsSync(join(work, 'out'))).toBe(false);
   });
 
+  it('--author must be "Name <email>"; given, package.json gets both, as n8n verification asks', async () => {
+    const work = scratchDir('bad');
+    const bad = await hookpack(['build', 'n8n', '--vendor', fixture, '--out', './out', '--author', 'Jane'], work);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--author "Jane": expected "Name <email>"/);
+    expect(existsSync(join(work, 'out'))).toBe(false);
+    const args = ['--author', 'Jane Doe <jane@acme.example>', '--homepage', 'https://acme.example/n8n'];
+    const ok = await hookpack(['build', 'n8n', '--vendor', fixture, '--out', './out', ...args], work);
+    expect(ok.code).toBe(0);
+    const pkg = JSON.parse(readFileSync(join(work, 'out', 'package.json'), 'utf8'));
+    expect(pkg.author).toEqual({ name: 'Jane Doe', email: 'jane@acme.example' });
+    expect(pkg.homepage).toBe('https://acme.example/n8n');
+    expect(readFileSync(join(work, 'out', 'LICENSE'), 'utf8')).toMatch(/Copyright \(c\) \d{4} Jane Doe\n/);
+  });
+
   it('missing flags name the flag', async () => {
     const work = scratchDir('bad');
     expect((await hookpack(['build', 'n8n', '--out', './out'], work)).stderr).toMatch(/missing --vendor/);

@@ -25,6 +25,10 @@ export interface BuildN8nOptions extends LoadOptions {
   force?: boolean;
   /** Where drawn <vendor id>.svg icons are (default: each vendor module's folder). */
   iconsDir?: string;
+  /** "Name <email>": n8n's verification wants an author with an email. */
+  author?: string;
+  /** The package's homepage (n8n's lint asks for one). */
+  homepage?: string;
   /** Fields of package.json to keep (author, repository, …); n8n lists are always derived. */
   manifest?: Record<string, unknown>;
   readme?: string;
@@ -126,7 +130,12 @@ export async function buildN8nPackage(options: BuildN8nOptions): Promise<BuiltPa
   const vendorList = bundle.vendors.map((v) => v.displayName);
   files.set('package.json', json(manifest(options, name, vendorList, nodes, credentials)));
   files.set('README.md', options.readme ?? n8nReadme(name, bundle.vendors));
-  files.set('LICENSE', options.license ?? mitLicense(String(options.manifest?.author ?? `the ${name} authors`)));
+  const author = options.author ?? options.manifest?.author;
+  const holder = typeof author === 'object' && author ? (author as { name?: string }).name : author;
+  files.set(
+    'LICENSE',
+    options.license ?? mitLicense(String(holder ?? `the ${name} authors`).replace(/\s*<[^>]*>\s*$/, '')),
+  );
   writeOutputs(options.outDir, files, previous);
   return { outDir: options.outDir, name, vendors: bundle.vendors.map((v) => v.id), files: [...files.keys()].sort() };
 }
@@ -182,7 +191,9 @@ function manifest(
   nodes: string[],
   credentials: string[],
 ): Record<string, unknown> {
-  const base = options.manifest ?? {};
+  const base = { ...options.manifest };
+  if (options.author !== undefined) base.author = authorField(options.author);
+  if (options.homepage !== undefined) base.homepage = options.homepage;
   const list =
     vendorNames.length > 1 ? `${vendorNames.slice(0, -1).join(', ')} and ${vendorNames.at(-1)}` : vendorNames[0];
   const keywords = [
@@ -201,6 +212,12 @@ function manifest(
     peerDependencies: { 'n8n-workflow': '*' },
     engines: (base.engines as object) ?? { node: '>=20.19' },
   };
+}
+
+/** "Jane Doe <jane@example.com>" → { name, email }; anything else stays a plain name. */
+export function authorField(author: string): string | { name: string; email: string } {
+  const m = /^\s*([^<]+?)\s*<([^>\s]+@[^>\s]+)>\s*$/.exec(author);
+  return m ? { name: m[1]!, email: m[2]! } : author.trim();
 }
 
 function codex(packageName: string, vendor: VendorDefinition, nodeName: string) {

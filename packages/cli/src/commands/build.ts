@@ -1,11 +1,12 @@
 import { EXIT, UsageError, type Io } from '@hookpack/sandbox';
 import { parse } from '../args.js';
-import { buildN8nPackage } from '../n8n-package.js';
+import { authorField, buildN8nPackage } from '../n8n-package.js';
 import { OutDirError } from '../out-dir.js';
 import { VendorInputError } from '../vendor-input.js';
 import { buildZapierApp } from '../zapier-app.js';
 
-export const buildHelp = `Usage: hookpack build n8n    --vendor <module> [--vendor <module> …] --out <dir> [--name n8n-nodes-x] [--version v] [--force]
+export const buildHelp = `Usage: hookpack build n8n    --vendor <module> [--vendor <module> …] --out <dir> [--name n8n-nodes-x] [--version v]
+                            [--author "Name <email>"] [--homepage <url>] [--force]
        hookpack build zapier --vendor <module> [--vendor-id <id>] --out <dir> [--name x] [--version v] [--force]
 
 Builds, from vendor modules (.ts or .js files exporting a VendorDefinition, e.g. from "hookpack new"):
@@ -30,6 +31,8 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     name: { type: 'string' },
     version: { type: 'string' },
     force: { type: 'boolean' },
+    author: { type: 'string' },
+    homepage: { type: 'string' },
   });
   if (values.help) {
     io.out(buildHelp);
@@ -47,14 +50,22 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   if (target === 'zapier' && vendors.length > 1)
     throw new UsageError('--vendor: a Zapier app is one vendor; give --vendor once');
   if (target === 'n8n' && values['vendor-id']) throw new UsageError('--vendor-id is for build zapier only');
+  if (target === 'zapier' && (values.author || values.homepage))
+    throw new UsageError('--author and --homepage are for build n8n only');
+  if (values.author !== undefined && typeof authorField(values.author) === 'string')
+    throw new UsageError(`--author "${values.author}": expected "Name <email>" (n8n asks community packages for both)`);
   // As given: messages name the folder the way the user wrote it.
   const common = { outDir: values.out, force: values.force ?? false, name: values.name, version: values.version };
   try {
     if (target === 'n8n') {
-      const built = await buildN8nPackage({ ...common, vendors });
+      const built = await buildN8nPackage({ ...common, vendors, author: values.author, homepage: values.homepage });
       io.out(
         `built ${built.name} in ${values.out}: ${built.vendors.length} trigger node(s) (${built.vendors.join(', ')})`,
       );
+      if (!values.author || !values.homepage)
+        io.out(
+          'note: n8n verifies community packages with an author email and a homepage: add --author "Name <email>" --homepage <url>',
+        );
       io.out(`install: npm pack ${values.out} && (cd ~/.n8n/nodes && npm install <tarball>), then restart n8n`);
     } else {
       const built = await buildZapierApp({ ...common, vendor: vendors[0]!, vendorId: values['vendor-id'] });
