@@ -14,6 +14,7 @@ import type { VendorDefinition } from '@hookpack/core';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { runCli } from '../../packages/zapier/test/cli-support.js';
 import {
+  cacheRoot,
   createTriggerWorkflow,
   ensureN8n,
   freePort,
@@ -113,12 +114,44 @@ describe('a vendor module outside the repository, with only the packed hookpack 
   it('hookpack new writes a vendor module whose own test passes', async () => {
     await timed('new + build n8n', () => {
       hookpack('new', 'acme', '--name', 'Acme', '--signature', 'hmac-hex:X-Acme-Signature:sha256=');
-      hookpack('build', 'n8n', '--vendor', './acme.ts', '--out', './n8n-nodes-acme');
+      hookpack(
+        'build',
+        'n8n',
+        '--vendor',
+        './acme.ts',
+        '--out',
+        './n8n-nodes-acme',
+        '--author',
+        'Acme Connectors <connectors@acme.example>',
+        '--homepage',
+        'https://acme.example/n8n',
+      );
     });
     const test = run(process.execPath, ['--test', '--test-reporter=tap', 'acme.test.ts'], consumer);
     expect(test).toMatch(/# pass 1/);
     [{ vendor }] = await loadVendors(['./acme.ts'], { cwd: consumer });
   }, 120_000);
+
+  it("n8n's community-node lint rules accept the built package.json", () => {
+    // The plugin as the repository's own n8n lint installs it (npm run lint, before this in npm test).
+    const lint = join(cacheRoot(), 'n8n-lint-0.32.0', 'node_modules');
+    if (!existsSync(join(lint, 'eslint')))
+      throw new Error(`${lint} is missing: run npm run lint -w n8n-nodes-hookpack once`);
+    const config = join(work, 'eslint.n8n.config.mjs');
+    writeFileSync(
+      config,
+      [
+        `const { n8nCommunityNodesPlugin } = await import(${JSON.stringify(join(lint, '@n8n/eslint-plugin-community-nodes/dist/plugin.js'))});`,
+        `const { parser } = (await import(${JSON.stringify(join(lint, 'typescript-eslint/dist/index.js'))})).default;`,
+        // typescript-eslint reads a .json file as one object expression: the AST the package.json rules look at.
+        `const languageOptions = { parser, parserOptions: { extraFileExtensions: ['.json'] } };`,
+        `export default [{ files: ['**/package.json'], languageOptions }, n8nCommunityNodesPlugin.configs.recommended];`,
+        '',
+      ].join('\n'),
+    );
+    const args = [join(lint, 'eslint', 'bin', 'eslint.js'), '--config', config, '--max-warnings', '0'];
+    expect(run(process.execPath, [...args, 'n8n-nodes-acme/package.json'], consumer)).toBe('');
+  });
 
   it('hookpack build zapier: an app the real zapier-platform validates and builds offline', async () => {
     await timed('build zapier + validate + build', async () => {
