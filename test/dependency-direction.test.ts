@@ -2,14 +2,20 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// Dependencies point one way: core ← providers ← (n8n, zapier, sandbox) ← playground. This test reads
+// Dependencies point one way: core ← providers ← (n8n, zapier, sandbox) ← (cli, playground). This test reads
 // every package's sources and fails on an import that goes against that direction, reaches
 // into another package's src/, or uses a workspace package that package.json doesn't declare.
 
 const root = resolve(import.meta.dirname, '..');
 const packagesDir = join(root, 'packages');
 
-const layer: Record<string, number> = { '@hookpack/core': 0, '@hookpack/providers': 1, '@hookpack/playground': 3 };
+const layer: Record<string, number> = {
+  '@hookpack/core': 0,
+  '@hookpack/providers': 1,
+  // The top: they use the product packages and nothing uses them (but the repo's build scripts).
+  '@hookpack/cli': 3,
+  '@hookpack/playground': 3,
+};
 /** n8n, zapier, sandbox and any new product package: they may use core and providers only. */
 const CONSUMER_LAYER = 2;
 

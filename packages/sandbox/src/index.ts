@@ -32,3 +32,6 @@ export {
 } from './faults.js';
 /** A fresh signing secret of the form the vendor signs with (a private key for public-key vendors). */
 export { newSecret as newSigningSecret } from './rest.js';
+/** The sandbox's commands (sandbox, fire, trigger, listen, verify): what the `hookpack` bin of @hookpack/cli runs. */
+export { main as cliMain, mainHelp as cliHelp, SANDBOX_COMMANDS } from './cli/main.js';
+export { EXIT, UsageError, processIo, type Io } from './cli/args.js';

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const binPath = join(packageDir, 'bin', 'hookpack.js');
+export const binPath = join(packageDir, 'test', 'run-cli.mjs');
 
 function newestMtime(dir: string): number {
   let newest = 0;

@@ -9,9 +9,10 @@ export interface AppManifest {
 }
 
 /**
- * The one app entry every generated app directory uses: the vendor named in its package.json,
- * through the factory. zapier-platform-core's exact pinned version is the platform version
- * the app declares.
+ * An app directory's app, in process: the vendor named in its package.json through the factory,
+ * with the arguments its bundle (written by buildZapierApp of @hookpack/cli) passes — the app's
+ * version and zapier-platform-core's exact pinned version as the platform version. The Zapier
+ * tests load apps through this, against the workspace sources.
  */
 export function appFromManifest(manifest: AppManifest): ZapierApp {
   const id = manifest.hookpack?.vendor;

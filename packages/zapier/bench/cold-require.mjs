@@ -4,13 +4,12 @@
 // module the same way. Also zapier-platform-core itself, which Zapier loads before the app.
 // Prints medians; the target is ≤ 150 ms for the app entry.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { appDirs } from '../scripts/prepare-apps.mjs';
-import { bundleApp } from '../scripts/bundle-app.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const TARGET_MS = 150;
@@ -48,7 +47,9 @@ try {
     `  zapier-platform-core                     ${core.toFixed(1).padStart(7)} ms   ${(core / baseline).toFixed(1)}× baseline`,
   );
   for (const dir of appDirs()) {
-    const { outfile, bytes } = await bundleApp(dir);
+    // Built by npm run build (scripts/prepare-apps.mjs).
+    const outfile = join(dir, 'dist', 'index.js');
+    const bytes = statSync(outfile).size;
     const ms = coldImportMs(nodeBin, pathToFileURL(outfile).href);
     const name = dir.split('/').pop();
     console.log(

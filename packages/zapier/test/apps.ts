@@ -1,5 +1,5 @@
-// Test support: every vendor's app definition (from its generated app directory, the way
-// Zapier loads it: package.json → the one shared entry → the factory), its vendor, and
+// Test support: every vendor's app definition (its built app directory's package.json → the
+// factory, with the arguments the app's bundle passes), its vendor, and
 // deliveries shaped the way Zapier hands them to perform.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,9 +23,7 @@ function shippedApp(vendor: VendorDefinition): ShippedApp {
   const dir = appDirName(vendor);
   const manifestPath = join(appsRoot, dir, 'package.json');
   if (!existsSync(manifestPath))
-    throw new Error(
-      `${manifestPath} is missing: npm run build generates it (packages/zapier/scripts/generate-apps.mjs)`,
-    );
+    throw new Error(`${manifestPath} is missing: npm run build writes it (packages/zapier/scripts/prepare-apps.mjs)`);
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as AppManifest;
   return { dir, vendor, app: appFromManifest(manifest) };
 }

@@ -7,10 +7,14 @@ import { randomUUID } from 'node:crypto';
  * Parsley Recipes-style vendors (no API) get `signingSecret` in their credential instead.
  */
 /**
- * `dedupe`: `{ credential: {id, name} }` of a `hookpackRedis` credential switches the trigger's
+ * `packageName`: the community package the node comes from (a package `hookpack build n8n`
+ * wrote has its own name). `dedupe`: `{ credential: {id, name} }` of a `hookpackRedis` credential switches the trigger's
  * redelivery check to that Redis (node parameter `dedupeStore: 'redis'`); default: in memory.
  */
-export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, events, name, signingSecret, dedupe }) {
+export async function createTriggerWorkflow(
+  rest,
+  { n8nUrl, sandbox, vendor, events, name, signingSecret, dedupe, packageName = 'n8n-nodes-hookpack' },
+) {
   const credentialType = `${vendor.id}Api`;
   const data = vendor.api
     ? {
@@ -32,7 +36,7 @@ export async function createTriggerWorkflow(rest, { n8nUrl, sandbox, vendor, eve
       {
         id: randomUUID(),
         name: `${vendor.displayName} Trigger`,
-        type: `n8n-nodes-hookpack.${vendor.id}Trigger`,
+        type: `${packageName}.${vendor.id}Trigger`,
         typeVersion: 1,
         position: [0, 0],
         webhookId,

@@ -5,6 +5,9 @@ import { sandboxCommand } from './sandbox-command.js';
 import { triggerCommand } from './trigger.js';
 import { verifyCommand } from './verify.js';
 
+/** The commands this package's CLI runs (the `hookpack` bin lives in @hookpack/cli). */
+export const SANDBOX_COMMANDS = ['sandbox', 'fire', 'trigger', 'listen', 'verify'] as const;
+
 export const mainHelp = `Usage: hookpack <command> [options]
 
   sandbox    run every vendor's subscription API and delivery engine on 127.0.0.1

@@ -2,11 +2,11 @@
 // Thin launcher: the CLI lives in dist/ (built by `npm run build` / the root postinstall).
 let cli;
 try {
-  cli = await import('../dist/cli/main.js');
+  cli = await import('../dist/main.js');
 } catch (err) {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
+  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/main.js')) {
     process.stderr.write(
-      'hookpack: the CLI is not built yet: run "npm run build" at the repository root (or "npx tsc -b packages/sandbox").\n',
+      'hookpack: the CLI is not built yet: run "npm run build" at the repository root (or "npx tsc -b packages/cli").\n',
     );
     process.exit(2);
   }
