@@ -2,6 +2,8 @@
 // empty folder outside the repository, then import (ESM) and require (CommonJS) them on Node 22
 // and on Node 20.19+, type-check a consumer under moduleResolution node16 and bundler, and run
 // the ecosystem's package linters (publint, arethetypeswrong) on the very same tarballs.
+// @hookpack/sandbox and @hookpack/cli are ES modules only (no CommonJS build: Node >= 20.19
+// requires them as ES modules); the cli's bin runs from the consumer folder through npx.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +15,14 @@ import { formatMessage } from 'publint/utils';
 import { vendors } from '@hookpack/providers';
 import { createTriggerNodeClass } from 'n8n-nodes-hookpack';
 import { triggerKey } from '@hookpack/zapier';
+import { mainHelp } from '@hookpack/cli';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PUBLISHED = ['@hookpack/core', '@hookpack/providers', '@hookpack/zapier', 'n8n-nodes-hookpack'];
+/** With a CommonJS build: an ESM and a CommonJS one each (n8n-nodes-hookpack: CommonJS only, as n8n loads it). */
+const WITH_CJS = ['@hookpack/core', '@hookpack/providers', '@hookpack/zapier', 'n8n-nodes-hookpack'];
+/** Published as ES modules only: the sandbox (a test tool) and the cli (the hookpack bin and its library API). */
+const ESM_ONLY = ['@hookpack/sandbox', '@hookpack/cli'];
+const PUBLISHED = [...WITH_CJS, ...ESM_ONLY];
 // whsec_ + base64: a secret every scheme signs with (Standard Webhooks keys are the decoded bytes).
 const SECRET = `whsec_${Buffer.from('packed consumer secret').toString('base64')}`;
 
@@ -94,7 +101,7 @@ describe('packed packages installed outside the repository', () => {
     }
   }
 
-  it('the packages resolve to the installed tarballs, ESM and CommonJS builds apart', () => {
+  it('the packages resolve to the installed tarballs: ESM and CommonJS builds apart, one build for the ESM-only ones', () => {
     const where = run(
       node22,
       [
@@ -102,22 +109,81 @@ describe('packed packages installed outside the repository', () => {
         '-e',
         `import { createRequire } from 'node:module';
          const require = createRequire(process.cwd() + '/');
-         const names = ${JSON.stringify(PUBLISHED)};
+         const names = ${JSON.stringify([...PUBLISHED, '@hookpack/sandbox/testing'])};
          console.log(JSON.stringify(names.map((n) => [import.meta.resolve(n), require.resolve(n)])));`,
       ],
       consumer,
     );
     const resolved = JSON.parse(where) as [string, string][];
-    for (const [i, name] of PUBLISHED.entries()) {
+    for (const [i, name] of [...PUBLISHED, '@hookpack/sandbox/testing'].entries()) {
       const [esm, cjs] = resolved[i]!;
-      expect(esm).toContain(`/consumer/node_modules/${name}/dist/`);
-      expect(cjs).toContain(`/consumer/node_modules/${name}/dist/`);
+      const dir = name
+        .split('/')
+        .slice(0, name.startsWith('@') ? 2 : 1)
+        .join('/');
+      expect(esm).toContain(`/consumer/node_modules/${dir}/dist/`);
+      expect(cjs).toContain(`/consumer/node_modules/${dir}/dist/`);
       // Nothing resolves into TypeScript sources (the workspace-only @hookpack/source condition).
       expect(esm.endsWith('.js') && cjs.endsWith('.js')).toBe(true);
+      if (name.startsWith('@hookpack/') && WITH_CJS.includes(name)) expect(cjs).toContain('/dist/cjs/');
+      else expect(pathOf(cjs)).toBe(pathOf(esm));
     }
   });
 
-  for (const name of PUBLISHED) {
+  for (const [label, binary] of [
+    ['Node 22', node22],
+    ['Node 20', node20],
+  ] as const) {
+    it(`the ESM-only packages' library API on ${label}: import, and require (require(esm))`, () => {
+      if (!binary) throw new Error('no Node 20.19+ on PATH: install it (Debian: nodejs) or set HOOKPACK_NODE20');
+      // A sandbox really starts and answers; the cli's functions are there. Same program both ways.
+      const body = (load: string) => `
+${load}
+const sandbox = await sandboxApi.startSandbox({ vendors: ['parley'], timeScale: 0.001 });
+const res = await fetch(sandbox.baseUrl('parley') + '/v1/webhooks', { headers: { 'X-API-Key': sandbox.apiKey('parley') } });
+await sandbox.stop();
+console.log(JSON.stringify({
+  sandbox: res.status,
+  conformance: typeof testing.vendorConformance,
+  cli: ['buildN8nPackage', 'buildZapierApp', 'loadVendors', 'main', 'zapierLimits'].map((f) => typeof cli[f]),
+  limits: cli.zapierLimits(providers.getVendor('parley')),
+}));`;
+      const expected = { sandbox: 200, conformance: 'function', cli: Array(5).fill('function'), limits: [] };
+      writeFileSync(
+        join(consumer, 'esm-only.mjs'),
+        body(`import * as sandboxApi from '@hookpack/sandbox';
+import * as testing from '@hookpack/sandbox/testing';
+import * as cli from '@hookpack/cli';
+import * as providers from '@hookpack/providers';`),
+      );
+      writeFileSync(
+        join(consumer, 'esm-only.cjs'),
+        `(async () => {${body(`const sandboxApi = require('@hookpack/sandbox');
+const testing = require('@hookpack/sandbox/testing');
+const cli = require('@hookpack/cli');
+const providers = require('@hookpack/providers');`)}
+})();`,
+      );
+      for (const file of ['esm-only.mjs', 'esm-only.cjs'])
+        expect(JSON.parse(run(binary, ['--no-warnings', file], consumer)), file).toEqual(expected);
+    });
+
+    it(`npx hookpack --help runs the installed cli's bin on ${label}`, () => {
+      if (!binary) throw new Error('no Node 20.19+ on PATH: install it (Debian: nodejs) or set HOOKPACK_NODE20');
+      // The bin's `#!/usr/bin/env node` runs on the first node on PATH. --no: never from the registry.
+      // Without the npm_* / NODE variables of the npm that started vitest (npx would put its node first).
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE$)/i.test(k)));
+      env.PATH = `${dirname(binary)}${delimiter}${process.env.PATH ?? ''}`;
+      const result = spawnSync('npx', ['--no', '--', 'hookpack', '--help'], { cwd: consumer, encoding: 'utf8', env });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(result.stdout.trim()).toBe(mainHelp.trim());
+      const version = spawnSync('npx', ['--no', '--', 'node', '--version'], { cwd: consumer, encoding: 'utf8', env });
+      expect(version.stdout.trim()).toBe(run(binary, ['--version'], consumer).trim());
+    });
+  }
+
+  for (const name of [...WITH_CJS, '@hookpack/cli']) {
     it(`the example in ${name}'s README runs as written and prints what it says`, () => {
       const readme = readFileSync(join(repoRoot, 'packages', name.replace('@hookpack/', ''), 'README.md'), 'utf8');
       const example = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
@@ -158,19 +224,32 @@ describe('packed packages installed outside the repository', () => {
     expect(found).toEqual([]);
   });
 
-  it('arethetypeswrong finds no problem in any tarball', () => {
+  it('arethetypeswrong finds no problem in any tarball (the ESM-only ones under its esm-only profile)', () => {
     const attw = join(repoRoot, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
     const found: string[] = [];
     for (const [name, file] of tarballs) {
-      const result = spawnSync(node22, [attw, file, '--format', 'json'], { cwd: work, encoding: 'utf8' });
-      const report = JSON.parse(result.stdout) as { analysis: { problems?: { kind: string }[] } };
-      for (const problem of report.analysis.problems ?? []) found.push(`${name}: ${JSON.stringify(problem)}`);
+      // attw's esm-only profile leaves out what an ES-module-only package cannot give by design:
+      // node10 resolution (no typesVersions for subpaths) and require from TypeScript's node16 CommonJS mode.
+      const esmOnly = ESM_ONLY.includes(name);
+      const profile = esmOnly ? ['--profile', 'esm-only'] : [];
+      const result = spawnSync(node22, [attw, file, '--format', 'json', ...profile], { cwd: work, encoding: 'utf8' });
+      const report = JSON.parse(result.stdout) as {
+        analysis: { problems?: { kind: string; resolutionKind?: string }[] };
+      };
+      const ignored = esmOnly ? ['node10', 'node16-cjs'] : [];
+      for (const problem of report.analysis.problems ?? [])
+        if (!ignored.includes(problem.resolutionKind ?? '')) found.push(`${name}: ${JSON.stringify(problem)}`);
       if (result.status !== 0 && found.length === 0)
         found.push(`${name}: attw exited ${result.status}: ${result.stderr}`);
     }
     expect(found).toEqual([]);
   });
 });
+
+/** A file URL or path as a path. */
+function pathOf(location: string): string {
+  return location.startsWith('file:') ? fileURLToPath(location) : location;
+}
 
 function isPublished(errorLine: string): boolean {
   return PUBLISHED.some((name) => errorLine.startsWith(`node_modules/${name}/`));
@@ -243,13 +322,25 @@ export const nodeName: string = new (createTriggerNodeClass(vendor))().descripti
 // @ts-expect-error the n8n factory takes a VendorDefinition, not an id
 createTriggerNodeClass('parley');
 `;
+  const esmOnlyTyped = `
+export const limits: string[] = zapierLimits(vendor);
+// @ts-expect-error buildZapierApp needs an outDir
+buildZapierApp({ vendor: './acme.ts' });
+export const started: Promise<Sandbox> = startSandbox({ vendors: ['parley'] });
+export const report: Promise<ConformanceReport> = vendorConformance(vendor);
+// @ts-expect-error vendorConformance takes a VendorDefinition
+vendorConformance('parley');
+`;
   writeFileSync(
     join(dir, 'consumer.ts'),
     `import { hmacHexScheme, type VendorDefinition, type VerifyFailureReason, type VerifyResult } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { createZapierApp } from '@hookpack/zapier';
 import { createTriggerNodeClass } from 'n8n-nodes-hookpack';
-${typed}`,
+import { buildZapierApp, zapierLimits } from '@hookpack/cli';
+import { startSandbox, type Sandbox } from '@hookpack/sandbox';
+import { vendorConformance, type ConformanceReport } from '@hookpack/sandbox/testing';
+${typed}${esmOnlyTyped}`,
   );
   writeFileSync(
     join(dir, 'consumer-cjs.cts'),

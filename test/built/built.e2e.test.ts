@@ -1,17 +1,32 @@
 // A connector author outside this repository, end to end: the hookpack packages packed and
 // installed in an empty folder outside the repo, `hookpack new` writes a vendor module there,
-// `hookpack build n8n` turns it into a community package that a real n8n 2.41 installs from its
-// tarball and runs (activation registers with the sandbox playing that vendor, one event, one
-// execution), and `hookpack build zapier` into an app the real Zapier CLI validates and builds.
+// `hookpack build n8n` turns it into a community package that n8n's package.json lint rules
+// accept, that n8n's community-package scanner (run offline) passes but for its two n8n Cloud
+// rules (what they find is pinned), and that a real n8n 2.41 installs from its tarball and runs
+// (activation registers with the sandbox playing that vendor, one event, one execution), and
+// `hookpack build zapier` into an app the real Zapier CLI validates and builds, whose triggers
+// run through zapier-platform-core's app tester against the sandbox (for that module and for
+// test/fixtures/acme.ts copied there).
 // Each phase is timed and printed. Run with npm run test:built (n8n 2.41 on Node 24).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadVendors } from '@hookpack/cli';
 import type { VendorDefinition } from '@hookpack/core';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
+import { triggerKey } from '@hookpack/zapier';
 import { runCli } from '../../packages/zapier/test/cli-support.js';
 import {
   cacheRoot,
@@ -50,8 +65,108 @@ async function timed<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
-function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+const here = dirname(fileURLToPath(import.meta.url));
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  return execFileSync(command, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+/** The JSON on the line of `output` that starts with `prefix` (the helper scripts print one). */
+function reported<T>(output: string, prefix: string): T {
+  const line = output.split('\n').find((l) => l.startsWith(prefix));
+  if (!line) throw new Error(`no "${prefix}" line in:\n${output.slice(-3000)}`);
+  return JSON.parse(line.slice(prefix.length)) as T;
+}
+
+let n8nTarball: string | undefined;
+/** `npm pack` of the built n8n package, once: what a user installs and what n8n's scanner downloads. */
+function packedN8nPackage(): string {
+  if (!n8nTarball) {
+    const packed = run('npm', ['pack', '--silent', '--pack-destination', work, './n8n-nodes-acme'], consumer).trim();
+    n8nTarball = join(work, packed.split('\n').at(-1)!);
+  }
+  return n8nTarball;
+}
+
+const SCANNER = '@n8n/scan-community-package@0.32.0';
+/**
+ * n8n's community-package scanner, installed once into the cache outside the repository (like
+ * n8n's lint plugin in packages/n8n-nodes-hookpack/scripts/lint.mjs: it pins eslint 9.29 and its
+ * plugin wants n8n-workflow 2, which pins zod 3, beside this repository's zod 4). The first run
+ * needs the npm registry.
+ */
+function ensureScanner(): string {
+  const dir = join(cacheRoot(), 'n8n-scan-0.32.0');
+  if (existsSync(join(dir, '.installed'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(cacheRoot(), { recursive: true });
+  const staging = mkdtempSync(`${dir}.tmp-`);
+  writeFileSync(join(staging, 'package.json'), '{ "private": true, "type": "module" }\n');
+  run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', SCANNER, 'n8n-workflow@2.41.0'], staging);
+  writeFileSync(join(staging, '.installed'), `${SCANNER}\n`);
+  try {
+    renameSync(staging, dir);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another run installed it meanwhile
+  }
+  return dir;
+}
+
+interface ScanFinding {
+  file: string;
+  line: number;
+  rule: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+interface ScanReport {
+  files: string[];
+  passed: boolean;
+  message: string | null;
+  findings: ScanFinding[];
+}
+
+/**
+ * The environment n8n's lint tools run in outside a test: without vitest's NODE_ENV=test, under
+ * which eslint-plugin-n8n-nodes-base takes package.json for a test fixture and its
+ * community-package rules find nothing.
+ */
+const toolEnv = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && !k.startsWith('VITEST')));
+
+/** The scanner's `analyzePackage` on `dir` with the file patterns of one of its two legs (test/built/n8n-scan.mjs). */
+function scan(scanner: string, dir: string, leg: 'source' | 'dist'): ScanReport {
+  const output = run(process.execPath, [join(here, 'n8n-scan.mjs'), scanner, dir, leg], work, toolEnv());
+  return reported<ScanReport>(output, 'scan: ');
+}
+
+/** The rules of n8n's recommended config that only n8n Cloud needs (left out by its recommendedWithoutN8nCloudSupport). */
+const CLOUD_RULES = ['@n8n/community-nodes/no-restricted-globals', '@n8n/community-nodes/no-restricted-imports'];
+
+/** `rule: name` for a finding of the two n8n Cloud rules (the global or module it names). */
+function cloudFinding(f: ScanFinding): string {
+  return `${f.rule.replace('@n8n/community-nodes/', '')}: ${/'([^']+)'/.exec(f.message)?.[1] ?? f.message}`;
+}
+
+/** A copy of the built package.json with what n8n's rules must refuse: name, runtime dependency, peer range, install script, overrides, no author, no community keyword. */
+function brokenManifest(manifest: Record<string, unknown>): Record<string, unknown> {
+  const { author: _author, ...rest } = manifest;
+  return {
+    ...rest,
+    name: 'acme-nodes',
+    keywords: ['n8n', 'webhook'],
+    dependencies: { 'left-pad': '1.3.0' },
+    peerDependencies: { 'n8n-workflow': '^2.0.0' },
+    scripts: { postinstall: 'node setup.js' },
+    overrides: { 'left-pad': '1.3.0' },
+  };
 }
 
 /** `npx hookpack …` in the consumer folder: the bin the installed @hookpack/cli tarball brought. */
@@ -132,7 +247,7 @@ describe('a vendor module outside the repository, with only the packed hookpack 
     [{ vendor }] = await loadVendors(['./acme.ts'], { cwd: consumer });
   }, 120_000);
 
-  it("n8n's community-node lint rules accept the built package.json", () => {
+  it("n8n's community-node lint rules accept the built package.json, and refuse a broken copy", () => {
     // The plugin as the repository's own n8n lint installs it (npm run lint, before this in npm test).
     const lint = join(cacheRoot(), 'n8n-lint-0.32.0', 'node_modules');
     if (!existsSync(join(lint, 'eslint')))
@@ -150,8 +265,88 @@ describe('a vendor module outside the repository, with only the packed hookpack 
       ].join('\n'),
     );
     const args = [join(lint, 'eslint', 'bin', 'eslint.js'), '--config', config, '--max-warnings', '0'];
-    expect(run(process.execPath, [...args, 'n8n-nodes-acme/package.json'], consumer)).toBe('');
+    expect(run(process.execPath, [...args, 'n8n-nodes-acme/package.json'], consumer, toolEnv())).toBe('');
+
+    // The rules do look at it: a copy with what they refuse is refused, rule by rule.
+    const manifest = JSON.parse(readFileSync(join(consumer, 'n8n-nodes-acme', 'package.json'), 'utf8'));
+    mkdirSync(join(consumer, 'broken-n8n-package'));
+    writeFileSync(
+      join(consumer, 'broken-n8n-package', 'package.json'),
+      JSON.stringify(brokenManifest(manifest), null, 2),
+    );
+    let report: string;
+    try {
+      const broken = [...args, '--format', 'json', 'broken-n8n-package/package.json'];
+      report = run(process.execPath, broken, consumer, toolEnv());
+    } catch (e) {
+      report = String((e as { stdout?: string }).stdout); // eslint exits 1 when it finds errors
+    }
+    const [{ messages }] = JSON.parse(report) as [{ messages: { ruleId: string }[] }];
+    expect([...new Set(messages.map((m) => m.ruleId))].sort()).toEqual([
+      '@n8n/community-nodes/no-forbidden-lifecycle-scripts',
+      '@n8n/community-nodes/no-overrides-field',
+      '@n8n/community-nodes/no-runtime-dependencies',
+      '@n8n/community-nodes/package-name-convention',
+      '@n8n/community-nodes/valid-author',
+      '@n8n/community-nodes/valid-peer-dependencies',
+    ]);
   });
+
+  it("n8n's community-package scanner (@n8n/scan-community-package) on the packed n8n package", async () => {
+    const scanner = await timed('n8n scanner install (cached after the first run)', () => ensureScanner());
+    await timed('n8n scanner: source + tarball', () => {
+      // What the scanner downloads (the npm tarball), unpacked as it unpacks it.
+      const unpacked = join(work, 'scan-tarball');
+      mkdirSync(unpacked);
+      run('tar', ['-xzf', packedN8nPackage(), '-C', unpacked, '--strip-components=1'], work);
+      // Source leg: the package root of the source checkout, here the folder hookpack build wrote.
+      const source = scan(scanner, join(consumer, 'n8n-nodes-acme'), 'source');
+      expect(source.files).toEqual(['package.json']);
+      expect(source).toMatchObject({ passed: true, findings: [] });
+
+      // Tarball leg: every .js file and package.json.
+      const dist = scan(scanner, unpacked, 'dist');
+      expect(dist.files).toEqual([
+        'dist/credentials/AcmeApi.credentials.js',
+        'dist/credentials/HookpackRedis.credentials.js',
+        'dist/index.js',
+        'dist/nodes/AcmeTrigger/AcmeTrigger.node.js',
+        'package.json',
+      ]);
+      // Every rule but n8n Cloud's two finds nothing, not even a warning.
+      expect(dist.findings.filter((f) => !CLOUD_RULES.includes(f.rule))).toEqual([]);
+      // n8n Cloud's two rules refuse the bundle (so the scanner's verdict is "failed", and the
+      // package cannot be verified for n8n Cloud): the bundled zod's globalThis registry,
+      // @hookpack/core's node:util(/types), setTimeout and globalThis.fetch, and the Redis dedupe
+      // client's node:net socket and timers. Only in dist/index.js; pinned, so any other finding fails.
+      const cloud = dist.findings.filter((f) => CLOUD_RULES.includes(f.rule));
+      expect([...new Set(cloud.map((f) => f.file))]).toEqual(['dist/index.js']);
+      expect([...new Set(cloud.map(cloudFinding))].sort()).toEqual([
+        'no-restricted-globals: clearTimeout',
+        'no-restricted-globals: globalThis',
+        'no-restricted-globals: setTimeout',
+        'no-restricted-imports: node:net',
+        'no-restricted-imports: node:util',
+        'no-restricted-imports: node:util/types',
+      ]);
+      expect(dist.passed).toBe(false);
+      expect(dist.message).toBe('ESLint violations found');
+
+      // The scanner reads package.json too: the broken copy fails on each thing it breaks.
+      const broken = scan(scanner, join(consumer, 'broken-n8n-package'), 'dist');
+      expect(broken.passed).toBe(false);
+      expect([...new Set(broken.findings.map((f) => f.rule))].sort()).toEqual([
+        '@n8n/community-nodes/no-forbidden-lifecycle-scripts',
+        '@n8n/community-nodes/no-overrides-field',
+        '@n8n/community-nodes/no-runtime-dependencies',
+        '@n8n/community-nodes/package-name-convention',
+        '@n8n/community-nodes/valid-author',
+        '@n8n/community-nodes/valid-peer-dependencies',
+        'n8n-nodes-base/community-package-json-author-missing',
+        'n8n-nodes-base/community-package-json-keywords-without-official-tag',
+      ]);
+    });
+  }, 300_000);
 
   it('hookpack build zapier: an app the real zapier-platform validates and builds offline', async () => {
     await timed('build zapier + validate + build', async () => {
@@ -163,6 +358,51 @@ describe('a vendor module outside the repository, with only the packed hookpack 
       const build = await runCli(['build', '--skip-dep-install', '--skip-validation'], app);
       expect(build.code, build.output.slice(-3000)).toBe(0);
       expect(build.output).toContain('Build complete');
+    });
+  }, 300_000);
+
+  it("the built apps' triggers run through zapier-platform-core's app tester against the sandbox", async () => {
+    // The app built above from the `hookpack new` module, and one from test/fixtures/acme.ts
+    // (bearer keys, timestamped signatures, wrapped answers) copied into the folder.
+    copyFileSync(join(repoRoot, 'test', 'fixtures', 'acme.ts'), join(consumer, 'acme-billing.ts'));
+    hookpack('build', 'zapier', '--vendor', './acme-billing.ts', '--out', './zapier-acme-billing');
+    copyFileSync(join(here, 'zapier-app-tester.mjs'), join(consumer, 'zapier-app-tester.mjs'));
+    const pinned = installedVersion('zapier-platform-core', join(repoRoot, 'packages', 'zapier'));
+    const env = { ...process.env, HOOKPACK_ALLOW_LOOPBACK_HTTP: '1' };
+    await timed('Zapier app tester (2 apps)', async () => {
+      for (const [module, appDir] of [
+        ['./acme.ts', './zapier-acme'],
+        ['./acme-billing.ts', './zapier-acme-billing'],
+      ] as const) {
+        const [{ vendor: v }] = await loadVendors([module], { cwd: consumer });
+        const output = run(process.execPath, ['zapier-app-tester.mjs', module, appDir], consumer, env);
+        const seen = reported<any>(output, 'app tester: ');
+        const event = v.events.find((e) => e.type === seen.event)!;
+        expect(event, `${appDir}: ${seen.event}`).toBeDefined();
+        // zapier-platform-core of the consumer folder, the version this repository pins.
+        expect(seen.core).toEqual({ version: pinned, path: join(consumer, 'node_modules', 'zapier-platform-core') });
+        expect(seen.triggers.sort()).toEqual(v.events.map((e) => triggerKey(e.type)).sort());
+        // The connection test passes with the sandbox's key and says why with a revoked one.
+        expect(seen.auth).toBeTruthy();
+        expect(seen.authWithRevokedKey).toMatch(/^API key invalid or revoked: /);
+        // performSubscribe: the subscription at the vendor, for the hook URL and the event.
+        expect(seen.atVendor).toMatchObject({ url: seen.targetUrl, events: [event.type], active: true });
+        expect(seen.subscribeData).toMatchObject({ id: seen.atVendor.id, secret: seen.atVendor.secret });
+        // The sandbox's signed delivery, as received, through perform: that event, once.
+        expect(seen.settled).toBe(true);
+        expect(seen.delivered).toBe(1);
+        expect(seen.results).toHaveLength(1);
+        expect(seen.results[0]).toMatchObject({ id: seen.fired, type: event.type, provider: v.id, data: event.sample });
+        // One byte changed after signing, or a signature made with another secret: nothing.
+        expect(seen.tampered).toEqual([]);
+        expect(seen.forgedDiffers).toBe(true);
+        expect(seen.forged).toEqual([]);
+        // performUnsubscribe: gone at the vendor (again: already gone, still a success); no more deliveries.
+        expect(seen.unsubscribe).toMatchObject({ id: seen.atVendor.id, deleted: true, alreadyGone: false });
+        expect(seen.afterUnsubscribe).toEqual([]);
+        expect(seen.unsubscribeAgain).toMatchObject({ alreadyGone: true });
+        expect(seen.deliveredAfterUnsubscribe).toBe(0);
+      }
     });
   }, 300_000);
 
@@ -186,12 +426,12 @@ describe('a vendor module outside the repository, with only the packed hookpack 
   it('hookpack build n8n: the tarball installs into a real n8n, activates against the sandbox, one event runs once', async () => {
     const n8nDir = await timed(`n8n ${N8N_VERSION} install (cached after the first run)`, () => ensureN8n(N8N_VERSION));
     await timed('n8n: install package + start + activate + event', async () => {
-      const packed = run('npm', ['pack', '--silent', '--pack-destination', work, './n8n-nodes-acme'], consumer).trim();
+      const tarball = packedN8nPackage();
       const pkg = JSON.parse(readFileSync(join(consumer, 'n8n-nodes-acme', 'package.json'), 'utf8'));
       expect(pkg.name).toBe('n8n-nodes-acme');
       expect(pkg.dependencies).toBeUndefined();
       const userFolder = join(work, 'n8n-user');
-      installCommunityPackage(userFolder, join(work, packed.split('\n').at(-1)!));
+      installCommunityPackage(userFolder, tarball);
 
       sandbox = await startSandbox({ vendors: [vendor], timeScale: 0.001 });
       const port = await freePort();

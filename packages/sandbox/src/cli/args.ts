@@ -27,9 +27,18 @@ export const processIo: Io = {
 };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type Config<T extends Options> = {
+  args: string[];
+  options: T & { help: { type: 'boolean'; short: string } };
+  allowPositionals: true;
+  strict: true;
+};
+// Spelled out: the inferred type, emitted into dist/cli/args.d.ts, named a type parameter of
+// @types/node's that is not in scope there (a consumer's tsc without skipLibCheck failed on it).
+type Parsed<T extends Options> = ReturnType<typeof parseArgs<Config<T>>>;
 
 /** node:util parseArgs, with its errors turned into UsageErrors that name the command. */
-export function parse<T extends Options>(command: string, argv: string[], options: T) {
+export function parse<T extends Options>(command: string, argv: string[], options: T): Parsed<T> {
   try {
     return parseArgs({
       args: argv,
