@@ -223,6 +223,16 @@ afterAll(async () => {
   if (work && !process.env.HOOKPACK_KEEP_BUILT) rmSync(work, { recursive: true, force: true });
 });
 
+// What n8n's community-node rules refuse in brokenManifest(): each thing it breaks, by rule.
+const BROKEN_MANIFEST_RULES = [
+  '@n8n/community-nodes/no-forbidden-lifecycle-scripts',
+  '@n8n/community-nodes/no-overrides-field',
+  '@n8n/community-nodes/no-runtime-dependencies',
+  '@n8n/community-nodes/package-name-convention',
+  '@n8n/community-nodes/valid-author',
+  '@n8n/community-nodes/valid-peer-dependencies',
+];
+
 describe('a vendor module outside the repository, with only the packed hookpack packages', () => {
   let vendor: VendorDefinition;
 
@@ -282,14 +292,7 @@ describe('a vendor module outside the repository, with only the packed hookpack 
       report = String((e as { stdout?: string }).stdout); // eslint exits 1 when it finds errors
     }
     const [{ messages }] = JSON.parse(report) as [{ messages: { ruleId: string }[] }];
-    expect([...new Set(messages.map((m) => m.ruleId))].sort()).toEqual([
-      '@n8n/community-nodes/no-forbidden-lifecycle-scripts',
-      '@n8n/community-nodes/no-overrides-field',
-      '@n8n/community-nodes/no-runtime-dependencies',
-      '@n8n/community-nodes/package-name-convention',
-      '@n8n/community-nodes/valid-author',
-      '@n8n/community-nodes/valid-peer-dependencies',
-    ]);
+    expect([...new Set(messages.map((m) => m.ruleId))].sort()).toEqual(BROKEN_MANIFEST_RULES);
   });
 
   it("n8n's community-package scanner (@n8n/scan-community-package) on the packed n8n package", async () => {
@@ -336,12 +339,7 @@ describe('a vendor module outside the repository, with only the packed hookpack 
       const broken = scan(scanner, join(consumer, 'broken-n8n-package'), 'dist');
       expect(broken.passed).toBe(false);
       expect([...new Set(broken.findings.map((f) => f.rule))].sort()).toEqual([
-        '@n8n/community-nodes/no-forbidden-lifecycle-scripts',
-        '@n8n/community-nodes/no-overrides-field',
-        '@n8n/community-nodes/no-runtime-dependencies',
-        '@n8n/community-nodes/package-name-convention',
-        '@n8n/community-nodes/valid-author',
-        '@n8n/community-nodes/valid-peer-dependencies',
+        ...BROKEN_MANIFEST_RULES,
         'n8n-nodes-base/community-package-json-author-missing',
         'n8n-nodes-base/community-package-json-keywords-without-official-tag',
       ]);
