@@ -212,7 +212,7 @@ beforeAll(async () => {
   for (const v of restVendors) setups.get(v.id)!.secret = sandbox.subscriptions(v.id)[0]?.secret ?? '';
   for (const v of manualVendors) {
     const { productionUrl, events, secret } = setups.get(v.id)!;
-    sandbox.addHook({ vendor: v.id, url: productionUrl, events, secret });
+    await sandbox.saveHook({ vendor: v.id, url: productionUrl, events, secret });
   }
 }, 25 * 60_000);
 

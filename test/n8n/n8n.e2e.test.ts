@@ -435,7 +435,7 @@ describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secre
 
   e2e('a delivery signed with the configured secret runs the workflow once; a forged one gets 401', async () => {
     const { vendor, workflowId, productionUrl, events } = setup();
-    sandbox.addHook({ vendor: vendorId, url: productionUrl, events, secret: `e2e-${vendorId}-secret` });
+    await sandbox.saveHook({ vendor: vendorId, url: productionUrl, events, secret: `e2e-${vendorId}-secret` });
     const fired = fireEvent(vendorId, events[0]!);
     expect(await sandbox.settle()).toBe(true);
     expect(sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);

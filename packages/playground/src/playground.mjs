@@ -164,7 +164,7 @@ async function main() {
           if (subs.length !== 1) continue;
         } else {
           // No API: the user pastes the URL into the vendor's UI; the sandbox plays that part.
-          sandbox.addHook({ vendor: vendor.id, url: productionUrl, events: [type], secret });
+          await sandbox.saveHook({ vendor: vendor.id, url: productionUrl, events: [type], secret });
           row.registered = 'pasted by hand (no API)';
         }
         const fired = sandbox.fire(vendor.id, type);
