@@ -53,6 +53,11 @@ export interface ManualSetup {
   instructions: string;
   /** The label of the signing-secret field in that form ("Signing Secret"), if it has one. */
   secretField?: string;
+  /**
+   * For a secret the vendor generates rather than the user choosing it (Slack's app Signing
+   * Secret): where the user copies it from, one sentence. Integrations then say to copy it.
+   */
+  secretHelp?: string;
 }
 
 export interface SubscriptionOption {
