@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionGroups, type VendorDefinition } from '@hookpack/core';
+import {
+  handshakeAnswerProblem,
+  handshakeCall,
+  newChallenge,
+  subscriptionGroups,
+  type VendorDefinition,
+} from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { wrongSecret } from '../support/wrong-secret.js';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
@@ -276,6 +282,42 @@ describe.each(vendors.map((v) => [v.id, v.api ? 'REST' : 'hand-configured']))('%
       const forged = signedDelivery(setup(), `evt_forged_${randomUUID()}`, wrongSecret(setup().vendor));
       expect((await post(pathOn(w.url, webhookId), forged)).status, w.name).toBe(401);
     }
+    await sleep(1000);
+    expect((await executionRows(workflowId)).length).toBe(before);
+  });
+});
+
+/**
+ * Vendors without an API that verify the URL when it is saved (Slack): beforeAll saved the hook
+ * through HAProxy, so a webhook process answered the vendor's signed handshake. Here every webhook
+ * process answers it (the secret comes from the credential, which each process reads from the
+ * database), refuses one signed with another secret, and runs nothing for either.
+ */
+const verifyingManualVendors = manualVendors.filter((v) => v.handshake);
+describe.each(verifyingManualVendors.map((v) => [v.id]))('%s: URL verification in queue mode', (vendorId) => {
+  e2e('each webhook process answers the signed handshake and refuses a forged one (401); none runs', async () => {
+    const { vendor, workflowId, webhookId, secret, productionUrl } = setups.get(vendorId)!;
+    const saved = sandbox!.subscriptions(vendorId).filter((s) => s.url === productionUrl);
+    expect(saved.map((s) => s.handshake?.ok)).toEqual([true]);
+    const before = (await executionRows(workflowId)).length;
+    const send = async (baseUrl: string, challenge: string, signingSecret: string) => {
+      const call = handshakeCall(vendor, { challenge, secret: signingSecret });
+      const url = new URL(pathOn(baseUrl, webhookId));
+      for (const [k, v] of Object.entries(call.query)) url.searchParams.set(k, v);
+      const res = await fetch(url, {
+        method: call.method,
+        headers: call.headers,
+        ...(call.method === 'GET' ? {} : { body: call.body }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    for (const w of [...queue!.webhooks, { name: 'haproxy', url: queue!.lbUrl }]) {
+      const challenge = newChallenge();
+      expect(handshakeAnswerProblem(vendor, challenge, await send(w.url, challenge, secret)), w.name).toBeUndefined();
+      expect((await send(w.url, newChallenge(), wrongSecret(vendor))).status, w.name).toBe(401);
+    }
+    // Answered without an execution: none is queued (same wait as the forged deliveries above).
     await sleep(1000);
     expect((await executionRows(workflowId)).length).toBe(before);
   });
