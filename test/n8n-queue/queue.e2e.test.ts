@@ -17,6 +17,8 @@ import {
 } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { wrongSecret } from '../support/wrong-secret.js';
+import { acmeVerified } from '../fixtures/acme-verified.js';
+import { packVerifiedPackage, VERIFIED_PACKAGE } from '../support/verified-package.js';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import {
   BACKEND_HEADER,
@@ -179,11 +181,16 @@ beforeAll(async () => {
   timings.install = Date.now() - t;
   workDir = mkdtempSync(join(tmpdir(), 'hookpack-queue-e2e-'));
   t = Date.now();
-  queue = (await startQueueMode({ n8nDir, tarball: packNodesPackage(join(workDir, 'pack')) })) as QueueSetup;
+  // Beside n8n-nodes-hookpack, the fixture vendor whose URL is verified while create waits.
+  queue = (await startQueueMode({
+    n8nDir,
+    tarball: packNodesPackage(join(workDir, 'pack')),
+    moreTarballs: [await packVerifiedPackage(workDir)],
+  })) as QueueSetup;
   timings['queue mode start'] = Date.now() - t;
   rest = queue.rest;
   // Deliveries wait for n8n to enqueue the execution; under a burst that can take seconds.
-  sandbox = await startSandbox({ timeScale: 0.001, minDeliveryTimeoutMs: 15_000 });
+  sandbox = await startSandbox({ timeScale: 0.001, minDeliveryTimeoutMs: 15_000, vendors: [...vendors, acmeVerified] });
 
   // The Redis store, when chosen, is the Redis queue mode already runs on.
   const dedupe =
@@ -321,6 +328,55 @@ describe.each(verifyingManualVendors.map((v) => [v.id]))('%s: URL verification i
     await sleep(1000);
     expect((await executionRows(workflowId)).length).toBe(before);
   });
+});
+
+/**
+ * "A handshake answered during activation" in queue mode: main runs the trigger's create, the
+ * sandbox (as the fixture vendor, Graph-style) calls the load balancer's URL while create waits,
+ * and a webhook process answers it: unsigned, so it needs nothing create has not saved yet.
+ */
+describe('a handshake answered during activation in queue mode (test/fixtures/acme-verified.ts)', () => {
+  e2e(
+    'a webhook process answers the verification while create waits; create succeeds after it; nothing runs',
+    async () => {
+      const vendor = acmeVerified;
+      const events = [vendor.events[0]!.type];
+      const created = await createTriggerWorkflow(rest, {
+        n8nUrl: queue!.lbUrl,
+        sandbox,
+        vendor,
+        events,
+        name: `hookpack queue e2e: ${vendor.displayName} (handshake during create)`,
+        packageName: VERIFIED_PACKAGE,
+      });
+      await rest.activate(created.workflowId);
+      await until(() => sandbox!.subscriptions(vendor.id).length === 1, 60_000);
+      const subs = sandbox!.subscriptions(vendor.id);
+      expect(subs, `main log:\n${queue!.main.log().slice(-3000)}`).toHaveLength(1);
+      const sub = subs[0]!;
+      expect(sub).toMatchObject({ url: created.productionUrl, active: true, handshake: { ok: true } });
+      const createPath = vendor.api!.endpoints.create!.path;
+      const creates = sandbox!.requests(vendor.id).filter((r) => r.method === 'POST' && r.path === createPath);
+      expect(creates.map((r) => r.status)).toEqual([201]);
+      expect(Date.parse(sub.handshake!.at)).toBeLessThanOrEqual(Date.parse(creates[0]!.at));
+      // The verification request went to a webhook process (through HAProxy), not to main.
+      const received = queue!.receivedCounts(created.webhookId);
+      console.log(
+        `[n8n queue] ${vendor.id}: handshake during activation, received per webhook process ${JSON.stringify(received)}`,
+      );
+      expect(Object.values(received).reduce((a, b) => a + b, 0)).toBe(1);
+      await sleep(1000);
+      expect(await executionRows(created.workflowId)).toEqual([]);
+
+      const fired = sandbox!.fire(vendor.id, events[0]!);
+      expect(await sandbox!.settle(30_000)).toBe(true);
+      expect(sandbox!.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+      expect((await settledExecutions(created.workflowId, 30_000)).map((r) => r.status)).toEqual(['success']);
+      await rest.deactivate(created.workflowId);
+      await until(() => sandbox!.subscriptions(vendor.id).length === 0, 20_000);
+      expect(sandbox!.subscriptions(vendor.id)).toEqual([]);
+    },
+  );
 });
 
 describe('main restart', () => {

@@ -1,13 +1,10 @@
 // End to end in a real n8n: the packed n8n-nodes-hookpack installed as a community package,
 // the hookpack sandbox playing every vendor on loopback, one workflow per vendor.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildN8nPackage } from '@hookpack/cli';
 import {
   createSubscriptionClient,
   handshakeAnswerProblem,
@@ -24,6 +21,7 @@ import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hook
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { wrongSecret } from '../support/wrong-secret.js';
 import { acmeVerified } from '../fixtures/acme-verified.js';
+import { packVerifiedPackage, VERIFIED_PACKAGE } from '../support/verified-package.js';
 import {
   createTriggerWorkflow,
   DEFAULT_N8N_VERSION,
@@ -40,8 +38,6 @@ import {
 const INSTALL_TIMEOUT = 25 * 60_000;
 const restVendors = vendors.filter((v) => v.api);
 const manualVendors = vendors.filter((v) => !v.api);
-/** The community package of test/fixtures/acme-verified.ts, built as a connector author builds one. */
-const VERIFIED_PACKAGE = 'n8n-nodes-acme-verified';
 
 interface VendorSetup {
   vendor: VendorDefinition;
@@ -134,31 +130,9 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'hookpack-n8n-e2e-'));
   userFolder = join(workDir, 'user');
   const tarball = packNodesPackage(join(workDir, 'pack'));
-  installCommunityPackage(userFolder, tarball);
   // Beside it, a package built from the fixture vendor whose URL is verified while create waits
   // (Graph-style): the real node answering a handshake during activation.
-  const verifiedDir = join(workDir, VERIFIED_PACKAGE);
-  await buildN8nPackage({
-    vendors: [fileURLToPath(new URL('../fixtures/acme-verified.ts', import.meta.url))],
-    outDir: verifiedDir,
-    name: VERIFIED_PACKAGE,
-  });
-  const verifiedTarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', workDir, verifiedDir], {
-    encoding: 'utf8',
-  }).trim();
-  execFileSync(
-    'npm',
-    [
-      'install',
-      join(workDir, verifiedTarball),
-      '--legacy-peer-deps',
-      '--no-audit',
-      '--no-fund',
-      '--offline',
-      '--silent',
-    ],
-    { cwd: join(userFolder, '.n8n', 'nodes'), stdio: 'pipe' },
-  );
+  installCommunityPackage(userFolder, tarball, await packVerifiedPackage(workDir));
   sandbox = await startSandbox({ timeScale: 0.001, vendors: [...vendors, acmeVerified] });
   port = await freePort();
   await bootN8n();
