@@ -23,9 +23,8 @@ import { versionedScheme, type EventDefinition, type VendorDefinition, envelopeF
 // the documented first form; the deadline is the 3 s of deliveries (the docs name none for the
 // handshake).
 //
-// Not modelled: the X-Slack-Retry-Num / X-Slack-Retry-Reason headers (hookpack's delivery description
-// has no per-attempt headers; the retried `event_id` is what identifies a redelivery); the
-// `X-Slack-No-Retry: 1` answer; Slack switching event delivery off when more than 95 % of deliveries
+// Not modelled: the other retry reasons the docs list (too_many_redirects, ssl_error, unknown_error);
+// the `X-Slack-No-Retry: 1` answer; Slack switching event delivery off when more than 95 % of deliveries
 // fail over 60 minutes; `app_rate_limited` envelopes; the deprecated `token` field (verification tokens
 // are superseded by the signature); `authorizations`, `event_context` and other envelope fields the
 // trigger does not read.
@@ -189,5 +188,14 @@ export const slack: VendorDefinition = {
     staticHeaders: { 'Content-Type': 'application/json' },
     deliveryIdIsStable: false,
     dedupe: ['eventId'], // a retry carries the same event_id
+    retryHeaders: {
+      number: 'X-Slack-Retry-Num',
+      reason: {
+        header: 'X-Slack-Retry-Reason',
+        timeout: 'http_timeout',
+        httpError: 'http_error',
+        connectionFailed: 'connection_failed',
+      },
+    },
   },
 };
