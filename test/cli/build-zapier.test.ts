@@ -2,11 +2,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { zapierLimits } from '@hookpack/cli';
-import { triggerKey } from '@hookpack/zapier';
+import { zapierLimitations } from '@hookpack/core';
+import { appDirName, triggerKey } from '@hookpack/zapier';
 import { vendors } from '@hookpack/providers';
 import { runCli, zipEntries } from '../../packages/zapier/test/cli-support.js';
 import { acme } from '../fixtures/acme.js';
-import { buildDist, filesUnder, fixture, hookpack, scratchDir } from './support.js';
+import { buildDist, filesUnder, fixture, hookpack, repoRoot, scratchDir } from './support.js';
 
 // `hookpack build zapier` on a vendor module from outside packages/providers, then the real
 // Zapier CLI on the folder it wrote: offline build and validate --without-style.
@@ -71,9 +72,46 @@ describe('hookpack build zapier --vendor test/fixtures/acme.ts', { timeout: 180_
 });
 
 describe('zapierLimits: what a Zapier app cannot do, refused in one line', () => {
-  it('every built-in vendor and the fixture can be built', () => {
-    for (const vendor of [...vendors, acme]) expect(zapierLimits(vendor), vendor.id).toEqual([]);
+  it('every built-in vendor and the fixture can be built, except for what the platform cannot do (handshakes)', () => {
+    for (const vendor of [...vendors, acme]) expect(zapierLimits(vendor), vendor.id).toEqual(zapierLimitations(vendor));
+    expect(zapierLimitations(acme)).toEqual([]);
   });
+
+  it('a vendor with a URL-verification handshake: refused in one line, naming the vendor and why; nothing written', async () => {
+    const work = scratchDir('zapier');
+    writeFileSync(
+      join(work, 'verifying.ts'),
+      `import { acme } from ${JSON.stringify(fixture)};\nimport { handshakeShapes } from '@hookpack/sandbox/testing';\n` +
+        `export default { ...acme, handshake: Object.values(handshakeShapes)[0] };\n`,
+    );
+    const run = await hookpack(['build', 'zapier', '--vendor', './verifying.ts', '--out', './app'], work);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      `hookpack: ./verifying.ts: Zapier cannot build vendor "acmeBilling": Acme Billing: its URL-verification handshake needs the challenge echoed as text, and a Zapier hook always answers with Zapier's own fixed response, so Acme Billing would never verify the Zap's URL.`,
+    ]);
+    expect(existsSync(join(work, 'app'))).toBe(false);
+  });
+
+  // Built-in vendors with a handshake (Slack): \`hookpack build zapier --vendor @hookpack/providers\`
+  // refuses them at build time in one line, and the in-repo Zapier apps have none for them.
+  const verifying = vendors.filter((v) => v.handshake);
+  it.each(verifying.map((v) => [v.id]))(
+    '%s (built in, with a handshake): build zapier refuses it in one line',
+    async (id) => {
+      const vendor = vendors.find((v) => v.id === id)!;
+      const work = scratchDir('zapier');
+      const run = await hookpack(
+        ['build', 'zapier', '--vendor', '@hookpack/providers', '--vendor-id', id, '--out', './app'],
+        work,
+      );
+      expect(run.code).toBe(2);
+      expect(run.stderr.trimEnd().split('\n')).toEqual([
+        `hookpack: @hookpack/providers: Zapier cannot build vendor "${id}": ${zapierLimitations(vendor)[0]}`,
+      ]);
+      expect(existsSync(join(work, 'app'))).toBe(false);
+      expect(existsSync(join(repoRoot, 'packages', 'zapier-apps', appDirName(vendor)))).toBe(false);
+    },
+  );
 
   it('two events that become the same trigger key', async () => {
     const clash = { ...acme, events: [acme.events[0]!, { ...acme.events[0]!, type: 'invoice_paid' }] };

@@ -8,9 +8,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptionGroups, type VendorDefinition } from '@hookpack/core';
+import {
+  handshakeAnswerProblem,
+  handshakeCall,
+  newChallenge,
+  subscriptionGroups,
+  type VendorDefinition,
+} from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { wrongSecret } from '../support/wrong-secret.js';
+import { acmeVerified } from '../fixtures/acme-verified.js';
+import { packVerifiedPackage, VERIFIED_PACKAGE } from '../support/verified-package.js';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import {
   BACKEND_HEADER,
@@ -173,11 +181,16 @@ beforeAll(async () => {
   timings.install = Date.now() - t;
   workDir = mkdtempSync(join(tmpdir(), 'hookpack-queue-e2e-'));
   t = Date.now();
-  queue = (await startQueueMode({ n8nDir, tarball: packNodesPackage(join(workDir, 'pack')) })) as QueueSetup;
+  // Beside n8n-nodes-hookpack, the fixture vendor whose URL is verified while create waits.
+  queue = (await startQueueMode({
+    n8nDir,
+    tarball: packNodesPackage(join(workDir, 'pack')),
+    moreTarballs: [await packVerifiedPackage(workDir)],
+  })) as QueueSetup;
   timings['queue mode start'] = Date.now() - t;
   rest = queue.rest;
   // Deliveries wait for n8n to enqueue the execution; under a burst that can take seconds.
-  sandbox = await startSandbox({ timeScale: 0.001, minDeliveryTimeoutMs: 15_000 });
+  sandbox = await startSandbox({ timeScale: 0.001, minDeliveryTimeoutMs: 15_000, vendors: [...vendors, acmeVerified] });
 
   // The Redis store, when chosen, is the Redis queue mode already runs on.
   const dedupe =
@@ -212,7 +225,7 @@ beforeAll(async () => {
   for (const v of restVendors) setups.get(v.id)!.secret = sandbox.subscriptions(v.id)[0]?.secret ?? '';
   for (const v of manualVendors) {
     const { productionUrl, events, secret } = setups.get(v.id)!;
-    sandbox.addHook({ vendor: v.id, url: productionUrl, events, secret });
+    await sandbox.saveHook({ vendor: v.id, url: productionUrl, events, secret });
   }
 }, 25 * 60_000);
 
@@ -279,6 +292,91 @@ describe.each(vendors.map((v) => [v.id, v.api ? 'REST' : 'hand-configured']))('%
     await sleep(1000);
     expect((await executionRows(workflowId)).length).toBe(before);
   });
+});
+
+/**
+ * Vendors without an API that verify the URL when it is saved (Slack): beforeAll saved the hook
+ * through HAProxy, so a webhook process answered the vendor's signed handshake. Here every webhook
+ * process answers it (the secret comes from the credential, which each process reads from the
+ * database), refuses one signed with another secret, and runs nothing for either.
+ */
+const verifyingManualVendors = manualVendors.filter((v) => v.handshake);
+describe.each(verifyingManualVendors.map((v) => [v.id]))('%s: URL verification in queue mode', (vendorId) => {
+  e2e('each webhook process answers the signed handshake and refuses a forged one (401); none runs', async () => {
+    const { vendor, workflowId, webhookId, secret, productionUrl } = setups.get(vendorId)!;
+    const saved = sandbox!.subscriptions(vendorId).filter((s) => s.url === productionUrl);
+    expect(saved.map((s) => s.handshake?.ok)).toEqual([true]);
+    const before = (await executionRows(workflowId)).length;
+    const send = async (baseUrl: string, challenge: string, signingSecret: string) => {
+      const call = handshakeCall(vendor, { challenge, secret: signingSecret });
+      const url = new URL(pathOn(baseUrl, webhookId));
+      for (const [k, v] of Object.entries(call.query)) url.searchParams.set(k, v);
+      const res = await fetch(url, {
+        method: call.method,
+        headers: call.headers,
+        ...(call.method === 'GET' ? {} : { body: call.body }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    for (const w of [...queue!.webhooks, { name: 'haproxy', url: queue!.lbUrl }]) {
+      const challenge = newChallenge();
+      expect(handshakeAnswerProblem(vendor, challenge, await send(w.url, challenge, secret)), w.name).toBeUndefined();
+      expect((await send(w.url, newChallenge(), wrongSecret(vendor))).status, w.name).toBe(401);
+    }
+    // Answered without an execution: none is queued (same wait as the forged deliveries above).
+    await sleep(1000);
+    expect((await executionRows(workflowId)).length).toBe(before);
+  });
+});
+
+/**
+ * "A handshake answered during activation" in queue mode: main runs the trigger's create, the
+ * sandbox (as the fixture vendor, Graph-style) calls the load balancer's URL while create waits,
+ * and a webhook process answers it: unsigned, so it needs nothing create has not saved yet.
+ */
+describe('a handshake answered during activation in queue mode (test/fixtures/acme-verified.ts)', () => {
+  e2e(
+    'a webhook process answers the verification while create waits; create succeeds after it; nothing runs',
+    async () => {
+      const vendor = acmeVerified;
+      const events = [vendor.events[0]!.type];
+      const created = await createTriggerWorkflow(rest, {
+        n8nUrl: queue!.lbUrl,
+        sandbox,
+        vendor,
+        events,
+        name: `hookpack queue e2e: ${vendor.displayName} (handshake during create)`,
+        packageName: VERIFIED_PACKAGE,
+      });
+      await rest.activate(created.workflowId);
+      await until(() => sandbox!.subscriptions(vendor.id).length === 1, 60_000);
+      const subs = sandbox!.subscriptions(vendor.id);
+      expect(subs, `main log:\n${queue!.main.log().slice(-3000)}`).toHaveLength(1);
+      const sub = subs[0]!;
+      expect(sub).toMatchObject({ url: created.productionUrl, active: true, handshake: { ok: true } });
+      const createPath = vendor.api!.endpoints.create!.path;
+      const creates = sandbox!.requests(vendor.id).filter((r) => r.method === 'POST' && r.path === createPath);
+      expect(creates.map((r) => r.status)).toEqual([201]);
+      expect(Date.parse(sub.handshake!.at)).toBeLessThanOrEqual(Date.parse(creates[0]!.at));
+      // The verification request went to a webhook process (through HAProxy), not to main.
+      const received = queue!.receivedCounts(created.webhookId);
+      console.log(
+        `[n8n queue] ${vendor.id}: handshake during activation, received per webhook process ${JSON.stringify(received)}`,
+      );
+      expect(Object.values(received).reduce((a, b) => a + b, 0)).toBe(1);
+      await sleep(1000);
+      expect(await executionRows(created.workflowId)).toEqual([]);
+
+      const fired = sandbox!.fire(vendor.id, events[0]!);
+      expect(await sandbox!.settle(30_000)).toBe(true);
+      expect(sandbox!.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+      expect((await settledExecutions(created.workflowId, 30_000)).map((r) => r.status)).toEqual(['success']);
+      await rest.deactivate(created.workflowId);
+      await until(() => sandbox!.subscriptions(vendor.id).length === 0, 20_000);
+      expect(sandbox!.subscriptions(vendor.id)).toEqual([]);
+    },
+  );
 });
 
 describe('main restart', () => {

@@ -7,15 +7,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSubscriptionClient,
+  handshakeAnswerProblem,
+  handshakeCall,
+  newChallenge,
   oneEventPerSubscription,
   subscriptionGroups,
   usesAppSecret,
+  type HandshakeCall,
   type VendorDefinition,
 } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { wrongSecret } from '../support/wrong-secret.js';
+import { acmeVerified } from '../fixtures/acme-verified.js';
+import { packVerifiedPackage, VERIFIED_PACKAGE } from '../support/verified-package.js';
 import {
   createTriggerWorkflow,
   DEFAULT_N8N_VERSION,
@@ -124,8 +130,10 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'hookpack-n8n-e2e-'));
   userFolder = join(workDir, 'user');
   const tarball = packNodesPackage(join(workDir, 'pack'));
-  installCommunityPackage(userFolder, tarball);
-  sandbox = await startSandbox({ timeScale: 0.001 });
+  // Beside it, a package built from the fixture vendor whose URL is verified while create waits
+  // (Graph-style): the real node answering a handshake during activation.
+  installCommunityPackage(userFolder, tarball, await packVerifiedPackage(workDir));
+  sandbox = await startSandbox({ timeScale: 0.001, vendors: [...vendors, acmeVerified] });
   port = await freePort();
   await bootN8n();
 
@@ -209,14 +217,14 @@ afterAll(async () => {
   );
 }, 60_000);
 
-const e2e = (name: string, fn: () => Promise<void>) =>
+const e2e = (name: string, fn: () => Promise<void>, timeoutMs = 120_000) =>
   it(
     name,
     async (ctx) => {
       if (installError) ctx.skip();
       await fn();
     },
-    120_000,
+    timeoutMs,
   );
 
 describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => {
@@ -435,7 +443,7 @@ describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secre
 
   e2e('a delivery signed with the configured secret runs the workflow once; a forged one gets 401', async () => {
     const { vendor, workflowId, productionUrl, events } = setup();
-    sandbox.addHook({ vendor: vendorId, url: productionUrl, events, secret: `e2e-${vendorId}-secret` });
+    await sandbox.saveHook({ vendor: vendorId, url: productionUrl, events, secret: `e2e-${vendorId}-secret` });
     const fired = fireEvent(vendorId, events[0]!);
     expect(await sandbox.settle()).toBe(true);
     expect(sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
@@ -458,6 +466,121 @@ describe.each(manualVendors.map((v) => [v.id]))('%s (hand-configured URL + secre
     expect(forged.status).toBe(401);
     expect((await rest.executions(workflowId)).length).toBe(1);
   });
+});
+
+/** Sends a vendor's verification request (core's handshakeCall) to `url`; the answer as the vendor reads it. */
+async function sendHandshake(url: string, call: HandshakeCall) {
+  const target = new URL(url);
+  for (const [k, v] of Object.entries(call.query)) target.searchParams.set(k, v);
+  const res = await fetch(target, {
+    method: call.method,
+    headers: call.headers,
+    ...(call.method === 'GET' ? {} : { body: call.body }),
+  });
+  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? '' };
+}
+
+/** The vendor's verification request with its marker but without the challenge, signed as declared. */
+function withoutChallenge(vendor: VendorDefinition, secret: string): HandshakeCall {
+  const handshake = vendor.handshake!;
+  const call = handshakeCall(vendor, { challenge: 'unused', secret });
+  if (handshake.challenge.in === 'query') {
+    const query = { ...call.query };
+    delete query[handshake.challenge.name];
+    return { ...call, query };
+  }
+  const doc = JSON.parse(call.body) as Record<string, unknown>;
+  delete doc[handshake.challenge.name];
+  const body = JSON.stringify(doc);
+  const signature = handshake.signed ? vendor.signature.scheme.sign({ body, secret }) : {};
+  return { ...call, body, headers: { ...call.headers, ...signature } };
+}
+
+/**
+ * Vendors without an API that verify the URL when the user saves it (Slack's Request URL): the
+ * vendor's signed verification request gets the challenge back and runs nothing; one signed with
+ * another secret gets 401, one without its challenge 400, and neither runs anything either.
+ */
+const verifyingManualVendors = manualVendors.filter((v) => v.handshake);
+describe.each(verifyingManualVendors.map((v) => [v.id]))('%s: URL verification in a real n8n', (vendorId) => {
+  e2e(
+    'saving the URL: the signed handshake is answered, a forged one gets 401 and a malformed one 400, none runs; then an event runs once',
+    async () => {
+      const { vendor, workflowId, productionUrl, events } = setups.get(vendorId)!;
+      const handshake = vendor.handshake!;
+      const secret = `e2e-${vendorId}-secret`;
+      const before = (await rest.executions(workflowId)).length;
+      // The sandbox saves the hook only once n8n answered its verification request as the vendor expects.
+      const hook = await sandbox.saveHook({ vendor: vendorId, url: productionUrl, events, secret });
+      expect(hook.handshake?.ok).toBe(true);
+
+      const challenge = newChallenge();
+      const answered = await sendHandshake(productionUrl, handshakeCall(vendor, { challenge, secret }));
+      expect(handshakeAnswerProblem(vendor, challenge, answered)).toBeUndefined();
+      expect(answered.contentType).toMatch(handshake.answer.format === 'json' ? /^application\/json/ : /^text\/plain/);
+      const forged = handshakeCall(vendor, { challenge: newChallenge(), secret: wrongSecret(vendor) });
+      expect((await sendHandshake(productionUrl, forged)).status).toBe(401);
+      expect((await sendHandshake(productionUrl, withoutChallenge(vendor, secret))).status).toBe(400);
+      // Every answer above came back without starting a run, so none can still be on its way.
+      expect((await rest.executions(workflowId)).length).toBe(before);
+
+      const fired = sandbox.fire(vendorId, events[0]!, { subscriptionId: hook.id });
+      expect(await sandbox.settle()).toBe(true);
+      expect(sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+      expect(await executionsOf(workflowId, before + 1)).toHaveLength(before + 1);
+      sandbox.removeHook(hook.id);
+    },
+  );
+});
+
+/**
+ * "A handshake answered during activation": the fixture vendor (Graph-style validationToken, see
+ * test/fixtures/acme-verified.ts) calls the production URL while its create request waits, and
+ * answers create only once the URL echoed the token. n8n stores the webhook before it runs the
+ * trigger's create, so the real node answers the request from inside activation.
+ */
+describe('a handshake answered during activation (test/fixtures/acme-verified.ts) in a real n8n', () => {
+  e2e(
+    'activation: n8n answers the verification while create waits, create succeeds after it, nothing runs; then an event runs once',
+    async () => {
+      const vendor = acmeVerified;
+      const events = [vendor.events[0]!.type];
+      const created = await createTriggerWorkflow(rest, {
+        n8nUrl: n8n!.url,
+        sandbox,
+        vendor,
+        events,
+        name: `hookpack e2e: ${vendor.displayName} (handshake during create)`,
+        packageName: VERIFIED_PACKAGE,
+      });
+      await rest.activate(created.workflowId);
+      await until(() => sandbox.subscriptions(vendor.id).length === 1);
+      const subs = sandbox.subscriptions(vendor.id);
+      expect(subs, `n8n log:\n${n8n!.log().slice(-3000)}`).toHaveLength(1);
+      const sub = subs[0]!;
+      expect(sub).toMatchObject({ url: created.productionUrl, active: true, handshake: { ok: true } });
+      // The one create call answered after the handshake's outcome was in (the log entry is written
+      // when the answer is finished): the sandbox, as the vendor, held create until n8n answered.
+      const createPath = vendor.api!.endpoints.create!.path;
+      const creates = sandbox.requests(vendor.id).filter((r) => r.method === 'POST' && r.path === createPath);
+      expect(creates.map((r) => r.status)).toEqual([201]);
+      expect(Date.parse(sub.handshake!.at)).toBeLessThanOrEqual(Date.parse(creates[0]!.at));
+      expect(n8n!.log()).toContain(`answered ${vendor.displayName}'s URL verification (no execution)`);
+      expect(await rest.executions(created.workflowId)).toHaveLength(0);
+
+      const fired = sandbox.fire(vendor.id, events[0]!);
+      expect(await sandbox.settle()).toBe(true);
+      expect(sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+      expect(await executionsOf(created.workflowId, 1)).toHaveLength(1);
+      console.log(
+        `[n8n e2e] ${vendor.id} on n8n ${n8nMajor()}.x: handshake answered during activation ` +
+          `(${sub.handshake!.at}), create answered ${creates[0]!.at}`,
+      );
+      await rest.deactivate(created.workflowId);
+      await until(() => sandbox.subscriptions(vendor.id).length === 0, 10_000);
+      expect(sandbox.subscriptions(vendor.id)).toEqual([]);
+    },
+  );
 });
 
 describe('"Listen for test event" in a real n8n', () => {
@@ -883,6 +1006,8 @@ describe('save, publish and restart never add a registration; nothing is left be
         expect(await executionsOf(s.workflowId, count + 1)).toHaveLength(count + 1);
       }
     },
+    // 20 cycles over every REST vendor and 4 restarts: about 2 minutes on a busy 2-CPU machine.
+    300_000,
   );
 
   e2e('replacing the trigger node and publishing deletes its subscription at the vendor', async () => {

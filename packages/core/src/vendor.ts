@@ -53,6 +53,11 @@ export interface ManualSetup {
   instructions: string;
   /** The label of the signing-secret field in that form ("Signing Secret"), if it has one. */
   secretField?: string;
+  /**
+   * For a secret the vendor generates rather than the user choosing it (Slack's app Signing
+   * Secret): where the user copies it from, one sentence. Integrations then say to copy it.
+   */
+  secretHelp?: string;
 }
 
 export interface SubscriptionOption {
@@ -578,6 +583,11 @@ export interface EventDefinition {
   paid?: boolean;
 }
 
+export interface RetryHeaders {
+  number: string;
+  reason?: { header: string; timeout: string; httpError: string; connectionFailed: string };
+}
+
 /**
  * `eventId`: the envelope's event id; `deliveryId`: a stable delivery-id header; `bodyHash`: a
  * digest of the raw body (of a batch element's JSON): the same bytes again are a redelivery,
@@ -604,6 +614,12 @@ export interface DeliveryPolicy {
   deliveryIdHeader?: string;
   /** True when the delivery id is the same on every retry, so it can serve as dedupe key. */
   deliveryIdIsStable: boolean;
+  /**
+   * Headers only retries carry (Slack's `X-Slack-Retry-Num` and `X-Slack-Retry-Reason`): `number`
+   * holds the retry's number (1 for the first retry); `reason` why the attempt before failed, in
+   * the vendor's words for a timeout, a non-2xx answer and a connection that failed.
+   */
+  retryHeaders?: RetryHeaders;
   /**
    * What identifies a redelivery, in order of preference: the envelope's event id, the
    * delivery-id header (only where it is stable), or a digest of the raw body. Default:

@@ -318,6 +318,26 @@ describe('the dedupe source is data', () => {
     const problems = checkVendorDescription(vendor(['deliveryId'], false));
     expect(problems.map((p) => p.field)).toContain('delivery.dedupe');
   });
+
+  it('retry headers need names (and a reason its three words), and a vendor that retries', () => {
+    const withHeaders = (retryHeaders: unknown, retryDelaysMs = [1000]) => {
+      const v = vendor();
+      return { ...v, delivery: { ...v.delivery, retryDelaysMs, retryHeaders } } as VendorDefinition;
+    };
+    const reason = {
+      header: 'X-Retry-Reason',
+      timeout: 'http_timeout',
+      httpError: 'http_error',
+      connectionFailed: 'c',
+    };
+    const fields = (v: VendorDefinition) => checkVendorDescription(v).map((p) => p.field);
+    expect(fields(withHeaders({ number: 'X-Retry-Num', reason }))).not.toContain('delivery.retryHeaders');
+    expect(fields(withHeaders({ number: ' ' }))).toContain('delivery.retryHeaders');
+    expect(fields(withHeaders({ number: 'X-Retry-Num', reason: { ...reason, timeout: '' } }))).toContain(
+      'delivery.retryHeaders',
+    );
+    expect(fields(withHeaders({ number: 'X-Retry-Num' }, []))).toContain('delivery.retryHeaders');
+  });
 });
 
 describe('the owner label belongs to a string option', () => {

@@ -4,6 +4,7 @@ import {
   hmacHexScheme,
   standardWebhooksScheme,
   timestampedScheme,
+  versionedScheme,
   type SignatureScheme,
   type VerifyFailureReason,
   type VerifyResult,
@@ -23,6 +24,11 @@ const schemes: [string, SignatureScheme, string][] = [
   ['prefixed hex', hmacHexScheme({ header: 'X-Parley-Signature', prefix: 'sha256=' }), 'pl_secret'],
   ['plain hex', hmacHexScheme({ header: 'X-ParseFlow-Signature', prefix: '' }), 'pf_secret'],
   ['timestamped', timestampedScheme({ header: 'X-Parlay-Signature' }), 'whsec_parlay'],
+  [
+    'versioned',
+    versionedScheme({ header: 'X-Slack-Signature', timestampHeader: 'X-Slack-Request-Timestamp', version: 'v0' }),
+    'slack_signing_secret',
+  ],
   ['standard webhooks', standardWebhooksScheme(), `whsec_${Buffer.from('standard webhooks key').toString('base64')}`],
 ];
 const REASONS: VerifyFailureReason[] = [

@@ -5,6 +5,7 @@ import {
   hmacHexScheme,
   standardWebhooksScheme,
   timestampedScheme,
+  versionedScheme,
   type SignatureScheme,
 } from '../src/signature/index.js';
 
@@ -25,6 +26,7 @@ const cases: [string, SignatureScheme, fc.Arbitrary<string>][] = [
   ['prefixed hex', hmacHexScheme({ header: 'X-Sig', prefix: 'sha256=' }), utf8Secret],
   ['plain hex', hmacHexScheme({ header: 'X-Sig', prefix: '' }), utf8Secret],
   ['timestamped', timestampedScheme({ header: 'X-Sig' }), utf8Secret],
+  ['versioned', versionedScheme({ header: 'X-Sig', timestampHeader: 'X-Sig-Timestamp', version: 'v0' }), utf8Secret],
   ['standard webhooks', standardWebhooksScheme(), standardSecret],
 ];
 

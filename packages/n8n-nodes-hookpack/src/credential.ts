@@ -198,9 +198,11 @@ function signingSecretCredential(vendor: VendorDefinition): CredentialParts {
         typeOptions: { password: true },
         required: vendor.signature.secretRequired,
         default: '',
-        description: vendor.signature.secretRequired
-          ? `The secret you entered in ${vendor.displayName} when adding the webhook`
-          : `The secret you entered in ${vendor.displayName} when adding the webhook. Leave empty only if you set none there: deliveries are then accepted unsigned.`,
+        description: vendor.manualSetup?.secretHelp
+          ? `The ${vendor.manualSetup.secretField ?? 'signing secret'} ${vendor.displayName} signs its deliveries with. ${vendor.manualSetup.secretHelp}`
+          : vendor.signature.secretRequired
+            ? `The secret you entered in ${vendor.displayName} when adding the webhook`
+            : `The secret you entered in ${vendor.displayName} when adding the webhook. Leave empty only if you set none there: deliveries are then accepted unsigned.`,
       },
     ],
   };

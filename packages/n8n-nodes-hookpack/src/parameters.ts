@@ -191,11 +191,14 @@ export function manualSetupNotice(vendor: VendorDefinition): string {
   const name = vendor.displayName;
   const where = sentence(vendor.manualSetup?.instructions ?? `Open ${name}'s webhook settings and add a webhook.`);
   const field = vendor.manualSetup?.secretField ?? 'signing secret';
+  const copyFrom = vendor.manualSetup?.secretHelp;
   const secret = vendor.signature.publicKey
     ? `Copy the public key ${name} shows there into this node's credential.`
-    : vendor.signature.secretRequired
-      ? `Set a ${field} there and enter the same value in this node's credential.`
-      : `Set a ${field} there (recommended) and enter the same value in this node's credential; without one, deliveries are accepted unsigned.`;
+    : copyFrom
+      ? `${sentence(copyFrom)} Copy its ${field} into this node's credential.`
+      : vendor.signature.secretRequired
+        ? `Set a ${field} there and enter the same value in this node's credential.`
+        : `Set a ${field} there (recommended) and enter the same value in this node's credential; without one, deliveries are accepted unsigned.`;
   return (
     `${name} has no API to register webhooks, so add this trigger there by hand. ${where} ` +
     `Paste this node's Production URL (under "Webhook URLs" above; while listening for a test event, its Test URL) ` +

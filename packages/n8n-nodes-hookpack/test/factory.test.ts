@@ -41,6 +41,20 @@ describe('factory', () => {
     });
   }
 
+  it('a manual vendor whose secret the vendor generates says to copy it, not to set one', () => {
+    const manual = vendors.find((v) => !v.api)!;
+    const help = 'It is under Basic Information → App Credentials.';
+    const vendor = { ...manual, manualSetup: { ...manual.manualSetup!, secretHelp: help } };
+    const notice = String(new (createTriggerNodeClass(vendor))().description.properties[0]!.displayName);
+    expect(notice).toContain(`${help} Copy its ${manual.manualSetup!.secretField} into this node's credential.`);
+    expect(notice).not.toMatch(/Set a /);
+    const field = new (createCredentialClass(vendor))().properties[0]!;
+    expect(field.description).toContain(help);
+    expect(field.description).not.toMatch(/you entered/);
+    // Without it, the user chooses the secret in the vendor's form.
+    expect(String(new (createTriggerNodeClass(manual))().description.properties[0]!.displayName)).toMatch(/Set a /);
+  });
+
   it('puts the vendor-specific way to a test event into the panel n8n 2.x shows, as escaped HTML', () => {
     for (const vendor of vendors) {
       const { triggerPanel } = new (createTriggerNodeClass(vendor))().description;

@@ -163,9 +163,16 @@ async function main() {
           row.registered = subs.length === 1 ? `yes (${subs[0].id})` : `no (${subs.length} subscriptions for the URL)`;
           if (subs.length !== 1) continue;
         } else {
-          // No API: the user pastes the URL into the vendor's UI; the sandbox plays that part.
-          sandbox.addHook({ vendor: vendor.id, url: productionUrl, events: [type], secret });
-          row.registered = 'pasted by hand (no API)';
+          // No API: the user pastes the URL into the vendor's UI; the sandbox plays that part (and
+          // the URL verification a vendor like Slack runs before it saves the URL).
+          const saved = await sandbox
+            .saveHook({ vendor: vendor.id, url: productionUrl, events: [type], secret })
+            .catch((/** @type {Error} */ e) => e);
+          if (saved instanceof Error) {
+            row.registered = `not saved: ${saved.message}`;
+            continue;
+          }
+          row.registered = saved.handshake?.ok ? 'pasted by hand (URL verified)' : 'pasted by hand (no API)';
         }
         const fired = sandbox.fire(vendor.id, type);
         await sandbox.settle(15_000);

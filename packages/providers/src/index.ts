@@ -8,8 +8,9 @@ import { openAi } from './openai.js';
 import { lemonSqueezy } from './lemon-squeezy.js';
 import { sendGrid } from './sendgrid.js';
 import { shopify } from './shopify.js';
+import { slack } from './slack.js';
 
-export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi, lemonSqueezy, sendGrid, shopify };
+export { parley, parlay, parsley, parsleyRecipes, parseFlow, openAi, lemonSqueezy, sendGrid, shopify, slack };
 
 /** Every vendor hookpack ships. Adding a vendor: one module beside these, listed here. */
 export const vendors: readonly VendorDefinition[] = [
@@ -22,6 +23,7 @@ export const vendors: readonly VendorDefinition[] = [
   lemonSqueezy,
   sendGrid,
   shopify,
+  slack,
 ];
 
 /** Looks a vendor up by id (`parley`) or case-insensitively (`ParseFlow`, `parsley-recipes`). */

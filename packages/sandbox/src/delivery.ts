@@ -262,6 +262,7 @@ export class DeliveryEngine {
         vendor.signature.secretSource === 'app' ? (this.store.ensureAccount(vendor).appSecret ?? null) : sub.secret,
       deliveryId,
     });
+    Object.assign(headers, retryHeaders(vendor, record.attempts));
     const timeoutMs = Math.max(this.scaled(vendor.delivery.timeoutMs), this.options.minTimeoutMs);
     const startedAt = new Date().toISOString();
     let target: URL | undefined;
@@ -342,4 +343,21 @@ export class DeliveryEngine {
     this.live.delete(live.record.id);
     if (this.pendingCount() === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+/** The headers a retry carries where the vendor declares them (none on a first attempt). */
+export function retryHeaders(vendor: VendorDefinition, earlier: readonly AttemptRecord[]): Record<string, string> {
+  const declared = vendor.delivery.retryHeaders;
+  const last = earlier.at(-1);
+  if (!declared || !last) return {};
+  const out: Record<string, string> = { [declared.number]: String(earlier.length) };
+  const reason = declared.reason;
+  if (reason)
+    out[reason.header] =
+      last.statusCode !== undefined
+        ? reason.httpError
+        : last.error?.startsWith('timed out')
+          ? reason.timeout
+          : reason.connectionFailed;
+  return out;
 }

@@ -9,7 +9,8 @@ import { SandboxInputError, type Sandbox } from './sandbox.js';
  *   GET    /deliveries?vendor=&subscription=&event=&type=
  *   GET    /requests?vendor=                                       calls made to the vendor APIs
  *   POST   /events        {vendor, type, data?, subscriptionId?}   fire an event
- *   POST   /hooks         {vendor, url, events, secret?}           hand-configured hook
+ *   POST   /hooks         {vendor, url, events, secret?}           hand-configured hook (URL verified first where
+ *                                                                   the vendor has a handshake; 422 when it fails)
  *   DELETE /hooks/<id>
  *   POST   /subscriptions/<id>/rotate-key                          new key pair (public-key vendors)
  *   PATCH  /accounts/<vendor> {credits}
@@ -65,7 +66,7 @@ export async function handleInspection(
       sendJson(
         res,
         201,
-        sandbox.addHook({ vendor: str(b, 'vendor'), url: str(b, 'url'), events, secret: secret ?? null }),
+        await sandbox.saveHook({ vendor: str(b, 'vendor'), url: str(b, 'url'), events, secret: secret ?? null }),
       );
     } else if (method === 'DELETE' && segments[0] === 'hooks' && segments.length === 2) {
       if (!sandbox.removeHook(decodeURIComponent(segments[1]!)))

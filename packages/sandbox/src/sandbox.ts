@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assertVendorDescription, generateSigningKeyPair, publicKeyOf, type VendorDefinition } from '@hookpack/core';
-import { describeHandshake } from './handshake.js';
+import { describeHandshake, performHandshake } from './handshake.js';
 import { getVendor, vendors as allVendors } from '@hookpack/providers';
 import { DeliveryEngine, type DeliveryRecord, type FireResult } from './delivery.js';
 import { sendJson } from './http-util.js';
@@ -225,9 +225,39 @@ export class Sandbox {
     return this.dispatch(vendor, type, options.data, subs, false);
   }
 
-  /** A hook configured by hand in the vendor's UI (Parsley Recipes): URL, events, optional secret. */
+  /**
+   * A hook configured by hand in the vendor's UI (Parsley Recipes): URL, events, optional secret.
+   * For a vendor that verifies the URL first (Slack), use saveHook: this one refuses it.
+   */
   addHook(input: HookInput): SubscriptionView {
     const vendor = this.requireVendor(input.vendor);
+    if (vendor.handshake)
+      throw new SandboxInputError(
+        `${vendor.displayName} verifies the URL before it saves it: use saveHook() (POST ${INSPECTION_PREFIX}/hooks), which performs the handshake`,
+      );
+    return this.view(this.newHook(vendor, input));
+  }
+
+  /**
+   * What the vendor's UI does when the user saves the URL: for a vendor with a URL-verification
+   * handshake, the URL is called first (signed with the hook's secret where the handshake is) and
+   * the hook is saved only when it answered as declared; otherwise nothing is saved and the error
+   * carries the vendor's failure message and why. Other vendors: the same as addHook.
+   */
+  async saveHook(input: HookInput): Promise<SubscriptionView> {
+    const vendor = this.requireVendor(input.vendor);
+    const sub = this.newHook(vendor, input, false);
+    if (vendor.handshake) {
+      const outcome = await performHandshake(vendor, sub, sub.secret);
+      if (!outcome.ok) throw new SandboxInputError(`${vendor.handshake.failure.message} (${outcome.problem})`, 422);
+      sub.handshake = { ok: true, at: new Date().toISOString() };
+    }
+    this.store.subscriptions.set(sub.id, sub);
+    this.store.save();
+    return this.view(sub);
+  }
+
+  private newHook(vendor: VendorDefinition, input: HookInput, store = true): SubscriptionRecord {
     if (vendor.api)
       throw new SandboxInputError(
         `${vendor.displayName} has a REST API: create subscriptions through it (${this.vendor(vendor.id).baseUrl})`,
@@ -249,6 +279,8 @@ export class Sandbox {
       );
     if (input.secret != null && typeof input.secret !== 'string')
       throw new SandboxInputError('secret must be a string');
+    if (vendor.signature.secretRequired && !input.secret?.trim() && !vendor.signature.scheme.publicKeyAlgorithm)
+      throw new SandboxInputError(`${vendor.displayName} signs every delivery: give the hook's secret`);
     // A public-key vendor signs with a private key of its own; the view shows the public key to paste.
     const signingKey = vendor.signature.scheme.publicKeyAlgorithm
       ? input.secret || generateSigningKeyPair(vendor.signature.scheme.publicKeyAlgorithm).privateKey
@@ -268,9 +300,11 @@ export class Sandbox {
       createdAt: new Date().toISOString(),
       manual: true,
     };
-    this.store.subscriptions.set(sub.id, sub);
-    this.store.save();
-    return this.view(sub);
+    if (store) {
+      this.store.subscriptions.set(sub.id, sub);
+      this.store.save();
+    }
+    return sub;
   }
 
   /**

@@ -4,6 +4,7 @@ import { getVendor, vendors } from '@hookpack/providers';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { clientFor, until } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { retryHeaders } from '../src/delivery.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -443,5 +444,59 @@ describe('Parsley Recipes (configured by hand)', () => {
     expect(() => sandbox.addHook({ vendor: 'parsleyRecipes', url: 'http://127.0.0.1:9', events: ['Nope'] })).toThrow(
       /unknown Parsley Recipes event/,
     );
+  });
+});
+
+describe('retry headers (a vendor that marks its retries, as Slack does)', () => {
+  const base = getVendor('parsleyRecipes')!;
+  const reason = {
+    header: 'X-Retry-Reason',
+    timeout: 'http_timeout',
+    httpError: 'http_error',
+    connectionFailed: 'connection_failed',
+  };
+  const marking = {
+    ...base,
+    delivery: { ...base.delivery, retryDelaysMs: [10, 10, 10], retryHeaders: { number: 'X-Retry-Num', reason } },
+  };
+
+  it('a first attempt carries none; each retry its number and why the attempt before failed', async () => {
+    const r = await receiver((n) => (n < 2 ? 500 : 200));
+    await withSandbox({ vendors: [marking], timeScale: 1 }, async (own) => {
+      own.addHook({ vendor: marking.id, url: r.url, events: [marking.events[0]!.type] });
+      own.fire(marking.id, marking.events[0]!.type);
+      expect(await own.settle()).toBe(true);
+      expect(r.received.map((x) => [x.headers['x-retry-num'], x.headers['x-retry-reason']])).toEqual([
+        [undefined, undefined],
+        ['1', 'http_error'],
+        ['2', 'http_error'],
+      ]);
+    });
+  });
+
+  it('names a timeout and a failed connection as the vendor does; vendors that declare none get none', () => {
+    const attempt = (extra: object) => ({
+      number: 1,
+      startedAt: '',
+      deliveryId: 'd',
+      durationMs: 1,
+      ok: false,
+      ...extra,
+    });
+    expect(retryHeaders(marking, [attempt({ error: 'timed out after 3000 ms' })])).toEqual({
+      'X-Retry-Num': '1',
+      'X-Retry-Reason': 'http_timeout',
+    });
+    expect(
+      retryHeaders(marking, [attempt({ error: 'connect ECONNREFUSED 127.0.0.1:1' }), attempt({ statusCode: 503 })]),
+    ).toEqual({
+      'X-Retry-Num': '2',
+      'X-Retry-Reason': 'http_error',
+    });
+    expect(retryHeaders(marking, [attempt({ error: 'connect ECONNREFUSED 127.0.0.1:1' })])['X-Retry-Reason']).toBe(
+      'connection_failed',
+    );
+    expect(retryHeaders(marking, [])).toEqual({});
+    expect(retryHeaders(base, [attempt({ statusCode: 500 })])).toEqual({});
   });
 });

@@ -68,3 +68,21 @@ describe('explainFailure', () => {
     expect(lines.join('\n')).not.toMatch(/Found it/);
   });
 });
+
+describe('explainFailure: where a missing secret comes from', () => {
+  it('a hand-configured vendor whose secret it generates says where to copy it; one whose user sets it, that', () => {
+    const help = 'It is under Basic Information → App Credentials.';
+    // Signatures required, so a missing secret fails closed (Parsley Recipes' own is optional).
+    const required = { ...recipes, signature: { ...recipes.signature, secretRequired: true } };
+    const copied = { ...required, manualSetup: { ...recipes.manualSetup!, secretHelp: help } };
+    const body = Buffer.from('{"event":"RecipeCreated","payload":{}}');
+    const headers = recipes.signature.scheme.sign({ body, secret });
+    const noSecret = (v: typeof recipes) => {
+      const result = verifyDelivery(v, { body, headers, secret: '' });
+      if (result.ok) throw new Error('expected a failure');
+      return explainFailure(v, result, { body, headers, secrets: [] }).join('\n');
+    };
+    expect(noSecret(copied)).toContain(`signs with its Signing Secret (${help})`);
+    expect(noSecret(required)).toContain('signs with the secret you set in its UI');
+  });
+});

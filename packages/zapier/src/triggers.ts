@@ -264,9 +264,12 @@ export function staticHookTrigger(vendor: VendorDefinition, event: EventDefiniti
   const { sample, outputFields } = sampleParts(vendor, event);
   const setup = vendor.manualSetup?.instructions;
   if (!setup) throw new Error(`${vendor.id}: a vendor without api needs manualSetup.instructions`);
-  const secretHelp = vendor.signature.secretRequired
-    ? `The signing secret you set in ${vendor.displayName}.`
-    : `Optional but recommended: the signing secret you set in ${vendor.displayName}. When set, deliveries without a valid signature start no Zap; when empty, unsigned deliveries are accepted.`;
+  const copyFrom = vendor.manualSetup?.secretHelp;
+  const secretHelp = copyFrom
+    ? `The signing secret ${vendor.displayName} signs its deliveries with. ${copyFrom}`
+    : vendor.signature.secretRequired
+      ? `The signing secret you set in ${vendor.displayName}.`
+      : `Optional but recommended: the signing secret you set in ${vendor.displayName}. When set, deliveries without a valid signature start no Zap; when empty, unsigned deliveries are accepted.`;
   return {
     key: triggerKey(event.type),
     noun: triggerNoun(event),

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import type { VendorDefinition } from '@hookpack/core';
+import { zapierLimitations, type VendorDefinition } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
 import { appFromManifest, type AppManifest } from '../../zapier-apps/src/entry.js';
 import { appDirName, type ZapierApp } from '../src/index.js';
@@ -28,7 +28,12 @@ function shippedApp(vendor: VendorDefinition): ShippedApp {
   return { dir, vendor, app: appFromManifest(manifest) };
 }
 
-export const shippedApps: ShippedApp[] = vendors.map(shippedApp);
+/**
+ * Vendors Zapier can serve: prepare-apps.mjs builds no app for one that zapierLimitations refuses
+ * (a URL-verification handshake), and says so in one line; test/cli/build-zapier.test.ts checks that.
+ */
+export const zapierVendors = vendors.filter((v) => zapierLimitations(v).length === 0);
+export const shippedApps: ShippedApp[] = zapierVendors.map(shippedApp);
 
 export const restApps = shippedApps.filter((a) => a.vendor.api !== undefined);
 export const staticApps = shippedApps.filter((a) => a.vendor.api === undefined);

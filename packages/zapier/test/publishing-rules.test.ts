@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { vendors } from '@hookpack/providers';
-import { defaultBaseUrl, testOnlyEventType } from '@hookpack/core';
-import { appsRoot, schemaTools, shippedApps } from './apps.js';
+import { defaultBaseUrl, testOnlyEventType, zapierLimitations } from '@hookpack/core';
+import { appsRoot, schemaTools, shippedApps, zapierVendors } from './apps.js';
 // @ts-expect-error: plain .mjs build script, no type declarations
 import { appDirs } from '../scripts/prepare-apps.mjs';
-import { isTitleCase, outputFieldsFor, triggerKey } from '../src/index.js';
+import { appDirName, isTitleCase, outputFieldsFor, triggerKey } from '../src/index.js';
 
 // Zapier's publishing checks that `zapier-platform validate --without-style` does not run
 // (they need Zapier's web service), asserted locally across every trigger of every app:
@@ -30,9 +30,14 @@ function sampleKeys(sample: unknown, prefix = ''): string[] {
 }
 
 describe('Zapier publishing rules', () => {
-  it('has exactly one generated app directory per vendor (none left over from a removed one)', () => {
+  it('has exactly one generated app directory per vendor Zapier can serve (none left over from a removed one)', () => {
     expect(appDirs(appsRoot).map((d: string) => basename(d))).toEqual(shippedApps.map((a) => a.dir).sort());
-    expect(new Set(shippedApps.map((a) => a.vendor.id))).toEqual(new Set(vendors.map((v) => v.id)));
+    expect(new Set(shippedApps.map((a) => a.vendor.id))).toEqual(new Set(zapierVendors.map((v) => v.id)));
+    // The others are exactly the ones the platform cannot serve, each with its one-line reason.
+    for (const v of vendors.filter((x) => !zapierVendors.includes(x))) {
+      expect(zapierLimitations(v), v.id).toHaveLength(1);
+      expect(appDirs(appsRoot).map((d: string) => basename(d))).not.toContain(appDirName(v));
+    }
   });
 
   for (const { dir, app, vendor } of shippedApps) {

@@ -66,6 +66,27 @@ export function checkVendorDescription(vendor: VendorDefinition): DescriptionPro
       'declare a stable deliveryIdHeader, or drop "deliveryId"',
     );
   checkRedeliveryIdentity(vendor, add);
+  const retryHeaders = vendor.delivery.retryHeaders;
+  if (retryHeaders) {
+    const named = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+    const reason = retryHeaders.reason;
+    if (
+      !named(retryHeaders.number) ||
+      (reason &&
+        !(named(reason.header) && named(reason.timeout) && named(reason.httpError) && named(reason.connectionFailed)))
+    )
+      add(
+        'delivery.retryHeaders',
+        'a retry header without a name (or a reason without its three values)',
+        'name the headers and the words the vendor sends for a timeout, an HTTP error and a failed connection',
+      );
+    if (vendor.delivery.retryDelaysMs.length === 0)
+      add(
+        'delivery.retryHeaders',
+        'headers for retries of a vendor that never retries',
+        'remove them, or declare retryDelaysMs',
+      );
+  }
 
   const signature = vendor.signature;
   if (signature.secretSource === 'client' && !signature.clientSecret)

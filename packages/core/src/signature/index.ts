@@ -1,5 +1,6 @@
 export { hmacHexScheme, type HmacHexOptions } from './hmac-hex.js';
 export { timestampedScheme, type TimestampedOptions } from './timestamped.js';
+export { versionedScheme, type VersionedOptions } from './versioned.js';
 export { standardWebhooksScheme, type StandardWebhooksOptions } from './standard-webhooks.js';
 export {
   generateSigningKeyPair,

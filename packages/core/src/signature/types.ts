@@ -47,7 +47,8 @@ export interface SignInput {
   id?: string;
 }
 
-export type SchemeKind = 'hmac-sha256-hex' | 'timestamped-hmac-sha256' | 'standard-webhooks' | 'public-key';
+export type SchemeKind =
+  'hmac-sha256-hex' | 'timestamped-hmac-sha256' | 'versioned-hmac-sha256' | 'standard-webhooks' | 'public-key';
 
 /** A signature scheme: how a vendor signs a delivery and how to check it. */
 export interface SignatureScheme {

@@ -22,12 +22,14 @@ export function packNodesPackage(outDir) {
   return join(outDir, tarball);
 }
 
-export function installCommunityPackage(userFolder, tarball) {
+/** Installs the tarball(s) in one npm call (a second call would start from a fresh package.json and prune the first). */
+export function installCommunityPackage(userFolder, tarball, ...moreTarballs) {
   const nodesDir = join(userFolder, '.n8n', 'nodes');
   mkdirSync(nodesDir, { recursive: true });
   writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true}\n');
   // --legacy-peer-deps: the n8n-workflow peer is n8n's own copy, not a second one from the registry.
-  execFileSync('npm', ['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund', '--offline', '--silent'], {
+  const args = ['install', tarball, ...moreTarballs, '--legacy-peer-deps', '--no-audit', '--no-fund', '--offline'];
+  execFileSync('npm', [...args, '--silent'], {
     cwd: nodesDir,
     stdio: 'pipe',
   });

@@ -18,7 +18,13 @@ const WEBHOOK_LOG_LINE = /Received webhook "POST" for path "([^"]+)"/g;
  * Starts the whole setup; resolves with its parts. `stop()` ends every process and removes
  * every temp dir; a failure while starting stops what was already started.
  */
-export async function startQueueMode({ n8nDir, tarball, webhookProcesses = 2, readyTimeoutMs = 180_000 }) {
+export async function startQueueMode({
+  n8nDir,
+  tarball,
+  moreTarballs = [],
+  webhookProcesses = 2,
+  readyTimeoutMs = 180_000,
+}) {
   const missing = missingServices();
   if (missing.length) {
     throw new Error(
@@ -50,7 +56,7 @@ export async function startQueueMode({ n8nDir, tarball, webhookProcesses = 2, re
     const userFolder = join(workDir, 'user');
     const logDir = join(workDir, 'logs');
     mkdirSync(logDir, { recursive: true });
-    installCommunityPackage(userFolder, tarball);
+    installCommunityPackage(userFolder, tarball, ...moreTarballs);
     const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
     track('postgres', postgres);
     track('redis', redis);

@@ -119,6 +119,9 @@ function secretOrigin(vendor: VendorDefinition): string {
     case 'app':
       return `the app's ${vendor.signature.appSecret?.label ?? 'secret'}, the same for every subscription`;
     case 'user':
-      return 'the secret you set in its UI';
+      // A secret the vendor generates (Slack's Signing Secret) is copied, not set.
+      return vendor.manualSetup?.secretHelp
+        ? `its ${vendor.manualSetup.secretField ?? 'signing secret'} (${vendor.manualSetup.secretHelp})`
+        : 'the secret you set in its UI';
   }
 }

@@ -6,7 +6,7 @@ import {
   usesAppSecret,
   type VendorDefinition,
 } from '@hookpack/core';
-import type { Sandbox } from '../sandbox.js';
+import { SandboxInputError, type Sandbox } from '../sandbox.js';
 import { IGNORES_HANDSHAKES, type ReceivedDelivery, type startReceiver } from './receiver.js';
 
 type Check = (name: string, run: () => unknown) => Promise<boolean>;
@@ -138,5 +138,63 @@ export async function handshakeChecks(
     const verdict = answerHandshake(vendor, asRequest(delivered, secretOf(sub.id)));
     must(!verdict.handshake, 'a delivery was taken for a handshake');
     await client.delete(sub.id);
+  });
+}
+
+/**
+ * For vendors without an API that verify the URL when the user saves it (Slack's Request URL):
+ * saving calls the URL as declared, signed with the hook's secret where the handshake is; core's
+ * answer passes, a handshake checked with another secret does not; a URL that does not answer is
+ * not saved; and a delivery to the saved hook is not taken for a handshake.
+ */
+export async function manualHandshakeChecks(
+  vendor: VendorDefinition,
+  sandbox: Sandbox,
+  receiver: Receiver,
+  check: Check,
+  settleMs: number,
+): Promise<void> {
+  const handshake = vendor.handshake;
+  if (!handshake || vendor.api) return;
+  const events = [vendor.events[0]!.type];
+  const secret = `conformance-${vendor.id}-secret`;
+  await check("handshake: saving the URL verifies it, and answerHandshake's answer passes", async () => {
+    const path = '/manual-handshake';
+    const hook = await sandbox.saveHook({ vendor: vendor.id, url: `${receiver.url}${path}`, events, secret });
+    const at = (r: ReceivedDelivery) => new URL(r.path, 'http://receiver').pathname === path;
+    const got = receiver.handshakes.find(at);
+    must(got, 'no verification request reached the URL before the hook was saved');
+    must(hook.handshake?.ok === true, 'the saved hook does not show a good handshake');
+    const verdict = answerHandshake(vendor, asRequest(got, secret));
+    must(
+      verdict.handshake && verdict.ok,
+      `answerHandshake refuses the vendor's own request: ${JSON.stringify(verdict)}`,
+    );
+    if (handshake.signed) {
+      const forged = answerHandshake(vendor, asRequest(got, `${secret}forged`));
+      must(
+        forged.handshake && !forged.ok && forged.status === 401,
+        'a handshake checked with another secret is answered',
+      );
+    }
+    const before = receiver.received.length;
+    sandbox.fire(vendor.id, events[0]!, { subscriptionId: hook.id });
+    const delivered = await until(settleMs, () => receiver.received.slice(before).find(at));
+    must(delivered, 'no delivery to the saved hook');
+    must(!answerHandshake(vendor, asRequest(delivered, secret)).handshake, 'a delivery was taken for a handshake');
+    sandbox.removeHook(hook.id);
+  });
+  await check('handshake: a URL that does not answer it is not saved', async () => {
+    const url = `${receiver.url}${IGNORES_HANDSHAKES}/manual`;
+    const error = await sandbox.saveHook({ vendor: vendor.id, url, events, secret }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    must(error instanceof SandboxInputError, `saving did not fail (${String(error)})`);
+    must(
+      error.message.includes(handshake.failure.message),
+      `the error does not give the vendor's message: ${error.message}`,
+    );
+    must(!sandbox.subscriptions(vendor.id).some((s) => s.url.startsWith(url)), 'the unverified hook was saved');
   });
 }

@@ -26,7 +26,7 @@ import { startSandbox, type Sandbox } from '../sandbox.js';
 import { deliveryBody, deliveryHeaders, newEventId } from '../send.js';
 import { secretBody } from '../rest.js';
 import { startReceiver, type ReceivedDelivery } from './receiver.js';
-import { handshakeChecks } from './conformance-handshake.js';
+import { handshakeChecks, manualHandshakeChecks } from './conformance-handshake.js';
 
 export interface ConformanceCheck {
   name: string;
@@ -606,7 +606,8 @@ async function manualHookChecks(
   const events = vendor.events.map((e) => e.type);
   const pair = vendor.signature.scheme.publicKeyAlgorithm ? signingPair(vendor) : undefined;
   const shared = generateSecret({ length: 32, alphabet: 'alphanumeric' });
-  const hook = sandbox.addHook({
+  await manualHandshakeChecks(vendor, sandbox, receiver, check, settleMs);
+  const hook = await sandbox.saveHook({
     vendor: vendor.id,
     url: `${receiver.url}/manual`,
     events,
