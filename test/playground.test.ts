@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helpers
-import { freePort } from '@hookpack/playground/n8n';
+import { credentialTypeOf, freePort } from '@hookpack/playground/n8n';
 import { vendors } from '@hookpack/providers';
+import { namesFor } from 'n8n-nodes-hookpack';
 
 // The README's first command, as a user runs it (minus the build, which `npm install` did):
 // sandbox + real n8n + one workflow per vendor, a sample event each, and the report.
@@ -67,5 +68,11 @@ describe('npm start (playground)', () => {
     const dir = await run(['--n8n-dir', '/nonexistent'], 30_000);
     expect(dir.code).toBe(2);
     expect(dir.stderr).toMatch(/--n8n-dir \/nonexistent has no node_modules\/n8n\/bin\/n8n/);
+  });
+});
+
+describe('playground n8n harness', () => {
+  it("names each vendor's credential type as n8n-nodes-hookpack does", () => {
+    for (const vendor of vendors) expect(credentialTypeOf(vendor)).toBe(namesFor(vendor).credentialName);
   });
 });

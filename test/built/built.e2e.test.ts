@@ -310,7 +310,7 @@ describe('a vendor module outside the repository, with only the packed hookpack 
       // Tarball leg: every .js file and package.json.
       const dist = scan(scanner, unpacked, 'dist');
       expect(dist.files).toEqual([
-        'dist/credentials/AcmeApi.credentials.js',
+        'dist/credentials/HookpackAcmeApi.credentials.js',
         'dist/credentials/HookpackRedis.credentials.js',
         'dist/index.js',
         'dist/nodes/AcmeTrigger/AcmeTrigger.node.js',

@@ -41,14 +41,17 @@ describe('hookpack build n8n --vendor test/fixtures/acme.ts', () => {
       n8nNodesApiVersion: 1,
       strict: true,
       nodes: ['dist/nodes/AcmeBillingTrigger/AcmeBillingTrigger.node.js'],
-      credentials: ['dist/credentials/AcmeBillingApi.credentials.js', 'dist/credentials/HookpackRedis.credentials.js'],
+      credentials: [
+        'dist/credentials/HookpackAcmeBillingApi.credentials.js',
+        'dist/credentials/HookpackRedis.credentials.js',
+      ],
     });
     expect(pkg.description).toContain(acme.displayName);
     expect(filesUnder(out)).toEqual([
       '.hookpack-build.json',
       'LICENSE',
       'README.md',
-      'dist/credentials/AcmeBillingApi.credentials.js',
+      'dist/credentials/HookpackAcmeBillingApi.credentials.js',
       'dist/credentials/HookpackRedis.credentials.js',
       'dist/credentials/acmeBilling.svg',
       'dist/credentials/hookpackRedis.svg',
@@ -82,11 +85,11 @@ describe('hookpack build n8n --vendor test/fixtures/acme.ts', () => {
     const node = new AcmeBillingTrigger();
     expect(node.description.name).toBe('acmeBillingTrigger');
     expect(node.description.displayName).toBe('Acme Billing Trigger');
-    expect(node.description.credentials.map((c: { name: string }) => c.name)).toContain('acmeBillingApi');
+    expect(node.description.credentials.map((c: { name: string }) => c.name)).toContain('hookpackAcmeBillingApi');
     expect(JSON.stringify(node.description.properties)).toContain('invoice.paid');
     expect(typeof node.webhookMethods.default.create).toBe('function');
-    const { AcmeBillingApi } = load('./dist/credentials/AcmeBillingApi.credentials.js');
-    expect(new AcmeBillingApi().name).toBe('acmeBillingApi');
+    const { HookpackAcmeBillingApi } = load('./dist/credentials/HookpackAcmeBillingApi.credentials.js');
+    expect(new HookpackAcmeBillingApi().name).toBe('hookpackAcmeBillingApi');
   });
 });
 

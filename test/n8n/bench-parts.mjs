@@ -3,6 +3,7 @@
 // row measures the same load shape.
 import { randomUUID } from 'node:crypto';
 import { deliveryBody, deliveryHeaders } from '@hookpack/sandbox';
+import { credentialTypeOf } from '@hookpack/playground/n8n';
 
 /** A delivery of a fresh event of `event`, signed with `secret`, with lower-case header names. */
 export function signedDelivery(vendor, event, secret) {
@@ -39,7 +40,7 @@ export async function hookpackTriggerWorkflow(
         position: [0, 0],
         webhookId,
         parameters: { events: [event.type], ...parameters },
-        credentials: { [`${vendor.id}Api`]: { id: credential.id, name: credential.name }, ...extraCredentials },
+        credentials: { [credentialTypeOf(vendor)]: { id: credential.id, name: credential.name }, ...extraCredentials },
       },
     ],
     connections: {},

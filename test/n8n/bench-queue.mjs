@@ -35,7 +35,7 @@ try {
   queue = await startQueueMode({ n8nDir: await ensureN8n(N8N_VERSION), tarball: packNodesPackage(join(work, 'pack')) });
   const { rest, lbUrl } = queue;
   sandbox = await startSandbox({ timeScale: 0.001, rateLimits: false });
-  const credential = await rest.createCredential('Parley (queue bench)', 'parleyApi', {
+  const credential = await rest.createCredential('Parley (queue bench)', 'hookpackParleyApi', {
     apiKey: sandbox.apiKey('parley'),
     baseUrl: sandbox.baseUrl('parley'),
     allowHttpWebhookUrl: true,

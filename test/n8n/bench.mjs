@@ -40,7 +40,7 @@ try {
   const rest = new N8nRest(n8n.url);
   await rest.login();
 
-  const credential = await rest.createCredential('Parley (bench)', 'parleyApi', {
+  const credential = await rest.createCredential('Parley (bench)', 'hookpackParleyApi', {
     apiKey: sandbox.apiKey('parley'),
     baseUrl: sandbox.baseUrl('parley'),
     allowHttpWebhookUrl: true,

@@ -17,6 +17,7 @@ import {
   type VendorDefinition,
 } from '@hookpack/core';
 import { vendors } from '@hookpack/providers';
+import { namesFor } from 'n8n-nodes-hookpack';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { wrongSecret } from '../support/wrong-secret.js';
@@ -226,6 +227,23 @@ const e2e = (name: string, fn: () => Promise<void>, timeoutMs = 120_000) =>
     },
     timeoutMs,
   );
+
+describe('n8n type names', () => {
+  // Credential type names are global in n8n; a package whose credential shares a name with one of
+  // n8n's own (openAiApi, slackApi, …) replaces it, and n8n's built-in nodes then get hookpack's.
+  e2e("every credential type is known once: hookpack's never replace n8n's own", async () => {
+    const res = await fetch(`${rest.url}/types/credentials.json`, { headers: { cookie: rest.cookie } });
+    expect(res.status).toBe(200);
+    const names = ((await res.json()) as { name: string }[]).map((c) => c.name);
+    const ours = vendors.map((v) => namesFor(v).credentialName);
+    for (const name of ours)
+      expect(
+        names.filter((n) => n === name),
+        name,
+      ).toHaveLength(1);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  });
+});
 
 describe.each(restVendors.map((v) => [v.id]))('%s in a real n8n', (vendorId) => {
   const setup = () => setups.get(vendorId)!;

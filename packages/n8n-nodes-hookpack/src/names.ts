@@ -13,8 +13,10 @@ export function namesFor(
     nodeName: `${vendor.id}Trigger`,
     nodeClass: `${pascal(vendor.id)}Trigger`,
     nodeDisplayName: `${vendor.displayName} Trigger`,
-    credentialName: `${vendor.id}Api`,
-    credentialClass: `${pascal(vendor.id)}Api`,
+    // Credential type names are global in n8n (node types get the package's prefix, credentials
+    // do not): a later package's `openAiApi` replaces n8n's own, breaking its OpenAI nodes.
+    credentialName: `hookpack${pascal(vendor.id)}Api`,
+    credentialClass: `Hookpack${pascal(vendor.id)}Api`,
     // A vendor without an API is configured by hand: its credential holds only the signing secret.
     credentialDisplayName:
       vendor.api === undefined ? `${vendor.displayName} Signing Secret` : `${vendor.displayName} API`,

@@ -12,7 +12,7 @@ describe('factory', () => {
       expect(node.description.name).toBe(`${vendor.id}Trigger`);
       expect(node.description.displayName).toBe(`${vendor.displayName} Trigger`);
       expect(node.description.credentials).toEqual([
-        { name: `${vendor.id}Api`, required: true },
+        { name: `hookpack${vendor.id.charAt(0).toUpperCase()}${vendor.id.slice(1)}Api`, required: true },
         // the shared redelivery check's store, asked for only when the user picks Redis
         expect.objectContaining({ name: 'hookpackRedis', displayOptions: { show: { dedupeStore: ['redis'] } } }),
       ]);
@@ -25,7 +25,7 @@ describe('factory', () => {
       expect(node.webhookMethods?.default).toBeDefined();
 
       const cred = new (createCredentialClass(vendor))();
-      expect(cred.name).toBe(`${vendor.id}Api`);
+      expect(cred.name).toBe(`hookpack${vendor.id.charAt(0).toUpperCase()}${vendor.id.slice(1)}Api`);
       if (vendor.api) {
         expect(cred.properties.find((p) => p.name === 'apiKey')?.typeOptions?.password).toBe(true);
         const baseUrl = cred.properties.find((p) => p.name === 'baseUrl')!;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 /**
  * Creates, in a running n8n, a credential for the vendor pointed at the hookpack sandbox and an
  * inactive one-node workflow holding the vendor's hookpack trigger for `events`. Names follow
- * n8n-nodes-hookpack's conventions: credential `<id>Api`, node `n8n-nodes-hookpack.<id>Trigger`.
+ * n8n-nodes-hookpack's conventions: credential `hookpack<Id>Api`, node `n8n-nodes-hookpack.<id>Trigger`.
  * Parsley Recipes-style vendors (no API) get `signingSecret` in their credential instead.
  */
 /**
@@ -11,11 +11,16 @@ import { randomUUID } from 'node:crypto';
  * wrote has its own name). `dedupe`: `{ credential: {id, name} }` of a `hookpackRedis` credential switches the trigger's
  * redelivery check to that Redis (node parameter `dedupeStore: 'redis'`); default: in memory.
  */
+/** n8n-nodes-hookpack's credential type name for a vendor (its namesFor().credentialName). */
+export function credentialTypeOf(vendor) {
+  return `hookpack${vendor.id.charAt(0).toUpperCase()}${vendor.id.slice(1)}Api`;
+}
+
 export async function createTriggerWorkflow(
   rest,
   { n8nUrl, sandbox, vendor, events, name, signingSecret, dedupe, packageName = 'n8n-nodes-hookpack' },
 ) {
-  const credentialType = `${vendor.id}Api`;
+  const credentialType = credentialTypeOf(vendor);
   const data = vendor.api
     ? {
         apiKey: sandbox.apiKey(vendor.id),
