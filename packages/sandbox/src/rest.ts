@@ -334,6 +334,8 @@ export class VendorApi {
         return this.signing(find(), body());
       case 'publicKey':
         return { status: 200, body: this.keyAnswer(find()) };
+      case 'renew':
+        throw new VendorHttpError(501, 'The sandbox does not play expiring subscriptions yet.');
       case 'test': {
         const sub = find();
         const testEvent = this.api.testEvent;
