@@ -44,6 +44,12 @@ export function checkExpiry(vendor: VendorDefinition, api: RestApiDefinition, ad
     );
   if (e.afterExpiry !== 'delete' && e.afterExpiry !== 'disable')
     add('api.expiry.afterExpiry', 'nothing says what the vendor does at expiry', 'use "delete" or "disable"');
+  else if (e.afterExpiry === 'disable' && !api.resource.fields.active)
+    add(
+      'api.expiry.afterExpiry',
+      'lapsed subscriptions are switched off, but reads have no on/off field to show it',
+      'declare resource.fields.active, or use "delete"',
+    );
 
   const renew = e.renew as Record<string, unknown> | undefined;
   const kind = renew && typeof renew === 'object' ? renew.kind : undefined;
