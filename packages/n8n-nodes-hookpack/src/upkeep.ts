@@ -34,6 +34,8 @@ const MAX_TICK_S = 3600;
 interface UpkeepMemory {
   failedRenewals: number;
   repair?: string;
+  /** When the last check ran (epoch ms); the cron may tick more often than checks are due. */
+  lastCheckAt?: number;
 }
 const memory = new Map<string, UpkeepMemory>();
 
@@ -70,8 +72,15 @@ export function upkeepTrigger(vendor: VendorDefinition) {
       await repair(this, vendor, reason);
       state.failedRenewals = 0;
     }
-    const seconds = tickSeconds(vendor, storedSubscriptions(this.getWorkflowStaticData('node'), 'production'));
-    this.helpers.registerCron({ expression: cronEvery(seconds) }, () => {
+    // n8n 2.x registers this trigger while create() is still running (in parallel), so the
+    // subscription's lifetime is unknown here: an expiring vendor's cron ticks every second and
+    // each tick checks only once a twentieth of the lifetime stored by then has passed.
+    const cron = vendor.api?.expiry ? cronEvery(MIN_TICK_S) : cronEvery(MAX_TICK_S);
+    this.helpers.registerCron({ expression: cron }, () => {
+      const interval = tickSeconds(vendor, storedSubscriptions(this.getWorkflowStaticData('node'), 'production'));
+      const now = Date.now();
+      if (state.lastCheckAt !== undefined && now - state.lastCheckAt < interval * 1000 - 500) return;
+      state.lastCheckAt = now;
       void upkeepTick(this, vendor, state).catch((error: unknown) =>
         this.logger.warn(
           `${vendor.displayName} trigger: checking the subscription failed: ${(error as Error).message}`,
@@ -80,7 +89,8 @@ export function upkeepTrigger(vendor: VendorDefinition) {
     });
     return {
       closeFunction: async () => {
-        memory.delete(key);
+        // n8n closes the trigger before registering it again after emitError: a pending repair must survive that.
+        if (state.repair === undefined) memory.delete(key);
       },
     };
   };

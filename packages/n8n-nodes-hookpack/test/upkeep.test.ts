@@ -45,7 +45,13 @@ afterEach(() => {
 });
 
 /** A stand-in for n8n's trigger context: what upkeep.ts calls, and what it did. */
-function triggerContext(vendor: VendorDefinition, sandbox: Sandbox, staticData: IDataObject, mode = 'trigger') {
+function triggerContext(
+  vendor: VendorDefinition,
+  sandbox: Sandbox,
+  staticData: IDataObject,
+  mode = 'trigger',
+  workflowId = 'wf-1',
+) {
   const logged: string[] = [];
   const log = (level: string) => (m: string) => logged.push(`${level}: ${m}`);
   const ticks: (() => void)[] = [];
@@ -55,7 +61,7 @@ function triggerContext(vendor: VendorDefinition, sandbox: Sandbox, staticData: 
   const ctx = {
     getMode: () => mode,
     getActivationMode: () => 'activate',
-    getWorkflow: () => ({ id: 'wf-1', active: true }),
+    getWorkflow: () => ({ id: workflowId, active: true }),
     getNode: () => ({ id: 'node-1', name: 'Trigger', type: 't', typeVersion: 1, position: [0, 0], parameters: {} }),
     getCredentials: async () => credentialsFor(vendor, sandbox),
     getNodeParameter: (name: string, fallback?: unknown) => (name === 'events' ? [vendor.events[0]!.type] : fallback),
@@ -82,21 +88,27 @@ function credentialsFor(vendor: VendorDefinition, sandbox: Sandbox): IDataObject
 }
 
 /** n8n's activation: checkExists, create, then trigger() (webhooks first, as n8n does). */
+let workflows = 0;
 async function activate(vendor: VendorDefinition, sandbox: Sandbox) {
+  // A workflow of its own per test: the upkeep remembers its checks per workflow and node.
+  const workflowId = `wf-${++workflows}`;
   const hook = hookContext({
+    workflowId,
     credentials: credentialsFor(vendor, sandbox),
     params: { events: [vendor.events[0]!.type] },
     webhookUrl: PRODUCTION_URL,
   });
   const lifecycle = webhookLifecycle(vendor);
   if (!(await lifecycle.checkExists.call(hook))) await lifecycle.create.call(hook);
-  const trigger = triggerContext(vendor, sandbox, hook.staticData);
+  const trigger = triggerContext(vendor, sandbox, hook.staticData, 'trigger', workflowId);
   const response = await upkeepTrigger(vendor).call(trigger.ctx);
   return { staticData: hook.staticData, trigger, response, hookLogged: hook.logged };
 }
 
 /** One tick of the registered cron, awaited (n8n does not await it). */
-async function tick(t: ReturnType<typeof triggerContext>) {
+async function tick(t: ReturnType<typeof triggerContext>, vendor: VendorDefinition, staticData: IDataObject) {
+  // The cron ticks every second; a check runs once a twentieth of the lifetime has passed.
+  vi.setSystemTime(Date.now() + tickSeconds(vendor, storedSubscriptions(staticData, 'production')) * 1000);
   const before = t.logged.length + t.errors.length;
   t.ticks[t.ticks.length - 1]!();
   // The tick's promise is not handed out: wait (bounded) until it logged, asked for a repair or found all well.
@@ -118,11 +130,13 @@ describe.each(cases.map((c) => [`${c.shape} / ${c.vendor.id}`, c] as const))(
       { timeout: 30_000 },
       async () => {
         vi.useFakeTimers({ toFake: ['Date'], now: START });
-        const { staticData, trigger, hookLogged } = await activate(vendor, sandbox());
+        const { staticData, trigger, hookLogged, response } = await activate(vendor, sandbox());
         const [stored] = storedSubscriptions(staticData, 'production');
         expect(stored!.expiresAt).toBe(new Date(START + expiry.maxLifetimeMs).toISOString());
         expect(hookLogged.join('\n')).toContain(`expires at ${stored!.expiresAt}`);
-        expect(trigger.crons).toEqual([cronEvery(tickSeconds(vendor, [stored!]))]);
+        // The cron ticks every second (n8n 2.x registers it while create runs); checks are a twentieth of the lifetime apart.
+        expect(trigger.crons).toEqual(['*/1 * * * * *']);
+        expect(tickSeconds(vendor, [stored!])).toBe(Math.min(3600, expiry.maxLifetimeMs / 20 / 1000));
 
         vi.setSystemTime(START + expiry.maxLifetimeMs * 0.5); // not due yet: nothing happens
         trigger.ticks[0]!();
@@ -131,10 +145,11 @@ describe.each(cases.map((c) => [`${c.shape} / ${c.vendor.id}`, c] as const))(
         expect(storedSubscriptions(staticData, 'production')[0]!.expiresAt).toBe(stored!.expiresAt);
 
         vi.setSystemTime(START + expiry.maxLifetimeMs * 0.61);
-        await tick(trigger);
+        await tick(trigger, vendor, staticData);
         if (expiry.renew.kind === 'recreate') {
           // Renewal by replacement goes through n8n's re-registration, which saves the new secret.
           expect(trigger.errors.map((e) => e.message)).toEqual([expect.stringContaining('renewed by replacing it')]);
+          await response.closeFunction!(); // as n8n does before registering the trigger again
           await upkeepTrigger(vendor).call(trigger.ctx);
           const [now] = storedSubscriptions(staticData, 'production');
           expect(now!.id).not.toBe(stored!.id);
@@ -163,23 +178,24 @@ describe.each(cases.map((c) => [`${c.shape} / ${c.vendor.id}`, c] as const))(
       { timeout: 30_000 },
       async () => {
         vi.useFakeTimers({ toFake: ['Date'], now: START });
-        const { staticData, trigger } = await activate(vendor, sandbox());
+        const { staticData, trigger, response } = await activate(vendor, sandbox());
         const [stored] = storedSubscriptions(staticData, 'production');
         expect(sandbox().expire(stored!.id)).toBe(true);
-        await tick(trigger);
+        await tick(trigger, vendor, staticData);
         expect(trigger.errors.map((e) => e.message)).toEqual([
           expect.stringMatching(
             expiry.afterExpiry === 'delete' ? /is gone at .*recreates/ : /is switched off at .*recreates/,
           ),
         ]);
         // n8n registers the trigger again: the repair runs there, and n8n saves the state after it.
+        await response.closeFunction!(); // as n8n does before registering the trigger again
         await upkeepTrigger(vendor).call(trigger.ctx);
         const subs = ours(sandbox(), vendor);
         expect(subs).toHaveLength(1);
         expect(subs[0]!.active).toBe(true);
         const [now] = storedSubscriptions(staticData, 'production');
         expect(now!.id).toBe(subs[0]!.id);
-        expect(now!.owner).toEqual({ workflowId: 'wf-1', nodeId: 'node-1' });
+        expect(now!.owner).toEqual({ workflowId: `wf-${workflows}`, nodeId: 'node-1' });
         expect((staticData as { upkeep?: { outcome: string } }).upkeep?.outcome).toMatch(/repaired; the trigger holds/);
         await fetchDelete(sandbox(), vendor, now!.id);
       },
@@ -197,7 +213,7 @@ describe('upkeep: failures and other vendors', () => {
     async () => {
       vi.useFakeTimers({ toFake: ['Date'], now: START });
       const vendor = c.vendor;
-      const { staticData, trigger } = await activate(vendor, sandbox());
+      const { staticData, trigger, response } = await activate(vendor, sandbox());
       const [stored] = storedSubscriptions(staticData, 'production');
       sandbox().setFaults({
         rules: [{ vendor: vendor.id, operation: 'renew', fault: 'server-error', status: 503, times: 1000 }],
@@ -205,14 +221,15 @@ describe('upkeep: failures and other vendors', () => {
       try {
         vi.setSystemTime(START + vendor.api!.expiry!.maxLifetimeMs * 0.61);
         for (let i = 1; i < RENEW_ATTEMPTS; i++) {
-          await tick(trigger);
+          await tick(trigger, vendor, staticData);
           expect(trigger.errors).toEqual([]);
           expect(trigger.logged.at(-1)).toContain(`attempt ${i} of ${RENEW_ATTEMPTS}`);
         }
-        await tick(trigger);
+        await tick(trigger, vendor, staticData);
         expect(trigger.errors.map((e) => e.message)).toEqual([
           expect.stringContaining(`failed ${RENEW_ATTEMPTS} time(s)`),
         ]);
+        await response.closeFunction!(); // as n8n does before registering the trigger again
         await upkeepTrigger(vendor).call(trigger.ctx);
       } finally {
         sandbox().setFaults({ rules: [] });
@@ -232,13 +249,16 @@ describe('upkeep: failures and other vendors', () => {
     const [stored] = storedSubscriptions(staticData, 'production');
     vi.setSystemTime(START + vendor.api!.expiry!.maxLifetimeMs * 0.61);
     await fetchDelete(sandbox(), vendor, stored!.id);
-    await tick(trigger);
+    await tick(trigger, vendor, staticData);
     expect(trigger.errors.map((e) => e.message)).toEqual([expect.stringContaining(`${stored!.id} is gone`)]);
   });
 
   it('vendors without expiry get an hourly health check; the manual (test) run hands back the webhook output', async () => {
     const plain = vendors.find((v) => v.api)!;
     expect(tickSeconds(plain, [])).toBe(3600);
+    const hourly = triggerContext(plain, sandbox(), {});
+    await upkeepTrigger(plain).call(hourly.ctx);
+    expect(hourly.crons).toEqual(['0 0 * * * *']);
     expect(cronEvery(3600)).toBe('0 0 * * * *');
     expect(cronEvery(90)).toBe('0 */1 * * * *');
     expect(cronEvery(5)).toBe('*/5 * * * * *');
