@@ -272,6 +272,36 @@ describe('upkeep: failures and other vendors', () => {
   });
 });
 
+describe('upkeep: vendors whose subscriptions do not expire', () => {
+  it.each(vendors.filter((v) => v.api && !v.signature.publicKey).map((v) => [v.id, v] as const))(
+    '%s: a subscription deleted at the vendor is recreated by the hourly health check',
+    { timeout: 30_000 },
+    async (_id, vendor) => {
+      const sandbox = await startSandbox({ vendors: [vendor], rateLimits: false });
+      try {
+        const { staticData, trigger, response } = await activate(vendor, sandbox);
+        expect(trigger.crons).toEqual(['0 0 * * * *']);
+        const before = storedSubscriptions(staticData, 'production').map((s) => s.id);
+        expect(before.length).toBeGreaterThan(0);
+        for (const id of before) await fetchDelete(sandbox, vendor, id);
+        await tick(trigger, vendor, staticData);
+        expect(trigger.errors.map((e) => e.message)).toEqual([expect.stringMatching(/is gone at .*recreates/)]);
+        await response.closeFunction!();
+        await upkeepTrigger(vendor).call(trigger.ctx);
+        const now = storedSubscriptions(staticData, 'production').map((s) => s.id);
+        expect(now).toHaveLength(before.length);
+        expect(
+          ours(sandbox, vendor)
+            .map((s) => s.id)
+            .sort(),
+        ).toEqual([...now].sort());
+      } finally {
+        await sandbox.stop();
+      }
+    },
+  );
+});
+
 async function fetchDelete(sandbox: Sandbox, vendor: VendorDefinition, id: string) {
   const { createSubscriptionClient } = await import('@hookpack/core');
   await createSubscriptionClient(vendor, {
