@@ -67,9 +67,17 @@ export function upkeepTrigger(vendor: VendorDefinition) {
     memory.set(key, state);
     if (state.repair !== undefined) {
       const reason = state.repair;
+      try {
+        await repair(this, vendor, reason);
+      } catch (error) {
+        // Thrown, the repair still pending: n8n retries the registration (which repairs again),
+        // and its last failure shows on the workflow.
+        throw new NodeOperationError(
+          this.getNode(),
+          `${vendor.displayName} trigger: ${reason}, and recreating it failed: ${(error as Error).message}`,
+        );
+      }
       delete state.repair;
-      // Thrown: n8n retries the registration, and a last failure shows on the workflow.
-      await repair(this, vendor, reason);
       state.failedRenewals = 0;
     }
     // n8n 2.x registers this trigger while create() is still running (in parallel), so the
@@ -221,6 +229,8 @@ async function repair(fns: ITriggerFunctions, vendor: VendorDefinition, reason: 
   const staticData = fns.getWorkflowStaticData('node');
   const url = stateOf(staticData).productionUrl ?? storedSubscriptions(staticData, 'production')[0]?.url;
   if (!url) return;
+  // Kept: reconcile may forget the last stored subscription before a create that fails.
+  stateOf(staticData).productionUrl = url;
   const hook = asHookFunctions(fns, url);
   const steps = restLifecycle(vendor);
   const expiry = vendor.api?.expiry;

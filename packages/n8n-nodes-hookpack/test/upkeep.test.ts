@@ -206,6 +206,12 @@ describe.each(cases.map((c) => [`${c.shape} / ${c.vendor.id}`, c] as const))(
 describe('upkeep: failures and other vendors', () => {
   const c = cases.find((x) => x.vendor.api!.expiry!.renew.kind === 'endpoint')!;
   const sandbox = () => sandboxes.get(`${c.shape}/${c.vendor.id}`)!;
+  const plainVendor = vendors.find((v) => v.api && !v.signature.publicKey)!;
+  let plainSandbox: Sandbox;
+  beforeAll(async () => {
+    plainSandbox = await startSandbox({ vendors: [plainVendor], rateLimits: false });
+  });
+  afterAll(() => plainSandbox.stop());
 
   it(
     `a renewal failing with 5xx is retried on the next ticks, then the subscription is replaced (${RENEW_ATTEMPTS} attempts)`,
@@ -238,6 +244,40 @@ describe('upkeep: failures and other vendors', () => {
       expect(now!.id).not.toBe(stored!.id);
       expect(ours(sandbox(), vendor).map((s) => s.id)).toEqual([now!.id]);
       expect(trigger.logged.join('\n')).toContain('failed again');
+      await fetchDelete(sandbox(), vendor, now!.id);
+    },
+  );
+
+  it.each([
+    ['an expiring vendor', () => c.vendor, () => sandbox()],
+    ['a vendor without expiry', () => plainVendor, () => plainSandbox],
+  ] as const)(
+    '%s: a repair that fails is thrown from the registration (n8n retries it), and the next registration repairs',
+    { timeout: 60_000 },
+    async (_kind, vendorOf, sandboxOf) => {
+      vi.useFakeTimers({ toFake: ['Date'], now: START });
+      const vendor = vendorOf();
+      const sandbox = sandboxOf;
+      const { staticData, trigger, response } = await activate(vendor, sandbox());
+      const [stored] = storedSubscriptions(staticData, 'production');
+      await fetchDelete(sandbox(), vendor, stored!.id);
+      await tick(trigger, vendor, staticData);
+      expect(trigger.errors).toHaveLength(1);
+      await response.closeFunction!();
+      sandbox().setFaults({
+        rules: [{ vendor: vendor.id, operation: 'create', fault: 'server-error', status: 500, times: 1000 }],
+      });
+      try {
+        await expect(upkeepTrigger(vendor).call(trigger.ctx)).rejects.toThrow(
+          /is gone at .*, and recreating it failed: /,
+        );
+      } finally {
+        sandbox().setFaults({ rules: [] });
+      }
+      await upkeepTrigger(vendor).call(trigger.ctx);
+      const [now] = storedSubscriptions(staticData, 'production');
+      expect(now!.id).not.toBe(stored!.id);
+      expect(ours(sandbox(), vendor).map((s) => s.id)).toEqual([now!.id]);
       await fetchDelete(sandbox(), vendor, now!.id);
     },
   );
