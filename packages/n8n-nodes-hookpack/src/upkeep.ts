@@ -34,6 +34,11 @@ const MAX_TICK_S = 3600;
 interface UpkeepMemory {
   failedRenewals: number;
   repair?: string;
+  /**
+   * The subscription the repair replaces, remembered here too: n8n 1.x re-adds the workflow
+   * with the static data it was activated with, which may not name it any more.
+   */
+  replace?: string;
   /** When the last check ran (epoch ms); the cron may tick more often than checks are due. */
   lastCheckAt?: number;
 }
@@ -68,7 +73,7 @@ export function upkeepTrigger(vendor: VendorDefinition) {
     if (state.repair !== undefined) {
       const reason = state.repair;
       try {
-        await repair(this, vendor, reason);
+        await repair(this, vendor, reason, state.replace);
       } catch (error) {
         // Thrown, the repair still pending: n8n retries the registration (which repairs again),
         // and its last failure shows on the workflow.
@@ -78,6 +83,7 @@ export function upkeepTrigger(vendor: VendorDefinition) {
         );
       }
       delete state.repair;
+      delete state.replace;
       state.failedRenewals = 0;
     }
     // n8n 2.x registers this trigger while create() is still running (in parallel), so the
@@ -128,7 +134,8 @@ export type TickOutcome =
   | { kind: 'healthy' }
   | { kind: 'renewed'; id: string; expiresAt: string }
   | { kind: 'renewal-failed'; id: string; attempt: number; message: string }
-  | { kind: 'repair'; reason: string };
+  /** `replace`: the subscription at fault, deleted once a repair no longer holds it (it was ours). */
+  | { kind: 'repair'; reason: string; replace?: string };
 
 /**
  * One upkeep tick: read each production subscription at the vendor, renew what is due, and ask
@@ -152,6 +159,8 @@ export async function upkeepTick(
   }
   if (outcome.kind === 'repair') {
     memo.repair = outcome.reason;
+    if (outcome.replace !== undefined) memo.replace = outcome.replace;
+    else delete memo.replace;
     fns.emitError(new NodeOperationError(fns.getNode(), `${vendor.displayName} trigger: ${text}`));
   }
   return outcome;
@@ -174,7 +183,11 @@ async function checkOnce(fns: ITriggerFunctions, vendor: VendorDefinition, memo:
         reason: `subscription ${sub.id} is gone at ${vendor.displayName} (deleted or expired there)`,
       };
     if (!current.active)
-      return { kind: 'repair', reason: `subscription ${sub.id} is switched off at ${vendor.displayName}` };
+      return {
+        kind: 'repair',
+        reason: `subscription ${sub.id} is switched off at ${vendor.displayName}`,
+        replace: sub.id,
+      };
     const expiresAt = current.expiresAt ?? sub.expiresAt;
     if (!expiry || !expiresAt) continue;
     if (Date.now() < renewalDueAt(expiry, expiresAt, sub.expiryGrantedAt)) continue;
@@ -182,6 +195,7 @@ async function checkOnce(fns: ITriggerFunctions, vendor: VendorDefinition, memo:
       return {
         kind: 'repair',
         reason: `subscription ${sub.id} expires at ${expiresAt} and is renewed by replacing it`,
+        replace: sub.id,
       };
     try {
       const result = await api.renew(sub.id, { url, events: sub.events, options: optionsOf(fns, vendor) });
@@ -200,6 +214,7 @@ async function checkOnce(fns: ITriggerFunctions, vendor: VendorDefinition, memo:
         return {
           kind: 'repair',
           reason: `renewing subscription ${sub.id} failed ${memo.failedRenewals} time(s) (last: ${message})`,
+          replace: sub.id,
         };
       return { kind: 'renewal-failed', id: sub.id, attempt: memo.failedRenewals, message };
     }
@@ -225,7 +240,12 @@ function describeOutcome(vendor: VendorDefinition, outcome: TickOutcome): string
  * kept (gone, switched off and not resumable, or not renewable), then the lifecycle's own
  * reconcile and register steps recreate it, with the ownership rules of activation.
  */
-async function repair(fns: ITriggerFunctions, vendor: VendorDefinition, reason: string): Promise<void> {
+async function repair(
+  fns: ITriggerFunctions,
+  vendor: VendorDefinition,
+  reason: string,
+  replace: string | undefined,
+): Promise<void> {
   const staticData = fns.getWorkflowStaticData('node');
   const url = stateOf(staticData).productionUrl ?? storedSubscriptions(staticData, 'production')[0]?.url;
   if (!url) return;
@@ -270,6 +290,9 @@ async function repair(fns: ITriggerFunctions, vendor: VendorDefinition, reason: 
   }
   const kept = await steps.reconcile(hook);
   if (!kept) await steps.register(hook);
+  // The one at fault, if this repair did not keep it (reactivated in place), is ours to delete.
+  const held = new Set(storedSubscriptions(staticData, 'production').map((s) => s.id));
+  if (replace !== undefined && !held.has(replace) && !replaced.includes(replace)) replaced.push(replace);
   if (replaced.length > 0) {
     const { failed } = await (await apiFor(fns, vendor)).deleteEach(replaced);
     for (const f of failed)

@@ -282,6 +282,40 @@ describe('upkeep: failures and other vendors', () => {
     },
   );
 
+  it(
+    'n8n 1.x: the workflow is re-added with the static data of its activation; the switched-off subscription is still deleted',
+    { timeout: 30_000 },
+    async () => {
+      vi.useFakeTimers({ toFake: ['Date'], now: START });
+      const vendor = c.vendor;
+      const { staticData, trigger, response } = await activate(vendor, sandbox());
+      const [stored] = storedSubscriptions(staticData, 'production');
+      expect(sandbox().expire(stored!.id)).toBe(true); // switched off at expiry
+      await tick(trigger, vendor, staticData);
+      expect(trigger.errors).toHaveLength(1);
+      await response.closeFunction!();
+      // 1.x re-adds the workflow: checkExists/create over state that no longer names the old one,
+      // then trigger(): the old one is left alone by the URL sweep (nothing proves it ours) …
+      const stale: IDataObject = {};
+      const hook = hookContext({
+        workflowId: trigger.ctx.getWorkflow().id as string,
+        credentials: credentialsFor(vendor, sandbox()),
+        params: { events: [vendor.events[0]!.type] },
+        webhookUrl: PRODUCTION_URL,
+        staticData: stale,
+      });
+      const lifecycle = webhookLifecycle(vendor);
+      if (!(await lifecycle.checkExists.call(hook))) await lifecycle.create.call(hook);
+      const again = triggerContext(vendor, sandbox(), stale, 'trigger', trigger.ctx.getWorkflow().id as string);
+      await upkeepTrigger(vendor).call(again.ctx);
+      // … and deleted by the repair, which remembered it as the one at fault.
+      const [now] = storedSubscriptions(stale, 'production');
+      expect(ours(sandbox(), vendor).map((s) => s.id)).toEqual([now!.id]);
+      expect(sandbox().subscription(stored!.id)).toBeUndefined();
+      await fetchDelete(sandbox(), vendor, now!.id);
+    },
+  );
+
   it('a renewal answered 404 (the subscription is gone) goes straight to the repair', { timeout: 30_000 }, async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: START });
     const vendor = c.vendor;
