@@ -33,6 +33,7 @@ let work = '';
 let sandbox: Sandbox;
 let n8n: { url: string; stop(): Promise<void>; log(): string };
 let rest: InstanceType<typeof N8nRest>;
+let boot: () => Promise<void>;
 const timings: Record<string, string> = {};
 
 async function until(done: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
@@ -63,9 +64,13 @@ beforeAll(async () => {
   installCommunityPackage(userFolder, join(work, packed));
   sandbox = await startSandbox({ vendors: [vendor], timeScale: 0.001, expiryTimeScale: EXPIRY_SCALE });
   const dir = await ensureN8n(N8N_VERSION);
-  n8n = await startN8n({ dir, userFolder, port: await freePort() });
-  rest = new N8nRest(n8n.url);
-  await rest.login();
+  const port = await freePort();
+  boot = async () => {
+    n8n = await startN8n({ dir, userFolder, port });
+    rest = new N8nRest(n8n.url);
+    await rest.login();
+  };
+  await boot();
 }, 900_000);
 
 afterAll(async () => {
@@ -133,4 +138,22 @@ describe('expiring subscriptions in a real n8n', () => {
     expect(n8n.log()).toMatch(/is switched off at Parley Expiring; n8n registers the trigger again/);
     await rest.deactivate(workflowId);
   }, 120_000);
+
+  it('after a restart the upkeep goes on: a subscription deleted while n8n was down is recreated', async () => {
+    const { workflowId, event, sub } = await publish('expiry: restart');
+    await n8n.stop();
+    const client = (await import('@hookpack/core')).createSubscriptionClient(vendor, {
+      apiKey: sandbox.apiKey(vendor.id),
+      baseUrl: sandbox.baseUrl(vendor.id),
+      allowInsecureTargetUrl: true,
+    });
+    await client.delete(sub.id); // deleted in the vendor's dashboard while n8n was down
+    const started = performance.now();
+    await boot();
+    await until(() => subs().some((s) => s.url === sub.url && s.active), 'the recreated subscription', 60_000);
+    timings['restart → recreated'] = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+    expect(subs().filter((s) => s.url === sub.url)).toHaveLength(1);
+    await deliverOne(workflowId, event);
+    await rest.deactivate(workflowId);
+  }, 180_000);
 });
