@@ -108,6 +108,14 @@ describe('bad --vendor input: one line naming the file and the problem, exit 2, 
       `import { acme } from ${JSON.stringify(fixture)};\nexport default { ...acme, events: [] };\n`,
       /^hookpack: \.\/no-events\.ts: fails the description checks: vendor "acmeBilling", events: no events\. Fix: /,
     ],
+    [
+      // An expiry nothing can renew: every subscription would lapse a lifetime after activation.
+      'expiry-without-renewal.ts',
+      `import { acme } from ${JSON.stringify(fixture)};\n` +
+        'export default { ...acme, api: { ...acme.api, expiry: { maxLifetimeMs: 604800000, ' +
+        "field: { path: 'expires_at', unit: 'iso' }, afterExpiry: 'delete' } } };\n",
+      /^hookpack: \.\/expiry-without-renewal\.ts: fails the description checks: vendor "acmeBilling", api\.expiry\.renew: Acme Billing's subscriptions expire but nothing says how to renew them/,
+    ],
   ];
   for (const [file, source, message] of cases) {
     it(file, async () => {

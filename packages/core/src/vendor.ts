@@ -89,7 +89,9 @@ export type Operation =
   /** Turns on signing of a subscription's deliveries (SendGrid's signed-webhook toggle); see `signature.publicKey`. */
   | 'signing'
   /** Reads a subscription's current public key; see `signature.publicKey`. */
-  | 'publicKey';
+  | 'publicKey'
+  /** Extends an expiring subscription's lifetime (Airtable's refresh); see `api.expiry`. */
+  | 'renew';
 
 export interface EndpointDefinition {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -118,6 +120,8 @@ export interface Subscription {
    */
   publicKey?: string;
   createdAt?: string;
+  /** When the vendor lets it lapse (ISO 8601), for vendors whose subscriptions expire (`api.expiry`). */
+  expiresAt?: string;
   /** Vendor-specific options as stored (facility_ids, name…). */
   options: Record<string, unknown>;
   /** The vendor's object, untouched. */
@@ -135,6 +139,8 @@ export interface SubscriptionPatch {
   events?: string[];
   active?: boolean;
   options?: Record<string, unknown>;
+  /** A new expiry (ISO 8601), for vendors renewed by `{ kind: 'patch' }`. */
+  expiresAt?: string;
 }
 
 export interface VendorErrorInfo {
@@ -187,6 +193,8 @@ export interface RestApiDefinition {
    * ownership is known only from the integration's own stored state.
    */
   ownerLabel?: { option: string };
+  /** Subscriptions lapse after a lifetime unless renewed; absent: they live until deleted. */
+  expiry?: ExpiryDefinition;
   /**
    * Declared escape hatch for a document that paths cannot describe. Each function replaces
    * the derived one of the same name, so it must keep both directions in step (the sandbox
@@ -195,6 +203,27 @@ export interface RestApiDefinition {
    */
   codec?: Partial<ResourceCodec>;
 }
+
+/**
+ * An expiring subscription: how long it lives, where the vendor says when it lapses, and how it
+ * is renewed. Integrations renew it before it lapses without the user doing anything.
+ */
+export interface ExpiryDefinition {
+  /** The longest lifetime the vendor grants (from create, or from the last renewal). */
+  maxLifetimeMs: number;
+  /** Where create, read and renew answers carry the expiry: a path into the resource, and its unit. */
+  field: { path: string; unit: TimestampUnit };
+  /**
+   * `endpoint`: a call to the `renew` endpoint extends it (Airtable's refresh), its answer carries
+   * the new expiry at `answerPath` (default `field.path`); `patch`: an update sets a new expiry at
+   * `field` of the request body; `recreate`: a new subscription is created, then the old one deleted.
+   */
+  renew: { kind: 'endpoint'; answerPath?: string } | { kind: 'patch'; field: string } | { kind: 'recreate' };
+  /** What the vendor does at expiry: deletes it (reads answer 404), or keeps it switched off. */
+  afterExpiry: 'delete' | 'disable';
+}
+
+export type TimestampUnit = 'iso' | 'unix-seconds' | 'unix-milliseconds';
 
 /**
  * Where a subscription lives in the vendor's documents. Field paths are dotted (`a.b`) and
@@ -394,6 +423,8 @@ export interface SubscriptionState {
   secret: string | null;
   active: boolean;
   createdAt: string;
+  /** ISO 8601; present for vendors whose subscriptions expire. */
+  expiresAt?: string;
 }
 
 export interface ErrorDocumentInput {
@@ -410,6 +441,8 @@ export interface SubscriptionRequest {
   active?: boolean;
   /** Client-chosen secret sent with create (or rotation by update). */
   secret?: string;
+  /** A new expiry (ISO 8601) sent with an update, for vendors renewed by `{ kind: 'patch' }`. */
+  expiresAt?: string;
   options: Record<string, unknown>;
 }
 
@@ -544,7 +577,7 @@ export interface EnvelopePaths {
   /** The event id; absent when the vendor sends none (dedupe then follows `delivery.dedupe`). */
   id?: string;
   /** ISO-8601 string at a path, or a Unix time in seconds / milliseconds. Absent: unknown (null). */
-  createdAt?: string | { path: string; unit: 'iso' | 'unix-seconds' | 'unix-milliseconds' };
+  createdAt?: string | { path: string; unit: TimestampUnit };
   livemode?: string;
   /** Fields every envelope carries with a fixed value (`object: "event"`): written, never read. */
   constants?: Record<string, unknown>;

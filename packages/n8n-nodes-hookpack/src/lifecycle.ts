@@ -23,6 +23,7 @@ import { labelWithOwner, ownerInLabel, ownerOf, sameOwner, type Owner } from './
 import { openSecret, sealSecret } from './seal.js';
 import {
   dropForeignSubscriptions,
+  stateOf,
   forgetSubscription,
   storeSubscription,
   storeSubscriptions,
@@ -101,7 +102,8 @@ export function webhookLifecycle(vendor: VendorDefinition): Record<'checkExists'
   };
 }
 
-function restLifecycle(vendor: VendorDefinition) {
+/** The reconcile / register / unregister steps over the vendor's API, also run by the upkeep (upkeep.ts). */
+export function restLifecycle(vendor: VendorDefinition) {
   return {
     async reconcile(fns: IHookFunctions) {
       const ctx = await hookContext(fns, vendor);
@@ -171,8 +173,14 @@ function restLifecycle(vendor: VendorDefinition) {
               ? {}
               : { sealedSecret: sealSecret(sub.secret!, ctx.apiKey, ctx.owner) }),
           owner: ctx.owner,
+          ...expiryOf(sub),
         })),
       ]);
+      for (const sub of created)
+        if (sub.expiresAt)
+          ctx.fns.logger?.info(
+            `${vendor.displayName} trigger: subscription ${sub.id} expires at ${sub.expiresAt}; hookpack renews it before then.`,
+          );
       return true;
     },
 
@@ -245,6 +253,8 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
 
   const staticData = fns.getWorkflowStaticData('node');
   const owner = ownerOf(fns);
+  const kind = webhookKind(fns.getMode(), url, staticData);
+  if (kind === 'production' && vendor.api?.expiry !== undefined) stateOf(staticData).productionUrl = url;
   const copied = dropForeignSubscriptions(staticData, owner);
   if (copied.length > 0) {
     fns.logger?.info(
@@ -269,7 +279,7 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
       maxRetryAfterMs: LIFECYCLE_MAX_RETRY_AFTER_MS,
     }),
     staticData,
-    kind: webhookKind(fns.getMode(), url, staticData),
+    kind,
     url,
     events: [...events].sort(),
     options,
@@ -347,6 +357,8 @@ async function reconcileStored(ctx: HookContext, found: StoredSubscription): Pro
       storeSubscription(ctx.staticData, ctx.kind, { ...stored, events: wanted });
       return updated;
     }
+    if (current.expiresAt && current.expiresAt !== stored.expiresAt)
+      storeSubscription(ctx.staticData, ctx.kind, { ...stored, ...expiryOf(current) });
     return current;
   } catch (error) {
     throw actionableError(vendor, 'check the webhook subscription', error, ctx.events);
@@ -398,6 +410,11 @@ async function sweepStrays(ctx: HookContext, keepIds: Set<string> | undefined, b
   } catch (error) {
     throw actionableError(ctx.vendor, 'clean up old webhook subscriptions', error, ctx.events);
   }
+}
+
+/** The expiry fields to store for a subscription just read or created (none for vendors without expiry). */
+function expiryOf(sub: Subscription): Pick<StoredSubscription, 'expiresAt' | 'expiryGrantedAt'> {
+  return sub.expiresAt ? { expiresAt: sub.expiresAt, expiryGrantedAt: Date.now() } : {};
 }
 
 /** The vendor hands out a public key per subscription through its API (nothing to seal). */

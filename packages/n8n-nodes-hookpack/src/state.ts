@@ -29,6 +29,10 @@ export interface StoredSubscription {
    * recorded: such a subscription is adopted by the first lifecycle call that finds it.
    */
   owner?: Owner;
+  /** When the vendor lets it lapse (ISO 8601), for vendors whose subscriptions expire: the user sees it here. */
+  expiresAt?: string;
+  /** When that expiry was granted (epoch ms): the lifetime the upkeep schedule is cut from. */
+  expiryGrantedAt?: number;
 }
 
 export type WebhookKind = 'production' | 'test';
@@ -39,6 +43,10 @@ export type WebhookKind = 'production' | 'test';
  */
 export interface NodeState {
   subscriptions?: Partial<Record<WebhookKind, StoredSubscription | StoredSubscription[]>>;
+  /** The production webhook URL, kept for the upkeep (n8n's trigger context does not give it). */
+  productionUrl?: string;
+  /** What the last upkeep of the subscriptions found and did, for the user to read. */
+  upkeep?: { at: string; outcome: string };
 }
 
 export function stateOf(staticData: IDataObject): NodeState {

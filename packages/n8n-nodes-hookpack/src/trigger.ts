@@ -12,6 +12,7 @@ import { namesFor } from './names.js';
 import { nodeProperties, PARAM } from './parameters.js';
 import { redisConnection, redisSettings } from './redis-dedupe.js';
 import { webhookHandler } from './webhook.js';
+import { upkeepTrigger } from './upkeep.js';
 import {
   ACKNOWLEDGEMENT,
   activationMessage,
@@ -68,10 +69,13 @@ export function createTriggerNodeClass(vendor: VendorDefinition): new () => INod
   };
   const webhookMethods = { default: webhookLifecycle(vendor) };
   const webhook = webhookHandler(vendor);
+  // Keeps the registered subscriptions alive: renewal of expiring ones and a health check (upkeep.ts).
+  const trigger = vendor.api ? upkeepTrigger(vendor) : undefined;
   const cls = class implements INodeType {
     description = description;
     webhookMethods = webhookMethods;
     webhook = webhook;
+    trigger = trigger;
     methods = { credentialTest: { [DEDUPE_CREDENTIAL.testMethod]: testRedisCredential } };
   };
   Object.defineProperty(cls, 'name', { value: names.nodeClass });

@@ -2,6 +2,7 @@ import {
   createSubscriptionClient,
   type DeleteEachResult,
   type Operation,
+  type RenewResult,
   type Subscription,
   type SubscriptionInput,
   type SubscriptionPatch,
@@ -23,6 +24,8 @@ export interface SubscriptionApi {
   /** Resolves when deleted or already gone. */
   delete(id: string): Promise<void>;
   sameUrl(a: string, b: string): boolean;
+  /** Renews an expiring subscription as the vendor documents (`api.expiry.renew`). */
+  renew(id: string, input: SubscriptionInput): Promise<RenewResult>;
 }
 
 export interface ApiSettings {
@@ -53,6 +56,7 @@ export function subscriptionApi(vendor: VendorDefinition, settings: ApiSettings)
       await client.delete(id);
     },
     sameUrl,
+    renew: (id, input) => client.renew(id, input),
   };
 }
 

@@ -19,6 +19,7 @@ import { DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 import { ownerOf, type Owner } from './ownership.js';
 import { redisSettings, triggerDedupeStore } from './redis-dedupe.js';
 import { publicKeySets } from './public-keys.js';
+import { keepTestRunData } from './test-run-data.js';
 
 /**
  * Handles one delivery: verify the signature on the exact raw bytes, parse the envelope,
@@ -135,7 +136,10 @@ export function webhookHandler(vendor: VendorDefinition) {
       if (options[PARAM.includeHeaders] === true) item.headers = headers as IDataObject;
       return item;
     });
-    return { workflowData: [this.helpers.returnJsonArray(items)] };
+    const workflowData = [this.helpers.returnJsonArray(items)];
+    // A test delivery's execution runs the node's trigger(), which hands this back (test-run-data.ts).
+    if (vendor.api && this.getMode() === 'manual') keepTestRunData(`${owner.workflowId}/${owner.nodeId}`, workflowData);
+    return { workflowData };
   };
 }
 

@@ -23,7 +23,17 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'revoke-key',
 ];
 
-export const OPERATIONS: readonly Operation[] = ['create', 'list', 'get', 'update', 'delete', 'test', 'rotate', 'me'];
+export const OPERATIONS: readonly Operation[] = [
+  'create',
+  'list',
+  'get',
+  'update',
+  'delete',
+  'test',
+  'rotate',
+  'me',
+  'renew',
+];
 
 export interface FaultRule {
   /** Vendor id, or '*' (default) for every vendor with a REST API. */

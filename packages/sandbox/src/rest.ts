@@ -23,6 +23,7 @@ import { pageOf } from './pages.js';
 import { performHandshake } from './handshake.js';
 import type { DeliveryEngine, FireResult } from './delivery.js';
 import type { FaultInjector, InjectedFault } from './faults.js';
+import { grantedExpiry, lapseExpired, latestAllowedExpiry, renewAnswer, type ExpiryClock } from './expiry.js';
 
 export interface RestContext {
   store: Store;
@@ -34,6 +35,8 @@ export interface RestContext {
   fireTo(vendor: VendorDefinition, type: string, subs: SubscriptionRecord[]): FireResult;
   onChange(): void;
   faults: FaultInjector;
+  /** The clock expiring subscriptions live by. */
+  clock: ExpiryClock;
 }
 
 interface Reply {
@@ -293,6 +296,8 @@ export class VendorApi {
       if (!parsed.ok) throw new VendorHttpError(400, parsed.message, { body: 'invalid JSON' });
       return parsed.value;
     };
+    // What the vendor did to subscriptions whose expiry passed shows in every answer.
+    lapseExpired(store, this.ctx.engine, vendor, this.ctx.clock, this.ctx.onChange);
     switch (op) {
       case 'me':
         return { status: 200, body: codec.wrap(this.api.meBody ?? { vendor: vendor.id }) };
@@ -334,6 +339,8 @@ export class VendorApi {
         return this.signing(find(), body());
       case 'publicKey':
         return { status: 200, body: this.keyAnswer(find()) };
+      case 'renew':
+        return this.renew(find());
       case 'test': {
         const sub = find();
         const testEvent = this.api.testEvent;
@@ -420,9 +427,11 @@ export class VendorApi {
       active: true,
       failing: false,
       consecutiveFailures: 0,
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.ctx.clock.now()).toISOString(),
       manual: false,
     };
+    const expiresAt = grantedExpiry(vendor, this.ctx.clock);
+    if (expiresAt !== undefined) sub.expiresAt = expiresAt;
     this.ctx.store.subscriptions.set(sub.id, sub);
     this.ctx.onChange();
     return { status: 201, body: this.codec.renderSubscription(sub, true), created: sub };
@@ -431,7 +440,8 @@ export class VendorApi {
   private update(sub: SubscriptionRecord, input: unknown): Reply {
     const read = this.codec.readRequest(input, 'update');
     if (!read.ok) throw new VendorHttpError(this.validationStatus, read.message, read.details);
-    const { url, events, active, options } = read.value;
+    const { url, events, active, options, expiresAt } = read.value;
+    if (expiresAt !== undefined) this.checkRequestedExpiry(expiresAt);
     const secret = this.acceptSecret(read.value.secret, false);
     if (secret !== undefined) sub.secret = secret; // rotation by update: the old secret stops working
     if (url !== undefined) this.checkUrl(url);
@@ -439,6 +449,7 @@ export class VendorApi {
     if (url !== undefined) sub.url = url;
     if (events !== undefined) sub.events = events;
     Object.assign(sub.options, options);
+    if (expiresAt !== undefined) sub.expiresAt = expiresAt;
     const resumed = active === true && !sub.active;
     if (active !== undefined) {
       sub.active = active;
@@ -452,6 +463,37 @@ export class VendorApi {
     this.ctx.onChange();
     if (resumed) this.ctx.engine.resume(sub);
     return { status: 200, body: this.codec.renderSubscription(sub, false) };
+  }
+
+  /**
+   * The renew endpoint: a fresh lifetime from now. A subscription switched off at expiry
+   * (`afterExpiry: "disable"`) comes back on, as renewing a lapsed one does at such vendors.
+   */
+  private renew(sub: SubscriptionRecord): Reply {
+    const expiresAt = grantedExpiry(this.vendor, this.ctx.clock)!;
+    const lapsed = !sub.active && sub.deactivatedReason === 'expired';
+    sub.expiresAt = expiresAt;
+    if (lapsed) {
+      sub.active = true;
+      delete sub.deactivatedReason;
+    }
+    this.ctx.onChange();
+    return { status: 200, body: this.codec.wrap(renewAnswer(this.vendor, expiresAt)) };
+  }
+
+  /** A `patch` renewal may ask for at most the vendor's longest lifetime, and not for the past. */
+  private checkRequestedExpiry(expiresAt: string): void {
+    const expiry = this.api.expiry;
+    const field = expiry?.renew.kind === 'patch' ? expiry.renew.field : 'expiresAt';
+    const at = Date.parse(expiresAt);
+    if (at <= this.ctx.clock.now())
+      throw new VendorHttpError(this.validationStatus, `${field} must be in the future.`, {
+        [field]: 'is in the past',
+      });
+    if (at > latestAllowedExpiry(this.vendor, this.ctx.clock))
+      throw new VendorHttpError(this.validationStatus, `${field} is beyond the longest lifetime of a webhook.`, {
+        [field]: 'is too far in the future',
+      });
   }
 
   /**

@@ -9,6 +9,7 @@ import { handleInspection } from './inspect.js';
 import { VendorApi } from './rest.js';
 import { RequestLog, type ApiRequestRecord } from './request-log.js';
 import { Store, type SubscriptionRecord } from './state.js';
+import { lapseExpired, type ExpiryClock } from './expiry.js';
 import {
   FaultInjector,
   FaultSpecError,
@@ -47,6 +48,13 @@ export interface SandboxOptions {
   allowExternalTargets?: boolean;
   /** Faults to inject into vendor API calls (see README "Fault injection"); change later with setFaults(). */
   faults?: FaultSpec;
+  /**
+   * Multiplies the lifetime of expiring subscriptions (`api.expiry`); default `timeScale`.
+   * 0.00001 lets a seven-day subscription lapse after six seconds.
+   */
+  expiryTimeScale?: number;
+  /** The clock subscriptions expire by (default `Date.now`): tests move it by hand. */
+  now?: () => number;
 }
 
 export interface SandboxVendorInfo {
@@ -113,6 +121,7 @@ export class Sandbox {
   private readonly served: Map<string, VendorDefinition>;
   private readonly requestLog = new RequestLog();
   private readonly injector = new FaultInjector();
+  /** @internal */ readonly clock: ExpiryClock;
 
   /** @internal use startSandbox */
   constructor(
@@ -121,7 +130,9 @@ export class Sandbox {
     store: Store,
     options: Required<Pick<SandboxOptions, 'timeScale' | 'strictHttps' | 'rateLimits'>>,
     engineOptions: { minTimeoutMs: number; allowExternalTargets: boolean },
+    clock: ExpiryClock = { now: Date.now, lifetimeScale: options.timeScale },
   ) {
+    this.clock = clock;
     const address = server.address() as AddressInfo;
     this.port = address.port;
     this.url = `http://127.0.0.1:${this.port}`;
@@ -150,6 +161,7 @@ export class Sandbox {
           fireTo: (v, type, subs) => this.dispatch(v, type, undefined, subs, true),
           onChange,
           faults: this.injector,
+          clock,
         }),
       );
     }
@@ -215,6 +227,7 @@ export class Sandbox {
         `${vendor.displayName} has no event "${type}"; known: ${vendor.events.map((e) => e.type).join(', ')}`,
       );
     }
+    this.lapseExpired(vendor);
     let subs = this.store.subscriptionsOf(vendor.id).filter((s) => s.events.includes(type));
     if (options.subscriptionId !== undefined) {
       const sub = this.store.subscriptions.get(options.subscriptionId);
@@ -325,6 +338,24 @@ export class Sandbox {
     return pair.publicKey;
   }
 
+  /**
+   * Lets an expiring subscription lapse now, as the vendor would at its expiry: deleted, or
+   * switched off (`api.expiry.afterExpiry`). False when there is no such expiring subscription.
+   */
+  expire(id: string): boolean {
+    const sub = this.store.subscriptions.get(id);
+    const vendor = sub ? this.served.get(sub.vendor) : undefined;
+    if (!sub || !vendor?.api?.expiry) return false;
+    sub.expiresAt = new Date(this.clock.now()).toISOString();
+    this.lapseExpired(vendor);
+    return true;
+  }
+
+  /** @internal */
+  lapseExpired(vendor: VendorDefinition): void {
+    lapseExpired(this.store, this.engine, vendor, this.clock, () => this.store.save());
+  }
+
   removeHook(id: string): boolean {
     const sub = this.store.subscriptions.get(id);
     if (!sub?.manual) return false;
@@ -336,12 +367,15 @@ export class Sandbox {
 
   subscriptions(vendorId?: string): SubscriptionView[] {
     const id = vendorId === undefined ? undefined : this.requireVendor(vendorId).id;
+    for (const vendor of this.served.values()) if (id === undefined || vendor.id === id) this.lapseExpired(vendor);
     return [...this.store.subscriptions.values()]
       .filter((s) => id === undefined || s.vendor === id)
       .map((s) => this.view(s));
   }
 
   subscription(id: string): SubscriptionView | undefined {
+    const known = this.store.subscriptions.get(id);
+    if (known) this.lapseExpired(this.requireVendor(known.vendor));
     const s = this.store.subscriptions.get(id);
     return s ? this.view(s) : undefined;
   }
@@ -572,12 +606,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  const lifetimeScale = options.expiryTimeScale ?? timeScale;
+  if (!Number.isFinite(lifetimeScale) || lifetimeScale <= 0)
+    throw new SandboxInputError(`expiryTimeScale must be a positive number, got ${String(options.expiryTimeScale)}`);
+  if (options.now !== undefined && typeof options.now !== 'function')
+    throw new SandboxInputError('now must be a function returning epoch milliseconds');
   const created = new Sandbox(
     server,
     served,
     store,
     { timeScale, strictHttps: options.strictHttps ?? false, rateLimits: options.rateLimits ?? true },
     { minTimeoutMs: options.minDeliveryTimeoutMs ?? 2000, allowExternalTargets: options.allowExternalTargets ?? false },
+    { now: options.now ?? Date.now, lifetimeScale },
   );
   if (options.faults !== undefined) {
     try {

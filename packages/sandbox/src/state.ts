@@ -21,6 +21,8 @@ export interface SubscriptionRecord {
   /** Deliveries in a row that exhausted their retries. */
   consecutiveFailures: number;
   createdAt: string;
+  /** When it lapses (ISO 8601), for vendors whose subscriptions expire (`api.expiry`). */
+  expiresAt?: string;
   /** Configured by hand in the vendor UI (Parsley Recipes), not through the REST API. */
   manual: boolean;
   /** The last URL-verification handshake, for vendors that declare one. */

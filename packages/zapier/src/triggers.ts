@@ -1,4 +1,5 @@
 import {
+  renewalDueAt,
   createSubscriptionClient,
   HookpackApiError,
   HookpackInputError,
@@ -35,6 +36,22 @@ export interface SubscribeData {
   publicKey?: string | null;
   events: string[];
   url: string;
+  /**
+   * For vendors whose subscriptions expire: when Zapier should subscribe again (ISO 8601). Zapier
+   * "will automatically attempt to resubscribe after the expiration date" the subscribe answer
+   * carries (https://docs.zapier.com/platform/build/cli-hook-trigger): hookpack gives the time at
+   * which a renewal is due (60% of the lifetime), so the new subscription exists before the vendor
+   * lets this one lapse. The vendor's own expiry is in `expiresAt`.
+   */
+  expiration_date?: string;
+  expiresAt?: string;
+}
+
+/** Zapier's `expiration_date` (and the vendor's expiry) for a subscription that expires. */
+function resubscribeAt(vendor: VendorDefinition, expiresAt: string | undefined): Partial<SubscribeData> {
+  const expiry = vendor.api?.expiry;
+  if (!expiry || !expiresAt) return {};
+  return { expiration_date: new Date(renewalDueAt(expiry, expiresAt, Date.now())).toISOString(), expiresAt };
 }
 
 /** Key of the static-hook input that holds the user's signing secret. */
@@ -217,6 +234,7 @@ export function restHookTrigger(vendor: RestVendor, event: EventDefinition) {
           ...(subscription.publicKey ? { publicKey: subscription.publicKey } : {}),
           events: subscription.events,
           url: subscription.url,
+          ...resubscribeAt(vendor, subscription.expiresAt),
         };
       },
 

@@ -11,6 +11,7 @@ import { firstPage, maxPagesOf, nextPage, pageKey, type PageRequest } from '../r
 import { generateSecret } from '../resource/secret.js';
 import { getPath } from '../resource/path.js';
 import { oneEventPerSubscription, subscriptionGroups } from '../resource/events.js';
+import { readTimestamp } from '../resource/expiry.js';
 import { backoffDelay } from './backoff.js';
 import { resolveClientConfig, type SubscriptionClientOptions } from './config.js';
 import { HookpackApiError, HookpackInputError, UnsupportedOperationError } from './errors.js';
@@ -72,7 +73,17 @@ export interface SubscriptionClient {
    * signing on again through `signing` where that answers with the key.
    */
   publicKey(id: string): Promise<string>;
+  /**
+   * Renews an expiring subscription (`api.expiry`) the way the vendor documents: its renew
+   * endpoint, an update carrying a new expiry, or a new subscription for `input` (the one the
+   * old was created with) after which the old one is deleted. Says which happened.
+   */
+  renew(id: string, input: SubscriptionInput): Promise<RenewResult>;
 }
+
+/** `extended`: the same subscription lives on until `expiresAt`; `replaced`: a new one (new id and secret) took its place. */
+export type RenewResult =
+  { kind: 'extended'; expiresAt: string } | { kind: 'replaced'; subscription: Subscription; oldDeleted: boolean };
 
 export interface DeleteEachResult {
   /** Deleted now, or already gone. */
@@ -101,6 +112,15 @@ export function createSubscriptionClient(
 
   const supports = (op: Operation) => {
     const endpoints = vendor.api?.endpoints;
+    if (op === 'renew') {
+      const renew = vendor.api?.expiry?.renew;
+      if (!renew) return false;
+      return renew.kind === 'endpoint'
+        ? endpoints?.renew !== undefined
+        : renew.kind === 'patch'
+          ? endpoints?.update !== undefined
+          : endpoints?.create !== undefined && endpoints.delete !== undefined;
+    }
     if (op !== 'rotate') return endpoints?.[op] !== undefined;
     const rotation = rotationOf(vendor);
     return rotation === 'update'
@@ -505,6 +525,42 @@ export function createSubscriptionClient(
     throw invalidResponse(vendor, 'create', `no public key at "${source.keyPath}" in the answer`);
   };
 
+  const renew = async (id: string, input: SubscriptionInput): Promise<RenewResult> => {
+    checkId(vendor, id);
+    const expiry = vendor.api?.expiry;
+    if (!expiry) throw new UnsupportedOperationError(name, 'renew', 'its subscriptions do not expire');
+    if (expiry.renew.kind === 'recreate') {
+      const subscription = await create(input);
+      const oldDeleted = await deleteById(id).then(
+        () => true,
+        () => false,
+      );
+      return { kind: 'replaced', subscription, oldDeleted };
+    }
+    if (expiry.renew.kind === 'patch') {
+      // Just short of the longest lifetime: the vendor's clock may run a little ahead of ours.
+      const margin = Math.min(60_000, expiry.maxLifetimeMs / 100);
+      const wanted = new Date(config.now() + expiry.maxLifetimeMs - margin).toISOString();
+      const updated = await update(id, { expiresAt: wanted });
+      return { kind: 'extended', expiresAt: updated.expiresAt ?? wanted };
+    }
+    requireApi('renew');
+    // Extending twice ends in the same state, so an ambiguous failure may be retried.
+    const body = parseBody('renew', await call({ operation: 'renew', id, retryAmbiguous: true }));
+    const path = expiry.renew.answerPath ?? expiry.field.path;
+    const fromAnswer =
+      body === undefined
+        ? undefined
+        : (readTimestamp(getPath(codec().unwrap(body), path), expiry.field.unit) ??
+          readTimestamp(getPath(body, path), expiry.field.unit));
+    if (fromAnswer !== undefined) return { kind: 'extended', expiresAt: fromAnswer };
+    // An answer without the new expiry: read it back.
+    const current = await findById(id);
+    if (!current?.expiresAt)
+      throw invalidResponse(vendor, 'renew', `no new expiry at "${path}" in the answer, nor on the subscription`);
+    return { kind: 'extended', expiresAt: current.expiresAt };
+  };
+
   const me = async (): Promise<unknown> => {
     requireApi('me');
     const body = parseBody('me', await call({ operation: 'me', retryAmbiguous: true }));
@@ -531,6 +587,7 @@ export function createSubscriptionClient(
     rotate,
     me,
     publicKey: fetchPublicKey,
+    renew,
   };
 }
 

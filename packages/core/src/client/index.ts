@@ -3,6 +3,7 @@ export {
   leftBehindOf,
   rotationOf,
   type DeleteEachResult,
+  type RenewResult,
   type SubscriptionClient,
 } from './client.js';
 export type { SubscriptionClientOptions, FetchLike } from './config.js';

@@ -84,10 +84,22 @@ export function checkInput(vendor: VendorDefinition, input: SubscriptionInput, a
 export function checkPatch(vendor: VendorDefinition, patch: SubscriptionPatch, allowInsecure: boolean): void {
   const name = vendor.displayName;
   if (patch == null || typeof patch !== 'object') throw new HookpackInputError(`${name} update needs a patch object`);
-  const { url, events, active, options } = patch;
-  if (url === undefined && events === undefined && active === undefined && options === undefined) {
+  const { url, events, active, options, expiresAt } = patch;
+  if (
+    url === undefined &&
+    events === undefined &&
+    active === undefined &&
+    options === undefined &&
+    expiresAt === undefined
+  ) {
     throw new HookpackInputError(`${name} update: nothing to change (give url, events, active or options)`);
   }
+  if (expiresAt !== undefined && (typeof expiresAt !== 'string' || !Number.isFinite(Date.parse(expiresAt))))
+    throw new HookpackInputError(
+      `${name} update: expiresAt must be an ISO 8601 time, got ${JSON.stringify(expiresAt)}`,
+    );
+  if (expiresAt !== undefined && vendor.api?.expiry?.renew.kind !== 'patch')
+    throw new HookpackInputError(`${name} update: its subscriptions are not renewed by an update`);
   if (url !== undefined) checkTargetUrl(vendor, url, allowInsecure);
   if (events !== undefined) checkEvents(vendor, events);
   if (events !== undefined && vendor.api?.resource.eventsPerSubscription === 'one' && events.length !== 1)

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { RestApiDefinition, VendorDefinition } from '../vendor.js';
 import { envelopeCarriesId } from '../delivery.js';
 import { checkHandshake } from './check-handshake.js';
+import { checkExpiry } from './check-expiry.js';
 
 /** One inconsistency in a vendor description: where it is, what is wrong, how to fix it. */
 export interface DescriptionProblem {
@@ -150,6 +151,7 @@ function checkApi(
   const fields = resource.fields;
   for (const op of ['create', 'delete'] as const)
     if (!endpoints[op]) add(`api.endpoints.${op}`, `no ${op} endpoint`, 'every REST vendor needs create and delete');
+  checkExpiry(vendor, api, add);
   if (!endpoints.me && !endpoints.list)
     add('api.endpoints', 'no "me" or "list" endpoint to test a credential with', 'declare one of them');
   for (const [op, ep] of Object.entries(endpoints)) {

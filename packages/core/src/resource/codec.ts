@@ -13,6 +13,7 @@ import { getPath, isObject, setPath } from './path.js';
 import { redactSecret } from './secret.js';
 import { eventField } from './event-field.js';
 import { oneEventPerSubscription } from './events.js';
+import { readTimestamp, writeTimestamp } from './expiry.js';
 
 type RestVendor = Pick<VendorDefinition, 'displayName' | 'subscriptionOptions'> & { api?: RestApiDefinition };
 
@@ -57,6 +58,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
   // Fixed create fields read back as sent and take no other value, except one that is also the
   // on/off field (SendGrid's `enabled`): that one follows the subscription's state.
   const fixedFields = Object.entries(api.resource.createFields ?? {}).filter(([path]) => path !== fields.active?.path);
+  const expiry = api.expiry;
 
   /** The document's resource object in an answer (strict: the answer must have the declared shape). */
   const resourceIn = (body: unknown): Record<string, unknown> => {
@@ -101,6 +103,10 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     if (fields.createdAt) {
       const createdAt = getPath(attrs, fields.createdAt);
       if (typeof createdAt === 'string') out.createdAt = createdAt;
+    }
+    if (expiry) {
+      const expiresAt = readTimestamp(getPath(attrs, expiry.field.path), expiry.field.unit);
+      if (expiresAt !== undefined) out.expiresAt = expiresAt;
     }
     for (const option of vendor.subscriptionOptions) {
       const v = getPath(attrs, optionPath(api, option));
@@ -165,6 +171,8 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
     }
     if (fields.active) setPath(attrs, fields.active.path, fields.active.inverted ? !state.active : state.active);
     if (fields.createdAt) setPath(attrs, fields.createdAt, state.createdAt);
+    if (expiry && state.expiresAt)
+      setPath(attrs, expiry.field.path, writeTimestamp(state.expiresAt, expiry.field.unit));
     for (const [path, value] of fixedFields) setPath(attrs, path, value);
     return document.kind === 'jsonApi' ? { id: state.id, type: document.type, attributes: attrs } : attrs;
   };
@@ -212,6 +220,14 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
       if (active !== undefined) {
         if (typeof active !== 'boolean') details[fields.active.path] = 'must be true or false';
         else value.active = fields.active.inverted ? !active : active;
+      }
+    }
+    if (expiry?.renew.kind === 'patch' && mode === 'update') {
+      const raw = getPath(attrs, expiry.renew.field);
+      if (raw !== undefined) {
+        const at = readTimestamp(raw, expiry.field.unit);
+        if (at === undefined) details[expiry.renew.field] = `must be a timestamp (${expiry.field.unit})`;
+        else value.expiresAt = at;
       }
     }
     for (const [path, fixed] of fixedFields) {
@@ -268,9 +284,14 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
       if (secret !== undefined) setPath(attrs, requireSecretPath(vendor, api), secret);
       return requestDocument(attrs, undefined, relationships);
     },
-    updateBody: (id, { url, events, active, options, secret }) => {
+    updateBody: (id, { url, events, active, options, secret, expiresAt }) => {
       const attrs: Record<string, unknown> = {};
       setPath(attrs, fields.url, url);
+      if (expiresAt !== undefined) {
+        if (expiry?.renew.kind !== 'patch')
+          throw new TypeError(`${vendor.displayName} subscriptions are not renewed by an update`);
+        setPath(attrs, expiry.renew.field, writeTimestamp(expiresAt, expiry.field.unit));
+      }
       if (events !== undefined) eventsField.write(attrs, events);
       if (active !== undefined) {
         if (!fields.active || fields.active.readOnly)

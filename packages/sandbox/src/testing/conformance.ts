@@ -27,6 +27,7 @@ import { deliveryBody, deliveryHeaders, newEventId } from '../send.js';
 import { secretBody } from '../rest.js';
 import { startReceiver, type ReceivedDelivery } from './receiver.js';
 import { handshakeChecks, manualHandshakeChecks } from './conformance-handshake.js';
+import { expiryChecks } from './conformance-expiry.js';
 
 export interface ConformanceCheck {
   name: string;
@@ -111,6 +112,7 @@ export async function vendorConformance(
     await sandbox?.stop();
     await receiver.close();
   }
+  await expiryChecks(vendor, check);
   if (vendor.api?.rateLimit) await check('429 carries Retry-After', () => rateLimitCheck(vendor));
   return report();
 }

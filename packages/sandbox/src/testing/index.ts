@@ -5,3 +5,4 @@ export {
   type ConformanceReport,
 } from './conformance.js';
 export { handshakeShapes } from './handshake-shapes.js';
+export { expiryShapes, withExpiry, type ExpiryShape } from './expiry-shapes.js';

@@ -1,0 +1,39 @@
+import type { ExpiryDefinition, TimestampUnit, VendorDefinition } from '../vendor.js';
+
+/** The vendor's expiry description; undefined for subscriptions that live until deleted. */
+export function expiryOf(vendor: Pick<VendorDefinition, 'api'>): ExpiryDefinition | undefined {
+  return vendor.api?.expiry;
+}
+
+/** A timestamp as the vendor writes it → ISO 8601; undefined when it is not one. */
+export function readTimestamp(value: unknown, unit: TimestampUnit): string | undefined {
+  let ms: number;
+  if (unit === 'iso') {
+    if (typeof value !== 'string' || value === '') return undefined;
+    ms = Date.parse(value);
+  } else {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+    ms = unit === 'unix-seconds' ? value * 1000 : value;
+  }
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+/** ISO 8601 → the vendor's form of a timestamp. */
+export function writeTimestamp(iso: string, unit: TimestampUnit): string | number {
+  if (unit === 'iso') return iso;
+  const ms = Date.parse(iso);
+  return unit === 'unix-seconds' ? Math.floor(ms / 1000) : ms;
+}
+
+/** Share of the lifetime after which integrations renew: early enough for retries before it lapses. */
+export const RENEW_AT_FRACTION = 0.6;
+
+/**
+ * When a subscription that lapses at `expiresAt` should be renewed: at 60% of the remaining
+ * lifetime as granted (from `grantedAt`, else from the longest lifetime before expiry).
+ */
+export function renewalDueAt(expiry: ExpiryDefinition, expiresAt: string, grantedAt?: number): number {
+  const end = Date.parse(expiresAt);
+  const start = grantedAt !== undefined && grantedAt < end ? grantedAt : end - expiry.maxLifetimeMs;
+  return start + (end - start) * RENEW_AT_FRACTION;
+}
