@@ -1,27 +1,21 @@
-import { bodyBytes, notABodyMessage, toBytes } from '../bytes.js';
+import { toBytes } from '../bytes.js';
 import { lookupHeader, type HeaderInput } from '../headers.js';
 import {
   claimedDigestEquals,
-  clockMs,
   digestMatches,
   fail,
-  hasUsableKey,
   headerFailure,
   headerOption,
   hexDigestInto,
   hmacSha256,
-  readInput,
   readOptions,
   schemeTolerance,
-  secretFailure,
   signingSecret,
   signingTimestamp,
-  timeInputFailure,
-  toleranceOf,
-  utf8Keys,
   neverThrowing,
 } from './shared.js';
 import { parseTimestampedHeader } from './timestamped-header.js';
+import { readTimedHmacInput } from './timed-hmac-input.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface TimestampedOptions {
@@ -52,17 +46,9 @@ export function timestampedScheme(options: TimestampedOptions): SignatureScheme 
       return { [header]: `t=${t},v1=${hmacSha256(key, bytes, `${t}.`).toString('hex')}` };
     },
     verify: neverThrowing((input): VerifyResult => {
-      const fields = readInput(input, true);
-      if (fields.ok === false) return fields;
-      const keys = utf8Keys(fields.secret);
-      if (typeof keys === 'symbol') return secretFailure(keys);
-      if (!hasUsableKey(keys)) return fail('no_secret', 'no signing secret is configured');
-      const bytes = bodyBytes(fields.body);
-      if (typeof bytes === 'string') return fail('invalid_body', notABodyMessage(bytes));
-      const nowMs = clockMs(fields.now);
-      const tolerance = toleranceOf(fields.toleranceSeconds, defaultTolerance);
-      const badTime = timeInputFailure(nowMs, tolerance);
-      if (badTime) return badTime;
+      const read = readTimedHmacInput(input, defaultTolerance);
+      if ('ok' in read) return read;
+      const { fields, keys, bytes, nowMs, tolerance } = read;
       const raw = lookupHeader(fields.headers as HeaderInput, lowerHeader, header);
       if (typeof raw !== 'string') return headerFailure(raw, header);
       const value = raw;

@@ -1,28 +1,22 @@
-import { bodyBytes, notABodyMessage, toBytes } from '../bytes.js';
+import { toBytes } from '../bytes.js';
 import { lookupHeader, type HeaderInput } from '../headers.js';
 import {
   claimDigest,
   claimedDigestEquals,
-  clockMs,
   describe,
   fail,
-  hasUsableKey,
   headerFailure,
   headerOption,
   hexDigestInto,
   hmacSha256,
   isUnixSeconds,
-  readInput,
   readOptions,
   schemeTolerance,
-  secretFailure,
   signingSecret,
   signingTimestamp,
-  timeInputFailure,
-  toleranceOf,
-  utf8Keys,
   neverThrowing,
 } from './shared.js';
+import { readTimedHmacInput } from './timed-hmac-input.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface VersionedOptions {
@@ -73,17 +67,9 @@ export function versionedScheme(options: VersionedOptions): SignatureScheme {
       };
     },
     verify: neverThrowing((input): VerifyResult => {
-      const fields = readInput(input, true);
-      if (fields.ok === false) return fields;
-      const keys = utf8Keys(fields.secret);
-      if (typeof keys === 'symbol') return secretFailure(keys);
-      if (!hasUsableKey(keys)) return fail('no_secret', 'no signing secret is configured');
-      const bytes = bodyBytes(fields.body);
-      if (typeof bytes === 'string') return fail('invalid_body', notABodyMessage(bytes));
-      const nowMs = clockMs(fields.now);
-      const tolerance = toleranceOf(fields.toleranceSeconds, defaultTolerance);
-      const badTime = timeInputFailure(nowMs, tolerance);
-      if (badTime) return badTime;
+      const read = readTimedHmacInput(input, defaultTolerance);
+      if ('ok' in read) return read;
+      const { fields, keys, bytes, nowMs, tolerance } = read;
       const headers = fields.headers as HeaderInput;
       const rawT = lookupHeader(headers, lowerTimestampHeader, timestampHeader);
       if (typeof rawT !== 'string') return headerFailure(rawT, timestampHeader);
