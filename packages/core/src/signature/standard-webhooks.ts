@@ -1,5 +1,5 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-import { bodyBytes, notABodyMessage, toBytes } from '../bytes.js';
+import { toBytes } from '../bytes.js';
 import { lookupHeader, type HeaderInput } from '../headers.js';
 import {
   base64DigestInto,
@@ -11,18 +11,14 @@ import {
   hmacSha256,
   isUnixSeconds,
   createKeyring,
-  clockMs,
   hasAnySecret,
-  readInput,
   readOptions,
   schemeTolerance,
-  secretFailure,
   signingSecret,
   signingTimestamp,
-  timeInputFailure,
-  toleranceOf,
   neverThrowing,
 } from './shared.js';
+import { readTimedHmacInput } from './timed-hmac-input.js';
 import type { SignatureScheme, VerifyResult } from './types.js';
 
 export interface StandardWebhooksOptions {
@@ -96,17 +92,9 @@ export function standardWebhooksScheme(options: StandardWebhooksOptions = {}): S
       return { [ID]: msgId, [TIMESTAMP]: t, [SIGNATURE]: `v1,${sig}` };
     },
     verify: neverThrowing((input): VerifyResult => {
-      const fields = readInput(input, true);
-      if (fields.ok === false) return fields;
-      const keys = standardKeys(fields.secret);
-      if (typeof keys === 'symbol') return secretFailure(keys);
-      if (!hasAnySecret(keys)) return fail('no_secret', 'no signing secret is configured');
-      const bytes = bodyBytes(fields.body);
-      if (typeof bytes === 'string') return fail('invalid_body', notABodyMessage(bytes));
-      const nowMs = clockMs(fields.now);
-      const tolerance = toleranceOf(fields.toleranceSeconds, defaultTolerance);
-      const badTime = timeInputFailure(nowMs, tolerance);
-      if (badTime) return badTime;
+      const read = readTimedHmacInput(input, defaultTolerance, standardKeys, hasAnySecret);
+      if ('ok' in read) return read;
+      const { fields, keys, bytes, nowMs, tolerance } = read;
       const id = readRequired(fields.headers, ID);
       if (typeof id !== 'string') return id;
       const t = readRequired(fields.headers, TIMESTAMP);
