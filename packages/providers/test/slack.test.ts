@@ -63,18 +63,3 @@ describe('slack (the Events API as documented)', () => {
     });
   });
 });
-
-describe('slack retries', () => {
-  it('are marked as the docs say: X-Slack-Retry-Num counts them, X-Slack-Retry-Reason says why', () => {
-    expect(slack.delivery.retryDelaysMs).toHaveLength(3);
-    expect(slack.delivery.retryHeaders).toEqual({
-      number: 'X-Slack-Retry-Num',
-      reason: {
-        header: 'X-Slack-Retry-Reason',
-        timeout: 'http_timeout',
-        httpError: 'http_error',
-        connectionFailed: 'connection_failed',
-      },
-    });
-  });
-});
