@@ -93,6 +93,59 @@ describe('hookpack build n8n --vendor test/fixtures/acme.ts', () => {
   });
 });
 
+describe('hookpack build n8n --cloud: the package n8n Cloud accepts', () => {
+  let out = '';
+  let run: Awaited<ReturnType<typeof hookpack>>;
+  beforeAll(async () => {
+    const work = scratchDir('n8n-cloud');
+    out = join(work, 'n8n-nodes-acme-billing');
+    run = await hookpack(['build', 'n8n', '--vendor', fixture, '--out', out, '--cloud'], work);
+  }, 60_000);
+
+  it('exits 0 and says it left the Redis check out', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('for n8n Cloud (no Redis redelivery check)');
+  });
+
+  it('has no Redis credential, and its README says what the build leaves out', () => {
+    const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
+    expect(pkg.n8n.credentials).toEqual(['dist/credentials/HookpackAcmeBillingApi.credentials.js']);
+    expect(filesUnder(out).filter((f) => /redis/i.test(f))).toEqual([]);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('This build is for n8n Cloud');
+  });
+
+  it('the bundle uses none of what n8n Cloud refuses: sockets, node:util, timer globals, the global object', () => {
+    const code = readFileSync(join(out, 'dist/index.js'), 'utf8');
+    const required = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]!));
+    expect([...required].sort()).toEqual(['n8n-workflow', 'node:crypto']);
+    for (const name of ['setTimeout', 'clearTimeout', 'setInterval', 'setImmediate', 'globalThis', 'process.env'])
+      expect(code.includes(name), name).toBe(false);
+  });
+
+  it('its node offers only the in-process redelivery check and asks for one credential', () => {
+    mkdirSync(join(out, 'node_modules'), { recursive: true });
+    if (!existsSync(join(out, 'node_modules', 'n8n-workflow')))
+      symlinkSync(n8nWorkflow, join(out, 'node_modules', 'n8n-workflow'));
+    const load = createRequire(join(out, 'package.json'));
+    const { AcmeBillingTrigger } = load('./dist/nodes/AcmeBillingTrigger/AcmeBillingTrigger.node.js');
+    const node = new AcmeBillingTrigger();
+    expect(node.description.credentials.map((c: { name: string }) => c.name)).toEqual(['hookpackAcmeBillingApi']);
+    const check = node.description.properties.find((p: { name: string }) => p.name === 'dedupeStore');
+    expect(check.options.map((o: { value: string }) => o.value)).toEqual(['memory']);
+    expect(JSON.stringify(node.description.properties)).not.toContain('Redis');
+    expect(node.methods).toEqual({});
+  });
+
+  it('--cloud is refused for build zapier, naming the flag', async () => {
+    const work = scratchDir('bad');
+    const refused = await hookpack(['build', 'zapier', '--vendor', fixture, '--out', './out', '--cloud'], work);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--cloud is for build n8n only/);
+    expect(existsSync(join(work, 'out'))).toBe(false);
+  });
+});
+
 function isBuiltin(name: string): boolean {
   return createRequire(import.meta.url)('node:module').builtinModules.includes(name);
 }

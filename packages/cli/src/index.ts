@@ -6,3 +6,4 @@ export { loadVendors, VendorInputError, type LoadedVendor, type LoadOptions } fr
 export { OutDirError, BUILD_RECORD } from './out-dir.js';
 export { defaultIconSvg, initials, colourOf } from './default-icon.js';
 export { vendorModuleSource, vendorTestSource, ScaffoldError, type ScaffoldOptions } from './scaffold.js';
+export { bundleToMemory, type BundleInput } from './bundle.js';

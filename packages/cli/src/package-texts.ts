@@ -26,7 +26,7 @@ SOFTWARE.
 `;
 }
 
-export function n8nReadme(name: string, vendors: readonly VendorDefinition[]): string {
+export function n8nReadme(name: string, vendors: readonly VendorDefinition[], cloud = false): string {
   const list = vendors.map((v) => `- **${v.displayName} Trigger** — ${v.description ?? ''}`.trimEnd()).join('\n');
   return `# ${name}
 
@@ -46,5 +46,18 @@ keeps the subscription's signing secret sealed in the node's state; deactivating
 Every delivery is verified on its exact raw bytes before the workflow runs: a bad or missing
 signature is answered 401, invalid JSON 400, unselected events 200 without a run, and a
 redelivery of the same event runs once.
-`;
+${
+  cloud
+    ? `
+This build is for n8n Cloud (\`hookpack build n8n --cloud\`): it has no runtime dependencies, no
+timer globals and no sockets, so the redelivery check runs in the n8n process that received the
+delivery (there is no "In Redis" choice, which queue mode needs to catch redeliveries that reach
+another process).
+`
+    : `
+The "In Redis" redelivery check is shared by every n8n process (queue mode) and survives
+restarts. n8n Cloud does not allow community nodes to open sockets: build with
+\`hookpack build n8n --cloud\` for a package without it.
+`
+}`;
 }

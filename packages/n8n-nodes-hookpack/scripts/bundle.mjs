@@ -3,10 +3,10 @@
 // workspace sources: the publishable package in dist/publish (package.json with the "n8n"
 // lists derived from the vendors, the bundle, nodes, credentials, icons, codex). The bundle,
 // nodes and credentials are also copied to dist/ for the workspace's own users (main).
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildN8nPackage } from '@hookpack/cli';
+import { buildN8nPackage, bundleToMemory } from '@hookpack/cli';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -36,4 +36,16 @@ const built = await buildN8nPackage({
 for (const file of ['nodes', 'credentials']) rmSync(join(dist, file), { recursive: true, force: true });
 for (const file of ['index.js', 'nodes', 'credentials'])
   cpSync(join(publishDir, 'dist', file), join(dist, file), { recursive: true });
+// The factory of `hookpack build n8n --cloud` (src/cloud.ts), for builds outside this repository:
+// a bundle of its own, so it carries nothing of the Redis check.
+const cloud = await bundleToMemory({
+  contents: `export * from './src/cloud.ts';`,
+  resolveDir: root,
+  format: 'cjs',
+  external: ['n8n-workflow'],
+  sourceCondition: true,
+  privateGlobals: true,
+});
+writeFileSync(join(dist, 'cloud.js'), cloud);
+
 console.log(`n8n-nodes-hookpack: bundled ${built.vendors.length} trigger nodes (${built.vendors.join(', ')})`);

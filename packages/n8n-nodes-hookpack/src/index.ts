@@ -7,6 +7,8 @@ import { createTriggerNodeClass } from './trigger.js';
 export { createCredentialClass } from './credential.js';
 export { createDedupeCredentialClass, DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 export { createTriggerNodeClass } from './trigger.js';
+export { createCloudTriggerNodeClass } from './cloud.js';
+export type { SharedDedupe } from './shared-dedupe.js';
 export { namesFor } from './names.js';
 /** The vendors this package ships nodes for (typed with @hookpack/core only, so its declarations need no providers). */
 export const vendors: readonly VendorDefinition[] = builtInVendors;

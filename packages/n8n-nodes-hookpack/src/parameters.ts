@@ -18,8 +18,11 @@ export type DedupeStoreChoice = 'memory' | 'redis';
 
 export const DEDUPE_DEFAULTS = { windowHours: 72, claimSeconds: 30 } as const;
 
-/** Node parameters of one vendor's trigger, from its event catalog and subscription options. */
-export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
+/**
+ * Node parameters of one vendor's trigger, from its event catalog and subscription options.
+ * `sharedDedupe`: the build has the Redis redelivery check (n8n Cloud builds do not).
+ */
+export function nodeProperties(vendor: VendorDefinition, build: { sharedDedupe: boolean }): INodeProperties[] {
   const properties: INodeProperties[] = [];
   if (!vendor.api) {
     properties.push({
@@ -53,12 +56,16 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
         description:
           'The last 500 deliveries, in memory: forgotten on restart and not shared between n8n webhook processes (queue mode)',
       },
-      {
-        name: 'In Redis',
-        value: 'redis',
-        description:
-          'Shared by every n8n process using the same Redis and kept across n8n restarts, for the time set under Options. Never writes to the workflow.',
-      },
+      ...(build.sharedDedupe
+        ? [
+            {
+              name: 'In Redis',
+              value: 'redis',
+              description:
+                'Shared by every n8n process using the same Redis and kept across n8n restarts, for the time set under Options. Never writes to the workflow.',
+            },
+          ]
+        : []),
     ],
   });
   const apiOptions = vendor.api ? vendor.subscriptionOptions : [];
@@ -68,15 +75,7 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
   for (const option of apiOptions.filter((o) => o.required)) {
     properties.push({ ...subscriptionOptionProperty(option), required: true });
   }
-  const options: INodeProperties[] = [
-    ...apiOptions.filter((o) => !o.required).map(subscriptionOptionProperty),
-    {
-      displayName: 'Include Headers',
-      name: PARAM.includeHeaders,
-      type: 'boolean',
-      default: false,
-      description: 'Whether to add the request headers of each delivery to the output',
-    },
+  const sharedDedupeOptions: INodeProperties[] = [
     {
       displayName: 'Remember Deliveries For (Hours)',
       name: PARAM.dedupeWindowHours,
@@ -96,6 +95,17 @@ export function nodeProperties(vendor: VendorDefinition): INodeProperties[] {
       description:
         'While a delivery is being handed to n8n, copies of it are answered 503 so the vendor retries later. If n8n stops in that moment, a copy arriving after this many seconds runs the event.',
     },
+  ];
+  const options: INodeProperties[] = [
+    ...apiOptions.filter((o) => !o.required).map(subscriptionOptionProperty),
+    {
+      displayName: 'Include Headers',
+      name: PARAM.includeHeaders,
+      type: 'boolean',
+      default: false,
+      description: 'Whether to add the request headers of each delivery to the output',
+    },
+    ...(build.sharedDedupe ? sharedDedupeOptions : []),
   ];
   if (carriesLivemode(vendor)) {
     options.push({

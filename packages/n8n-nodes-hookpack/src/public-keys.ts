@@ -1,4 +1,10 @@
-import { createSubscriptionClient, sharedKeySet, type RefreshingKeySet, type VendorDefinition } from '@hookpack/core';
+import {
+  createSubscriptionClientWith,
+  sharedKeySet,
+  type RefreshingKeySet,
+  type VendorDefinition,
+} from '@hookpack/core';
+import { n8nRuntime } from './host-runtime.js';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
@@ -32,15 +38,19 @@ export function publicKeySets(
     fetchers.delete(scopeKey);
     fetchers.set(scopeKey, async () => {
       const credentials = await fns.getCredentials(namesFor(vendor).credentialName);
-      const client = createSubscriptionClient(vendor, {
-        apiKey: String(credentials[CREDENTIAL_FIELDS.apiKey] ?? ''),
-        baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? api.baseUrl),
-        allowInsecureTargetUrl: true, // reads only; the target URL was checked at create
-        userAgent: 'n8n-nodes-hookpack/0.1',
-        // The vendor waits for this delivery's answer: one quick retry at most.
-        retry: { maxAttempts: 2, maxRetryAfterMs: 2_000 },
-        timeoutMs: 5_000,
-      });
+      const client = createSubscriptionClientWith(
+        vendor,
+        {
+          apiKey: String(credentials[CREDENTIAL_FIELDS.apiKey] ?? ''),
+          baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? api.baseUrl),
+          allowInsecureTargetUrl: true, // reads only; the target URL was checked at create
+          userAgent: 'n8n-nodes-hookpack/0.1',
+          // The vendor waits for this delivery's answer: one quick retry at most.
+          retry: { maxAttempts: 2, maxRetryAfterMs: 2_000 },
+          timeoutMs: 5_000,
+        },
+        n8nRuntime,
+      );
       return client.publicKey(stored.id);
     });
     while (fetchers.size > MAX_FETCHERS) fetchers.delete(fetchers.keys().next().value!);

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { RedisConnection, redisDedupeStore, type DedupeStore } from '@hookpack/core';
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { REDIS_FIELDS } from './dedupe-credential.js';
+import type {
+  ICredentialDataDecryptedObject,
+  ICredentialsDecrypted,
+  ICredentialTestFunctions,
+  INodeCredentialTestResult,
+} from 'n8n-workflow';
+import { DEDUPE_CREDENTIAL, REDIS_FIELDS } from './dedupe-credential.js';
+import type { SharedDedupe } from './shared-dedupe.js';
 
 /**
  * One pipelined connection per Redis server and login, kept for the life of the n8n process,
@@ -64,3 +70,35 @@ export function triggerDedupeStore(
     claimMs,
   });
 }
+
+/** n8n's credential test for the dedupe store: one PING, and on failure the server and the error. */
+async function testRedisCredential(
+  this: ICredentialTestFunctions,
+  credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+  const settings = redisSettings(credential.data ?? {});
+  if (!settings.host) return { status: 'Error', message: 'Enter the host of your Redis server.' };
+  try {
+    const reply = await redisConnection(settings).command(['PING']);
+    if (reply !== 'PONG')
+      return {
+        status: 'Error',
+        message: `Redis at ${settings.host}:${settings.port} answered PING with ${JSON.stringify(reply)}`,
+      };
+    return { status: 'OK', message: `Connected to Redis at ${settings.host}:${settings.port}` };
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      status: 'Error',
+      message: message.includes(settings.host) ? message : `Redis at ${settings.host}:${settings.port}: ${message}`,
+    };
+  }
+}
+
+/** The Redis redelivery check, as the node factory takes it. */
+export const redisSharedDedupe: SharedDedupe = {
+  credential: { name: DEDUPE_CREDENTIAL.name, testMethod: DEDUPE_CREDENTIAL.testMethod },
+  testCredential: testRedisCredential,
+  open: (credentials, owner, windowMs, claimMs) =>
+    triggerDedupeStore(redisSettings(credentials), owner, windowMs, claimMs),
+};

@@ -1,5 +1,5 @@
 import {
-  createSubscriptionClient,
+  createSubscriptionClientWith,
   type DeleteEachResult,
   type Operation,
   type RenewResult,
@@ -8,6 +8,7 @@ import {
   type SubscriptionPatch,
   type VendorDefinition,
 } from '@hookpack/core';
+import { n8nRuntime } from './host-runtime.js';
 
 /** The subscription calls the lifecycle needs, over @hookpack/core's REST client. */
 export interface SubscriptionApi {
@@ -37,13 +38,17 @@ export interface ApiSettings {
 }
 
 export function subscriptionApi(vendor: VendorDefinition, settings: ApiSettings): SubscriptionApi {
-  const client = createSubscriptionClient(vendor, {
-    apiKey: settings.apiKey,
-    baseUrl: settings.baseUrl,
-    allowInsecureTargetUrl: settings.allowInsecureTargetUrl,
-    userAgent: 'n8n-nodes-hookpack/0.1',
-    ...(settings.maxRetryAfterMs !== undefined && { retry: { maxRetryAfterMs: settings.maxRetryAfterMs } }),
-  });
+  const client = createSubscriptionClientWith(
+    vendor,
+    {
+      apiKey: settings.apiKey,
+      baseUrl: settings.baseUrl,
+      allowInsecureTargetUrl: settings.allowInsecureTargetUrl,
+      userAgent: 'n8n-nodes-hookpack/0.1',
+      ...(settings.maxRetryAfterMs !== undefined && { retry: { maxRetryAfterMs: settings.maxRetryAfterMs } }),
+    },
+    n8nRuntime,
+  );
   return {
     supports: (op) => client.supports(op),
     create: (input) => client.create(input),

@@ -15,17 +15,17 @@ import { DEDUPE_DEFAULTS, PARAM, type DedupeStoreChoice, type LivemodeFilter } f
 import { storedSecrets } from './stored-secrets.js';
 import { answeredHandshake } from './handshake.js';
 import { rememberInMemory } from './dedupe.js';
-import { DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 import { ownerOf, type Owner } from './ownership.js';
-import { redisSettings, triggerDedupeStore } from './redis-dedupe.js';
+import type { SharedDedupe } from './shared-dedupe.js';
 import { publicKeySets } from './public-keys.js';
 import { keepTestRunData } from './test-run-data.js';
 
 /**
  * Handles one delivery: verify the signature on the exact raw bytes, parse the envelope,
- * drop unselected event types and redeliveries, and emit the normalized event.
+ * drop unselected event types and redeliveries, and emit the normalized event. `sharedDedupe`:
+ * the store behind the "In Redis" redelivery check, when the build has one.
  */
-export function webhookHandler(vendor: VendorDefinition) {
+export function webhookHandler(vendor: VendorDefinition, sharedDedupe?: SharedDedupe) {
   const names = namesFor(vendor);
   return async function webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
     const req = this.getRequestObject();
@@ -122,8 +122,11 @@ export function webhookHandler(vendor: VendorDefinition) {
     // Events nothing identifies (the description says so: delivery.dedupe []) always run.
     const identified = wanted.filter((e) => !e.unidentified);
     let fresh: DeliveredEvent[];
-    if ((this.getNodeParameter(PARAM.dedupeStore, 'memory') as DedupeStoreChoice) === 'redis') {
-      const claimed = identified.length > 0 ? await claimInRedis(this, vendor, owner, options, identified) : [];
+    const shared = (this.getNodeParameter(PARAM.dedupeStore, 'memory') as DedupeStoreChoice) === 'redis';
+    if (shared && !sharedDedupe) warnNoSharedDedupe(this, vendor);
+    if (shared && sharedDedupe) {
+      const claimed =
+        identified.length > 0 ? await claimInShared(this, sharedDedupe, vendor, owner, options, identified) : [];
       if (!Array.isArray(claimed)) return claimed;
       fresh = claimed;
     } else {
@@ -157,15 +160,30 @@ function reject(
 }
 
 /**
- * Claims the events' keys in the shared Redis store and returns the events to run (those not
+ * A workflow saved where the Redis check exists (self-hosted), run by a build without it (n8n
+ * Cloud): the in-process check applies instead, and the log says so once per process and node.
+ */
+const warnedNoSharedDedupe = new Set<string>();
+function warnNoSharedDedupe(fns: IWebhookFunctions, vendor: VendorDefinition): void {
+  const key = `${fns.getWorkflow().id}:${fns.getNode().id}`;
+  if (warnedNoSharedDedupe.has(key) || warnedNoSharedDedupe.size > 1000) return;
+  warnedNoSharedDedupe.add(key);
+  fns.logger.warn(
+    `${vendor.displayName} trigger "${fns.getNode().name}": its Redelivery Check is "In Redis", which this build of the node does not have (n8n Cloud builds leave it out); redeliveries are checked in this n8n process instead`,
+  );
+}
+
+/**
+ * Claims the events' keys in the shared (Redis) store and returns the events to run (those not
  * seen before), or the answer to send instead: the store unreachable, or a copy of one of these
  * events still in flight (then every claim made here is released, and the vendor retries the
  * whole delivery). Claims are confirmed once n8n has answered the vendor with success — n8n 2.x
  * answers only after the execution is handed on — and released otherwise, so a failure never
  * swallows an event.
  */
-async function claimInRedis(
+async function claimInShared(
   fns: IWebhookFunctions,
+  sharedDedupe: SharedDedupe,
   vendor: VendorDefinition,
   owner: Owner,
   options: IDataObject,
@@ -179,8 +197,8 @@ async function claimInRedis(
   const fresh: DeliveredEvent[] = [];
   let inFlight = false;
   try {
-    const credentials = await fns.getCredentials(DEDUPE_CREDENTIAL.name);
-    store = triggerDedupeStore(redisSettings(credentials), owner, windowMs, claimMs);
+    const credentials = await fns.getCredentials(sharedDedupe.credential.name);
+    store = sharedDedupe.open(credentials, owner, windowMs, claimMs);
     for (const e of events) {
       const claim = await store.claim(e.dedupeKey);
       if (claim === 'new') fresh.push(e);

@@ -115,7 +115,7 @@ describe.each(keyVendors.map((v) => [v.id, v] as const))('%s: public key from th
 
 describe.each(vendors.map((v) => [v.id, v] as const))('%s: the redelivery check says what it compares', (_, vendor) => {
   it('in the option text, from the description', () => {
-    const option = nodeProperties(vendor).find((p) => p.name === PARAM.dedupeStore)!;
+    const option = nodeProperties(vendor, { sharedDedupe: true }).find((p) => p.name === PARAM.dedupeStore)!;
     expect(option.description).toContain(redeliveryHint(vendor));
     const identity = redeliveryIdentity(vendor);
     if (identity === 'eventId') expect(envelopeCarriesId(vendor)).toBe(true);

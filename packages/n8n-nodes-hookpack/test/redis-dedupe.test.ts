@@ -5,6 +5,7 @@ import { deliveryDocument, generateSigningKeyPair, type VendorDefinition } from 
 import { vendors } from '@hookpack/providers';
 import { webhookHandler } from '../src/webhook.js';
 import { DEDUPE_CREDENTIAL } from '../src/dedupe-credential.js';
+import { redisSharedDedupe } from '../src/redis-dedupe.js';
 import { triggerNodeFor } from '../src/index.js';
 import { webhookContext } from './contexts.js';
 import { namesFor } from '../src/names.js';
@@ -56,7 +57,7 @@ function signed(vendor: VendorDefinition, id: string) {
 }
 
 describe.each(restVendors.map((v) => [v.id, v] as const))('%s with the Redis redelivery check', (_, vendor) => {
-  const handler = webhookHandler(vendor);
+  const handler = webhookHandler(vendor, redisSharedDedupe);
   const deliver = (id: string, opts: { port?: number; nodeId?: string; workflowId?: string } = {}) => {
     const d = signed(vendor, id);
     const staticData = {

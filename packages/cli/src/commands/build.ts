@@ -6,13 +6,15 @@ import { VendorInputError } from '../vendor-input.js';
 import { buildZapierApp } from '../zapier-app.js';
 
 export const buildHelp = `Usage: hookpack build n8n    --vendor <module> [--vendor <module> …] --out <dir> [--name n8n-nodes-x] [--version v]
-                            [--author "Name <email>"] [--homepage <url>] [--force]
+                            [--author "Name <email>"] [--homepage <url>] [--cloud] [--force]
        hookpack build zapier --vendor <module> [--vendor-id <id>] --out <dir> [--name x] [--version v] [--force]
 
 Builds, from vendor modules (.ts or .js files exporting a VendorDefinition, e.g. from "hookpack new"):
   n8n     an n8n community node package: package.json, bundled CommonJS nodes and credentials
           (no runtime dependencies), icons (<id>.svg next to the module, or generated), codex,
           README, LICENSE. Install: npm pack <dir>, then npm install <tarball> in ~/.n8n/nodes.
+          --cloud: a package n8n Cloud accepts (its scanner's rules): without the Redis
+          redelivery check, which needs sockets that n8n Cloud refuses.
   zapier  a Zapier CLI app folder for one vendor, ready for zapier-platform validate / build / push.
 
 Example:
@@ -33,6 +35,7 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
     force: { type: 'boolean' },
     author: { type: 'string' },
     homepage: { type: 'string' },
+    cloud: { type: 'boolean' },
   });
   if (values.help) {
     io.out(buildHelp);
@@ -50,17 +53,25 @@ export async function buildCommand(argv: string[], io: Io): Promise<number> {
   if (target === 'zapier' && vendors.length > 1)
     throw new UsageError('--vendor: a Zapier app is one vendor; give --vendor once');
   if (target === 'n8n' && values['vendor-id']) throw new UsageError('--vendor-id is for build zapier only');
-  if (target === 'zapier' && (values.author || values.homepage))
-    throw new UsageError('--author and --homepage are for build n8n only');
+  if (target === 'zapier' && (values.author || values.homepage || values.cloud))
+    throw new UsageError(
+      `${values.cloud ? '--cloud' : '--author and --homepage'} ${values.cloud ? 'is' : 'are'} for build n8n only`,
+    );
   if (values.author !== undefined && typeof authorField(values.author) === 'string')
     throw new UsageError(`--author "${values.author}": expected "Name <email>" (n8n asks community packages for both)`);
   // As given: messages name the folder the way the user wrote it.
   const common = { outDir: values.out, force: values.force ?? false, name: values.name, version: values.version };
   try {
     if (target === 'n8n') {
-      const built = await buildN8nPackage({ ...common, vendors, author: values.author, homepage: values.homepage });
+      const built = await buildN8nPackage({
+        ...common,
+        vendors,
+        author: values.author,
+        homepage: values.homepage,
+        cloud: values.cloud ?? false,
+      });
       io.out(
-        `built ${built.name} in ${values.out}: ${built.vendors.length} trigger node(s) (${built.vendors.join(', ')})`,
+        `built ${built.name} in ${values.out}: ${built.vendors.length} trigger node(s) (${built.vendors.join(', ')})${values.cloud ? ', for n8n Cloud (no Redis redelivery check)' : ''}`,
       );
       if (!values.author || !values.homepage)
         io.out(

@@ -13,7 +13,8 @@ import { getPath } from '../resource/path.js';
 import { oneEventPerSubscription, subscriptionGroups } from '../resource/events.js';
 import { readTimestamp } from '../resource/expiry.js';
 import { backoffDelay } from './backoff.js';
-import { resolveClientConfig, type SubscriptionClientOptions } from './config.js';
+import { resolveClientConfig, type ClientRuntime, type SubscriptionClientOptions } from './config.js';
+import { defaultRuntime } from './default-runtime.js';
 import { HookpackApiError, HookpackInputError, UnsupportedOperationError } from './errors.js';
 import { Transport, type AttemptBudget, type RawResponse, type RequestSpec } from './transport.js';
 import {
@@ -106,7 +107,19 @@ export function createSubscriptionClient(
   vendor: VendorDefinition,
   options: SubscriptionClientOptions,
 ): SubscriptionClient {
-  const config = resolveClientConfig(vendor, options);
+  return createSubscriptionClientWith(vendor, options, defaultRuntime);
+}
+
+/**
+ * `createSubscriptionClient` on the host's HTTP and timers (`options.fetch`/`options.sleep`
+ * still win): for hosts such as n8n Cloud that give code their own and refuse the globals.
+ */
+export function createSubscriptionClientWith(
+  vendor: VendorDefinition,
+  options: SubscriptionClientOptions,
+  runtime: ClientRuntime,
+): SubscriptionClient {
+  const config = resolveClientConfig(vendor, options, runtime);
   const transport = new Transport(vendor, config);
   const name = vendor.displayName;
 

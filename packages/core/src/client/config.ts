@@ -13,7 +13,10 @@ export interface SubscriptionClientOptions {
    * (`baseUrlRole: 'example'`). Set it for sandboxes, staging, self-hosting.
    */
   baseUrl?: string;
-  /** Defaults to the global `fetch`; inject one for tests or custom agents/proxies. */
+  /**
+   * Defaults to the global `fetch`; inject one for tests or custom agents/proxies. A host that
+   * provides HTTP and timers itself passes them to `createSubscriptionClientWith` instead.
+   */
   fetch?: FetchLike;
   /** Per-attempt timeout (default 30 s). */
   timeoutMs?: number;
@@ -42,15 +45,24 @@ export interface ResolvedClientConfig {
   now: () => number;
 }
 
+/**
+ * What the host gives the client to talk HTTP and to wait between attempts. The n8n nodes pass
+ * n8n's own (n8n Cloud allows community nodes no timer globals); `createSubscriptionClient`
+ * passes Node's global `fetch` and `setTimeout`.
+ */
+export interface ClientRuntime {
+  fetch: FetchLike;
+  sleep: (ms: number) => Promise<void>;
+}
+
 export const defaultUserAgent = 'hookpack/0.1 (+@hookpack/core)';
 export const defaultTimeoutMs = 30_000;
-
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Validates everything up front so no request is ever sent with a broken configuration. */
 export function resolveClientConfig(
   vendor: VendorDefinition,
   options: SubscriptionClientOptions,
+  runtime: ClientRuntime,
 ): ResolvedClientConfig {
   if (options == null || typeof options !== 'object') {
     throw new HookpackInputError(`${vendor.displayName} client: options object with an apiKey is required`);
@@ -67,9 +79,15 @@ export function resolveClientConfig(
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new HookpackInputError(`timeoutMs must be a positive number of milliseconds, got ${String(timeoutMs)}`);
   }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const fetchImpl = options.fetch ?? runtime?.fetch;
   if (typeof fetchImpl !== 'function') {
     throw new HookpackInputError('no fetch implementation: pass options.fetch or use Node ≥ 18');
+  }
+  const sleep = options.sleep ?? runtime?.sleep;
+  if (typeof sleep !== 'function') {
+    throw new HookpackInputError(
+      'no sleep function: pass options.sleep, or the runtime of createSubscriptionClientWith',
+    );
   }
   const userAgent = options.userAgent ?? defaultUserAgent;
   if (/[\r\n]/.test(userAgent)) throw new HookpackInputError('userAgent must not contain line breaks');
@@ -81,7 +99,7 @@ export function resolveClientConfig(
     retry: resolveRetryOptions(options.retry),
     allowInsecureTargetUrl: options.allowInsecureTargetUrl === true,
     userAgent,
-    sleep: options.sleep ?? realSleep,
+    sleep,
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
   };

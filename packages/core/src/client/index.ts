@@ -1,12 +1,13 @@
 export {
   createSubscriptionClient,
+  createSubscriptionClientWith,
   leftBehindOf,
   rotationOf,
   type DeleteEachResult,
   type RenewResult,
   type SubscriptionClient,
 } from './client.js';
-export type { SubscriptionClientOptions, FetchLike } from './config.js';
+export type { SubscriptionClientOptions, FetchLike, ClientRuntime } from './config.js';
 export { defaultRetryOptions, parseRetryAfter, type RetryOptions } from './backoff.js';
 export {
   HookpackApiError,

@@ -1,4 +1,4 @@
-import { isDeepStrictEqual } from 'node:util';
+import { sameJson } from './same-json.js';
 import type { RestApiDefinition, VendorDefinition } from '../vendor.js';
 import { envelopeCarriesId } from '../delivery.js';
 import { checkHandshake } from './check-handshake.js';
@@ -417,7 +417,7 @@ function checkEnvelope(vendor: VendorDefinition, add: (field: string, problem: s
     }
     // A type sent in a header (Shopify's X-Shopify-Topic) is not in the body to read back.
     const typeInBody = !(vendor.delivery.eventHeader && !back.type);
-    if ((typeInBody && back.type !== event.type) || !isDeepStrictEqual(back.data, event.sample)) {
+    if ((typeInBody && back.type !== event.type) || !sameJson(back.data, event.sample)) {
       add(
         field,
         `the envelope of ${event.type} reads back another type or payload`,

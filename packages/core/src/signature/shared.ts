@@ -1,5 +1,4 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { isDate } from 'node:util/types';
 import { HEADER_MULTIPLE, HEADER_UNREADABLE } from '../headers.js';
 import type { VerifyFailureReason, VerifyInput, VerifyResult } from './types.js';
 
@@ -247,7 +246,16 @@ const dateGetTime = Date.prototype.getTime; // the engine's own: a Date's own `g
 export function clockMs(now: unknown): number {
   if (now === undefined || now === null) return Date.now();
   if (typeof now === 'number') return Number.isFinite(now) ? now : Number.NaN;
-  return isDate(now) ? dateGetTime.call(now) : Number.NaN;
+  return dateValueOf(now);
+}
+
+/** A real Date's time: `getTime` checks the internal slot and throws for anything else (a Proxy too). */
+function dateValueOf(value: unknown): number {
+  try {
+    return dateGetTime.call(value);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /**
