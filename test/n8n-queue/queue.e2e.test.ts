@@ -4,7 +4,7 @@
 // (n8n 2.x on Node 24; installs the Debian packages first). The last three tests measure what
 // issue 10 asks for, print the figures and hold them to the goals: no event run twice or lost.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,8 @@ import { vendors } from '@hookpack/providers';
 import { wrongSecret } from '../support/wrong-secret.js';
 import { acmeVerified } from '../fixtures/acme-verified.js';
 import { packVerifiedPackage, VERIFIED_PACKAGE } from '../support/verified-package.js';
+import { expiringParley } from '../fixtures/expiring-parley.js';
+import { EXPIRING_PACKAGE, packExpiringPackage, TEN_SECOND_LIFETIME } from '../support/expiring-package.js';
 import { startSandbox, deliveryBody, deliveryHeaders, type Sandbox } from '@hookpack/sandbox';
 import {
   BACKEND_HEADER,
@@ -51,7 +53,12 @@ const REACTIVATION_DELIVERIES = 50;
 
 interface QueueSetup {
   lbUrl: string;
-  webhooks: { name: string; url: string; handle: { kill(): Promise<void>; exited(): string | null } }[];
+  webhooks: {
+    name: string;
+    url: string;
+    logFile: string;
+    handle: { kill(): Promise<void>; exited(): string | null };
+  }[];
   rest: N8nRest;
   redis: { host: string; port: number; password: string; database: number };
   postgres: { query(sql: string): Promise<string[][]>; pause(): Promise<void>; resume(): Promise<void> };
@@ -181,16 +188,23 @@ beforeAll(async () => {
   timings.install = Date.now() - t;
   workDir = mkdtempSync(join(tmpdir(), 'hookpack-queue-e2e-'));
   t = Date.now();
-  // Beside n8n-nodes-hookpack, the fixture vendor whose URL is verified while create waits.
+  // Beside n8n-nodes-hookpack, the fixture vendors whose URL is verified while create waits and
+  // whose subscriptions expire.
   queue = (await startQueueMode({
     n8nDir,
     tarball: packNodesPackage(join(workDir, 'pack')),
-    moreTarballs: [await packVerifiedPackage(workDir)],
+    moreTarballs: [await packVerifiedPackage(workDir), await packExpiringPackage(workDir)],
   })) as QueueSetup;
   timings['queue mode start'] = Date.now() - t;
   rest = queue.rest;
   // Deliveries wait for n8n to enqueue the execution; under a burst that can take seconds.
-  sandbox = await startSandbox({ timeScale: 0.001, minDeliveryTimeoutMs: 15_000, vendors: [...vendors, acmeVerified] });
+  // Only the expiring fixture's subscriptions expire: its seven days pass in ten seconds.
+  sandbox = await startSandbox({
+    timeScale: 0.001,
+    minDeliveryTimeoutMs: 15_000,
+    vendors: [...vendors, acmeVerified, expiringParley],
+    expiryTimeScale: TEN_SECOND_LIFETIME,
+  });
 
   // The Redis store, when chosen, is the Redis queue mode already runs on.
   const dedupe =
@@ -376,6 +390,62 @@ describe('a handshake answered during activation in queue mode (test/fixtures/ac
       await until(() => sandbox!.subscriptions(vendor.id).length === 0, 20_000);
       expect(sandbox!.subscriptions(vendor.id)).toEqual([]);
     },
+  );
+});
+
+/**
+ * Renewal in queue mode: n8n runs triggers (and so hookpack's upkeep) on the main process only —
+ * workers and webhook processes never do — so each subscription is renewed once per due time,
+ * not once per process. Seen from the vendor: refreshes a renewal period apart, never two close
+ * together, and only main's log says it renewed.
+ */
+describe('renewal in queue mode (test/fixtures/expiring-parley.ts)', () => {
+  e2e(
+    'main alone renews the subscription before each expiry; deliveries through the webhook processes keep verifying',
+    async () => {
+      const vendor = expiringParley;
+      const events = [vendor.events[0]!.type];
+      const created = await createTriggerWorkflow(rest, {
+        n8nUrl: queue!.lbUrl,
+        sandbox,
+        vendor,
+        events,
+        name: `hookpack queue e2e: ${vendor.displayName} (renewal)`,
+        packageName: EXPIRING_PACKAGE,
+      });
+      await rest.activate(created.workflowId);
+      await until(() => sandbox!.subscriptions(vendor.id).length === 1, 60_000);
+      const sub = sandbox!.subscriptions(vendor.id)[0]!;
+      const lifetimeMs = 10_000;
+      const refreshPath = vendor.api!.endpoints.renew!.path.replace('{id}', sub.id);
+      const refreshes = () =>
+        sandbox!.requests(vendor.id).filter((r) => r.method === 'POST' && r.path === refreshPath && r.status === 200);
+      // Three renewals: three lifetimes would have lapsed it without them.
+      const t = Date.now();
+      await until(() => refreshes().length >= 3, 45_000);
+      timings['3 renewals'] = Date.now() - t;
+      const at = refreshes().map((r) => Date.parse(r.at));
+      const gaps = at.slice(1).map((x, i) => x - at[i]!);
+      console.log(`[n8n queue] ${vendor.id}: refreshes ${at.length}, gaps ${gaps.map((g) => `${g} ms`).join(', ')}`);
+      expect(at.length).toBeGreaterThanOrEqual(3);
+      // One renewer: a second process renewing too would refresh within the same upkeep tick.
+      for (const gap of gaps) expect(gap).toBeGreaterThan(lifetimeMs * 0.3);
+      expect(sandbox!.subscriptions(vendor.id).map((s) => s.id)).toEqual([sub.id]);
+      expect(sandbox!.subscription(sub.id)).toMatchObject({ active: true });
+      expect(Date.parse(sandbox!.subscription(sub.id)!.expiresAt!)).toBeGreaterThan(Date.now());
+      const renewedLine = `renewed subscription ${sub.id}`;
+      expect(queue!.main.log()).toContain(renewedLine);
+      for (const w of queue!.webhooks) expect(readFileSync(w.logFile, 'utf8'), w.name).not.toContain(renewedLine);
+
+      const fired = sandbox!.fire(vendor.id, events[0]!);
+      expect(await sandbox!.settle(30_000)).toBe(true);
+      expect(sandbox!.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+      expect((await settledExecutions(created.workflowId, 30_000)).map((r) => r.status)).toEqual(['success']);
+      await rest.deactivate(created.workflowId);
+      await until(() => sandbox!.subscriptions(vendor.id).length === 0, 20_000);
+      expect(sandbox!.subscriptions(vendor.id)).toEqual([]);
+    },
+    120_000,
   );
 });
 

@@ -5,29 +5,24 @@
 // the expiry with nobody doing anything, and a subscription the vendor let lapse is recreated by
 // the trigger's health check — and deliveries to the new one verify, which shows its secret
 // reached the database the webhook handler reads. Durations are printed, never asserted.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildN8nPackage } from '@hookpack/cli';
 import { startSandbox, type Sandbox } from '@hookpack/sandbox';
 import { expiringParley as vendor } from '../fixtures/expiring-parley.js';
+import { EXPIRING_PACKAGE as PACKAGE, packExpiringPackage, TEN_SECOND_LIFETIME } from '../support/expiring-package.js';
 import {
   createTriggerWorkflow,
   ensureN8n,
   freePort,
   installCommunityPackage,
   N8nRest,
-  repoRoot,
   startN8n,
   // @ts-expect-error plain ESM harness, shared with the playground (npm start) and the n8n e2e
 } from '@hookpack/playground/n8n';
 
 const N8N_VERSION = process.env.HOOKPACK_N8N_VERSION ?? '2.41.0';
-/** Seven days → about ten seconds: renewal due after six, ticks every second. */
-const EXPIRY_SCALE = 10_000 / (7 * 86_400_000);
-const PACKAGE = 'n8n-nodes-parley-expiring';
 
 let work = '';
 let sandbox: Sandbox;
@@ -48,21 +43,9 @@ const subs = () => sandbox.subscriptions(vendor.id);
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'hookpack-expiry-'));
-  const out = join(work, PACKAGE);
-  await buildN8nPackage({
-    vendors: [join(repoRoot, 'test/fixtures/expiring-parley.ts')],
-    outDir: out,
-    name: PACKAGE,
-    author: 'hookpack tests <tests@hookpack.invalid>',
-    homepage: 'https://hookpack.invalid',
-  });
-  const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', work, out], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .at(-1)!;
   const userFolder = join(work, 'n8n-user');
-  installCommunityPackage(userFolder, join(work, packed));
-  sandbox = await startSandbox({ vendors: [vendor], timeScale: 0.001, expiryTimeScale: EXPIRY_SCALE });
+  installCommunityPackage(userFolder, await packExpiringPackage(work));
+  sandbox = await startSandbox({ vendors: [vendor], timeScale: 0.001, expiryTimeScale: TEN_SECOND_LIFETIME });
   const dir = await ensureN8n(N8N_VERSION);
   const port = await freePort();
   boot = async () => {
