@@ -86,8 +86,12 @@ async function bootN8n() {
   timings[`n8n start #${Object.keys(timings).length}`] = Date.now() - t;
 }
 
-/** A new workflow with the vendor's trigger on its chosen events (not yet active). */
-async function triggerWorkflow(vendor: VendorDefinition, name: string): Promise<VendorSetup> {
+/** A new workflow with the vendor's trigger on its chosen events (not yet active); `options`: the node's Options. */
+async function triggerWorkflow(
+  vendor: VendorDefinition,
+  name: string,
+  options?: Record<string, unknown>,
+): Promise<VendorSetup> {
   const events = chosenEvents(vendor);
   const created = await createTriggerWorkflow(rest, {
     n8nUrl: n8n!.url,
@@ -96,6 +100,7 @@ async function triggerWorkflow(vendor: VendorDefinition, name: string): Promise<
     events,
     name,
     signingSecret: `e2e-${vendor.id}-secret`,
+    ...(options && { options }),
   });
   return { vendor, events, ...created };
 }
@@ -886,6 +891,87 @@ describe('redelivery check in Redis, across an n8n restart', () => {
     await rest.deactivate(created.workflowId);
     await until(() => !sandbox.subscriptions(vendor.id).some((s) => s.id === sub.id), 10_000);
   });
+});
+
+/**
+ * While a workflow is active, its trigger checks its subscriptions at the vendor (every minute
+ * here: the node's "Check Subscription Every (Minutes)"): one deleted in the vendor's dashboard
+ * is recreated without the user doing anything — on 2.x nothing else would ever register it
+ * again — and deliveries to the new one verify, so its secret reached the database.
+ */
+describe('the health check recreates a subscription deleted at the vendor', () => {
+  e2e(
+    'every REST vendor at once: deleted while active → recreated within the check interval, and deliveries verify',
+    async () => {
+      const checked = new Map<string, VendorSetup>();
+      for (const vendor of restVendors) {
+        await roomInRateLimit(vendor, 8);
+        const setup = await triggerWorkflow(vendor, `e2e health check: ${vendor.displayName}`, {
+          healthCheckMinutes: 1,
+        });
+        await rest.activate(setup.workflowId);
+        checked.set(vendor.id, setup);
+      }
+      const at = (s: VendorSetup) => sandbox.subscriptions(s.vendor.id).filter((x) => x.url === s.productionUrl);
+      try {
+        await until(() =>
+          [...checked.values()].every((s) => at(s).length === expectedSubscriptions(s.vendor, s.events)),
+        );
+        const deleted = new Map<string, string[]>();
+        for (const s of checked.values()) {
+          const ids = at(s).map((x) => x.id);
+          expect(ids, s.vendor.id).toHaveLength(expectedSubscriptions(s.vendor, s.events));
+          // Deleted in the vendor's dashboard (its API, with the account's key), n8n not told.
+          const client = createSubscriptionClient(s.vendor, {
+            apiKey: sandbox.apiKey(s.vendor.id),
+            baseUrl: sandbox.baseUrl(s.vendor.id),
+            allowInsecureTargetUrl: true,
+          });
+          for (const id of ids) await client.delete(id);
+          deleted.set(s.vendor.id, ids);
+        }
+        const t = Date.now();
+        const recreated = (s: VendorSetup) => {
+          const now = at(s);
+          return (
+            now.length === expectedSubscriptions(s.vendor, s.events) &&
+            now.every((x) => x.active && !deleted.get(s.vendor.id)!.includes(x.id))
+          );
+        };
+        // A check a minute: the first one after the delete finds it gone.
+        await until(() => [...checked.values()].every(recreated), 150_000);
+        timings['health check: deleted → recreated (all vendors)'] = Date.now() - t;
+        for (const s of checked.values()) {
+          expect(recreated(s), `${s.vendor.id}: ${JSON.stringify(at(s))}\n${n8n!.log().slice(-3000)}`).toBe(true);
+          const gone = deleted
+            .get(s.vendor.id)!
+            .map((id) => `${s.vendor.displayName} trigger: subscription ${id} is gone at`);
+          expect(
+            gone.some((line) => n8n!.log().includes(line)),
+            gone[0],
+          ).toBe(true);
+        }
+        for (const s of checked.values()) {
+          const count = (await rest.executions(s.workflowId)).length;
+          // To this trigger's new subscription only: the vendor's other triggers (above) are active too.
+          const target = at(s).find((x) => x.events.includes(s.events[0]!))!;
+          const fired = fireEvent(s.vendor.id, s.events[0]!, { subscriptionId: target.id });
+          expect(await sandbox.settle()).toBe(true);
+          expect(
+            sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state),
+            s.vendor.id,
+          ).toEqual(['delivered']);
+          expect(await executionsOf(s.workflowId, count + 1)).toHaveLength(count + 1);
+        }
+      } finally {
+        // Unpublished even when a check above failed: later tests count each vendor's subscriptions.
+        for (const s of checked.values()) await rest.deactivate(s.workflowId);
+      }
+      await until(() => [...checked.values()].every((s) => at(s).length === 0));
+      for (const s of checked.values()) expect(at(s), s.vendor.id).toEqual([]);
+    },
+    300_000,
+  );
 });
 
 describe('n8n restart and deactivation', () => {

@@ -10,6 +10,7 @@ export const PARAM = {
   dedupeStore: 'dedupeStore',
   dedupeWindowHours: 'dedupeWindowHours',
   dedupeClaimSeconds: 'dedupeClaimSeconds',
+  healthCheckMinutes: 'healthCheckMinutes',
   setupNotice: 'setupNotice',
 } as const;
 
@@ -17,6 +18,8 @@ export type LivemodeFilter = 'any' | 'live' | 'test';
 export type DedupeStoreChoice = 'memory' | 'redis';
 
 export const DEDUPE_DEFAULTS = { windowHours: 72, claimSeconds: 30 } as const;
+/** Minutes between checks of the subscriptions at the vendor, unless the user sets another. */
+export const HEALTH_CHECK_DEFAULT_MINUTES = 60;
 
 /**
  * Node parameters of one vendor's trigger, from its event catalog and subscription options.
@@ -106,6 +109,7 @@ export function nodeProperties(vendor: VendorDefinition, build: { sharedDedupe: 
       description: 'Whether to add the request headers of each delivery to the output',
     },
     ...(build.sharedDedupe ? sharedDedupeOptions : []),
+    ...(vendor.api ? [healthCheckOption(vendor)] : []),
   ];
   if (carriesLivemode(vendor)) {
     options.push({
@@ -130,6 +134,22 @@ export function nodeProperties(vendor: VendorDefinition, build: { sharedDedupe: 
     options,
   });
   return properties;
+}
+
+/** How often the trigger checks its subscriptions at the vendor while the workflow is active. */
+function healthCheckOption(vendor: VendorDefinition): INodeProperties {
+  const name = vendor.displayName;
+  const expiring = vendor.api?.expiry
+    ? ` Expiring subscriptions are also checked a twentieth of their lifetime apart, and renewed at 60% of it.`
+    : '';
+  return {
+    displayName: 'Check Subscription Every (Minutes)',
+    name: PARAM.healthCheckMinutes,
+    type: 'number',
+    typeOptions: { minValue: 1, maxValue: 1440 },
+    default: HEALTH_CHECK_DEFAULT_MINUTES,
+    description: `How often this trigger asks ${name} whether its subscription still exists and is switched on, and recreates it if not (n8n 2.x itself never registers a webhook again until you unpublish and publish). One ${name} API call per subscription each time.${expiring}`,
+  };
 }
 
 /** What tells a redelivery apart for this vendor, from its description — said, not silently assumed. */

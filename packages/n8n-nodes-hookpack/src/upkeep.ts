@@ -19,7 +19,7 @@ import {
   type StoredSubscription,
 } from './state.js';
 import { subscriptionApi } from './vendor-api.js';
-import { subscriptionOptionInput } from './parameters.js';
+import { HEALTH_CHECK_DEFAULT_MINUTES, PARAM, subscriptionOptionInput } from './parameters.js';
 import { takeTestRunData } from './test-run-data.js';
 
 /** Failed renewals in a row (one per upkeep tick) before the subscription is replaced instead. */
@@ -27,7 +27,7 @@ export const RENEW_ATTEMPTS = 3;
 /** Upkeep ticks per lifetime: renewal at 60% leaves several ticks for retries before it lapses. */
 const TICKS_PER_LIFETIME = 20;
 const MIN_TICK_S = 1;
-/** Without an expiry, or for long lifetimes: an hourly health check. */
+/** Without an expiry, or for long lifetimes: a health check at most this far apart (the node's option, 1 h by default). */
 const MAX_TICK_S = 3600;
 
 /** What the process remembers between ticks: failed renewals, and why a repair was asked for. */
@@ -89,9 +89,13 @@ export function upkeepTrigger(vendor: VendorDefinition) {
     // n8n 2.x registers this trigger while create() is still running (in parallel), so the
     // subscription's lifetime is unknown here: an expiring vendor's cron ticks every second and
     // each tick checks only once a twentieth of the lifetime stored by then has passed.
-    const cron = vendor.api?.expiry ? cronEvery(MIN_TICK_S) : cronEvery(MAX_TICK_S);
+    const healthCheckS = healthCheckSeconds(this);
+    const cron = vendor.api?.expiry ? cronEvery(MIN_TICK_S) : cronEvery(Math.min(healthCheckS, MAX_TICK_S));
     this.helpers.registerCron({ expression: cron }, () => {
-      const interval = tickSeconds(vendor, storedSubscriptions(this.getWorkflowStaticData('node'), 'production'));
+      const interval = Math.min(
+        healthCheckS,
+        tickSeconds(vendor, storedSubscriptions(this.getWorkflowStaticData('node'), 'production')),
+      );
       const now = Date.now();
       if (state.lastCheckAt !== undefined && now - state.lastCheckAt < interval * 1000 - 500) return;
       state.lastCheckAt = now;
@@ -108,6 +112,14 @@ export function upkeepTrigger(vendor: VendorDefinition) {
       },
     };
   };
+}
+
+/** The node's "Check Subscription Every (Minutes)", in seconds (1 min … 1 day; 1 h when unset or not a number). */
+function healthCheckSeconds(fns: ITriggerFunctions): number {
+  const options = fns.getNodeParameter(PARAM.options, {}) as Record<string, unknown>;
+  const minutes = Number(options[PARAM.healthCheckMinutes] ?? HEALTH_CHECK_DEFAULT_MINUTES);
+  const valid = Number.isFinite(minutes) && minutes >= 1 ? Math.min(minutes, 1440) : HEALTH_CHECK_DEFAULT_MINUTES;
+  return Math.round(valid * 60);
 }
 
 /** Seconds between upkeep ticks: a twentieth of the shortest lifetime, within 1 s … 1 h. */

@@ -14,6 +14,7 @@ import { cronEvery, RENEW_ATTEMPTS, tickSeconds, upkeepTrigger } from '../src/up
 import { CREDENTIAL_FIELDS } from '../src/credential.js';
 import { storedSubscriptions } from '../src/state.js';
 import { keepTestRunData } from '../src/test-run-data.js';
+import { nodeProperties, PARAM } from '../src/parameters.js';
 import { hookContext, PRODUCTION_URL } from './contexts.js';
 
 const START = Date.parse('2030-01-01T00:00:00.000Z');
@@ -343,6 +344,46 @@ describe('upkeep: failures and other vendors', () => {
     expect(manual.crons).toEqual([]);
     await response.manualTriggerFunction!();
     expect(manual.emitted).toEqual([data]);
+  });
+});
+
+describe("upkeep: the node's Check Subscription Every (Minutes)", () => {
+  /** A trigger context whose Options collection holds `healthCheckMinutes`. */
+  function withMinutes(vendor: VendorDefinition, minutes: unknown) {
+    // Registering the cron reads no credential: no sandbox is needed.
+    const t = triggerContext(vendor, {} as Sandbox, {});
+    (t.ctx as unknown as { getNodeParameter: unknown }).getNodeParameter = (name: string, fallback?: unknown) =>
+      name === 'options' ? { healthCheckMinutes: minutes } : fallback;
+    return t;
+  }
+
+  it('sets how often a vendor without expiry is checked; nonsense falls back to hourly', async () => {
+    const plain = vendors.find((v) => v.api && !v.api.expiry)!;
+    for (const [minutes, cron] of [
+      [5, '0 */5 * * * *'],
+      [1, '0 */1 * * * *'],
+      [60, '0 0 * * * *'],
+      [600, '0 0 * * * *'], // ticks hourly, checks every 10 h
+      [0, '0 0 * * * *'],
+      ['soon', '0 0 * * * *'],
+    ] as const) {
+      const t = withMinutes(plain, minutes);
+      await upkeepTrigger(plain).call(t.ctx);
+      expect(t.crons, String(minutes)).toEqual([cron]);
+    }
+  });
+
+  it('the option is offered for vendors with an API only, 1 minute to 1 day, hourly by default', () => {
+    for (const vendor of vendors) {
+      const options = nodeProperties(vendor, { sharedDedupe: true }).find((p) => p.name === PARAM.options)!;
+      const option = options.options!.find((o) => 'name' in o && o.name === PARAM.healthCheckMinutes) as
+        { default: number; typeOptions: { minValue: number; maxValue: number } } | undefined;
+      if (!vendor.api) {
+        expect(option, vendor.id).toBeUndefined();
+        continue;
+      }
+      expect(option, vendor.id).toMatchObject({ default: 60, typeOptions: { minValue: 1, maxValue: 1440 } });
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
  * `packageName`: the community package the node comes from (a package `hookpack build n8n`
  * wrote has its own name). `dedupe`: `{ credential: {id, name} }` of a `hookpackRedis` credential switches the trigger's
  * redelivery check to that Redis (node parameter `dedupeStore: 'redis'`); default: in memory.
+ * `options`: the node's Options collection (`{ healthCheckMinutes: 1 }`…).
  */
 /** n8n-nodes-hookpack's credential type name for a vendor (its namesFor().credentialName). */
 export function credentialTypeOf(vendor) {
@@ -18,7 +19,7 @@ export function credentialTypeOf(vendor) {
 
 export async function createTriggerWorkflow(
   rest,
-  { n8nUrl, sandbox, vendor, events, name, signingSecret, dedupe, packageName = 'n8n-nodes-hookpack' },
+  { n8nUrl, sandbox, vendor, events, name, signingSecret, dedupe, packageName = 'n8n-nodes-hookpack', options },
 ) {
   const credentialType = credentialTypeOf(vendor);
   const data = vendor.api
@@ -49,6 +50,7 @@ export async function createTriggerWorkflow(
           events,
           ...(dedupe ? { dedupeStore: 'redis' } : {}),
           ...(required.length > 0 ? { subscriptionOptions: Object.fromEntries(required) } : {}),
+          ...(options ? { options } : {}),
         },
         credentials: {
           [credentialType]: { id: credential.id, name: credential.name },
