@@ -345,6 +345,35 @@ describe.each(verifyingManualVendors.map((v) => [v.id]))('%s: URL verification i
 });
 
 /**
+ * Publishes a trigger of a fixture vendor (from its own community package) on its first event,
+ * through main; resolves once the vendor holds the trigger's one subscription.
+ */
+async function publishFixture(vendor: VendorDefinition, packageName: string, purpose: string) {
+  const created = await createTriggerWorkflow(rest, {
+    n8nUrl: queue!.lbUrl,
+    sandbox,
+    vendor,
+    events: [vendor.events[0]!.type],
+    name: `hookpack queue e2e: ${vendor.displayName} (${purpose})`,
+    packageName,
+  });
+  await rest.activate(created.workflowId);
+  await until(() => sandbox!.subscriptions(vendor.id).length === 1, 60_000);
+  return created;
+}
+
+/** One event through the fixture's subscription runs once; then unpublishing deletes the subscription. */
+async function deliverOnceThenUnpublish(vendor: VendorDefinition, workflowId: string) {
+  const fired = sandbox!.fire(vendor.id, vendor.events[0]!.type);
+  expect(await sandbox!.settle(30_000)).toBe(true);
+  expect(sandbox!.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+  expect((await settledExecutions(workflowId, 30_000)).map((r) => r.status)).toEqual(['success']);
+  await rest.deactivate(workflowId);
+  await until(() => sandbox!.subscriptions(vendor.id).length === 0, 20_000);
+  expect(sandbox!.subscriptions(vendor.id)).toEqual([]);
+}
+
+/**
  * "A handshake answered during activation" in queue mode: main runs the trigger's create, the
  * sandbox (as the fixture vendor, Graph-style) calls the load balancer's URL while create waits,
  * and a webhook process answers it: unsigned, so it needs nothing create has not saved yet.
@@ -354,17 +383,7 @@ describe('a handshake answered during activation in queue mode (test/fixtures/ac
     'a webhook process answers the verification while create waits; create succeeds after it; nothing runs',
     async () => {
       const vendor = acmeVerified;
-      const events = [vendor.events[0]!.type];
-      const created = await createTriggerWorkflow(rest, {
-        n8nUrl: queue!.lbUrl,
-        sandbox,
-        vendor,
-        events,
-        name: `hookpack queue e2e: ${vendor.displayName} (handshake during create)`,
-        packageName: VERIFIED_PACKAGE,
-      });
-      await rest.activate(created.workflowId);
-      await until(() => sandbox!.subscriptions(vendor.id).length === 1, 60_000);
+      const created = await publishFixture(vendor, VERIFIED_PACKAGE, 'handshake during create');
       const subs = sandbox!.subscriptions(vendor.id);
       expect(subs, `main log:\n${queue!.main.log().slice(-3000)}`).toHaveLength(1);
       const sub = subs[0]!;
@@ -382,13 +401,7 @@ describe('a handshake answered during activation in queue mode (test/fixtures/ac
       await sleep(1000);
       expect(await executionRows(created.workflowId)).toEqual([]);
 
-      const fired = sandbox!.fire(vendor.id, events[0]!);
-      expect(await sandbox!.settle(30_000)).toBe(true);
-      expect(sandbox!.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
-      expect((await settledExecutions(created.workflowId, 30_000)).map((r) => r.status)).toEqual(['success']);
-      await rest.deactivate(created.workflowId);
-      await until(() => sandbox!.subscriptions(vendor.id).length === 0, 20_000);
-      expect(sandbox!.subscriptions(vendor.id)).toEqual([]);
+      await deliverOnceThenUnpublish(vendor, created.workflowId);
     },
   );
 });
@@ -404,17 +417,7 @@ describe('renewal in queue mode (test/fixtures/expiring-parley.ts)', () => {
     'main alone renews the subscription before each expiry; deliveries through the webhook processes keep verifying',
     async () => {
       const vendor = expiringParley;
-      const events = [vendor.events[0]!.type];
-      const created = await createTriggerWorkflow(rest, {
-        n8nUrl: queue!.lbUrl,
-        sandbox,
-        vendor,
-        events,
-        name: `hookpack queue e2e: ${vendor.displayName} (renewal)`,
-        packageName: EXPIRING_PACKAGE,
-      });
-      await rest.activate(created.workflowId);
-      await until(() => sandbox!.subscriptions(vendor.id).length === 1, 60_000);
+      const created = await publishFixture(vendor, EXPIRING_PACKAGE, 'renewal');
       const sub = sandbox!.subscriptions(vendor.id)[0]!;
       const lifetimeMs = 10_000;
       const refreshPath = vendor.api!.endpoints.renew!.path.replace('{id}', sub.id);
@@ -437,13 +440,7 @@ describe('renewal in queue mode (test/fixtures/expiring-parley.ts)', () => {
       expect(queue!.main.log()).toContain(renewedLine);
       for (const w of queue!.webhooks) expect(readFileSync(w.logFile, 'utf8'), w.name).not.toContain(renewedLine);
 
-      const fired = sandbox!.fire(vendor.id, events[0]!);
-      expect(await sandbox!.settle(30_000)).toBe(true);
-      expect(sandbox!.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
-      expect((await settledExecutions(created.workflowId, 30_000)).map((r) => r.status)).toEqual(['success']);
-      await rest.deactivate(created.workflowId);
-      await until(() => sandbox!.subscriptions(vendor.id).length === 0, 20_000);
-      expect(sandbox!.subscriptions(vendor.id)).toEqual([]);
+      await deliverOnceThenUnpublish(vendor, created.workflowId);
     },
     120_000,
   );
