@@ -242,34 +242,25 @@ describe('a vendor module outside the repository, with only the packed hookpack 
   it('hookpack new writes a vendor module whose own test passes', async () => {
     await timed('new + build n8n', () => {
       hookpack('new', 'acme', '--name', 'Acme', '--signature', 'hmac-hex:X-Acme-Signature:sha256=');
-      hookpack(
-        'build',
-        'n8n',
-        '--vendor',
-        './acme.ts',
-        '--out',
-        './n8n-nodes-acme',
-        '--author',
-        'Acme Connectors <connectors@acme.example>',
-        '--homepage',
-        'https://acme.example/n8n',
-      );
-      // The same module for n8n Cloud: the nodes without the Redis redelivery check.
-      hookpack(
-        'build',
-        'n8n',
-        '--vendor',
-        './acme.ts',
-        '--out',
-        './n8n-nodes-acme-cloud',
-        '--name',
-        'n8n-nodes-acme-cloud',
-        '--cloud',
-        '--author',
-        'Acme Connectors <connectors@acme.example>',
-        '--homepage',
-        'https://acme.example/n8n',
-      );
+      // The package for self-hosted n8n, and the same module for n8n Cloud (without the Redis check).
+      for (const [out, extra] of [
+        ['n8n-nodes-acme', []],
+        ['n8n-nodes-acme-cloud', ['--name', 'n8n-nodes-acme-cloud', '--cloud']],
+      ] as const) {
+        hookpack(
+          'build',
+          'n8n',
+          '--vendor',
+          './acme.ts',
+          '--out',
+          `./${out}`,
+          ...extra,
+          '--author',
+          'Acme Connectors <connectors@acme.example>',
+          '--homepage',
+          'https://acme.example/n8n',
+        );
+      }
     });
     const test = run(process.execPath, ['--test', '--test-reporter=tap', 'acme.test.ts'], consumer);
     expect(test).toMatch(/# pass 1/);
