@@ -122,6 +122,46 @@ describe('expiring subscriptions in a real n8n', () => {
     await rest.deactivate(workflowId);
   }, 120_000);
 
+  it('a renewal the vendor keeps refusing (503) is retried at the next checks, then the subscription is replaced', async () => {
+    const { workflowId, event, sub } = await publish('expiry: renewal refused');
+    try {
+      // Every refresh answered 503 from now on; create, read and delete still work.
+      sandbox.setFaults({
+        seed: 1,
+        rules: [{ vendor: vendor.id, operation: 'renew', fault: 'server-error', status: 503, times: 1000 }],
+      });
+      const started = performance.now();
+      try {
+        await until(
+          () => subs().some((s) => s.url === sub.url && s.id !== sub.id && s.active),
+          'the replacement',
+          60_000,
+        );
+      } finally {
+        sandbox.setFaults(null);
+      }
+      timings['renewal refused → replaced'] = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+      await until(() => sandbox.subscription(sub.id) === undefined, 'the refused one to be deleted', 30_000);
+      expect(subs().filter((s) => s.url === sub.url)).toHaveLength(1);
+      const refused = sandbox
+        .requests(vendor.id)
+        .filter((r) => r.path.includes(`/${sub.id}/refresh`) && r.status === 503);
+      timings['refreshes answered 503'] = String(refused.length);
+      expect(refused.length).toBeGreaterThanOrEqual(1);
+      // The log says the failed attempt, retried at the next check, then the replacement — after
+      // the third failure, or earlier when the next check would come too close to the expiry.
+      expect(n8n.log()).toContain(`renewing subscription ${sub.id} failed (attempt 1 of 3, retried at the next check)`);
+      expect(n8n.log()).toMatch(
+        new RegExp(
+          `renewing subscription ${sub.id} failed \\d time\\(s\\) \\(last: [^\\n]*503[^\\n]*; n8n registers the trigger again`,
+        ),
+      );
+      await deliverOne(workflowId, event);
+    } finally {
+      await rest.deactivate(workflowId);
+    }
+  }, 120_000);
+
   it('after a restart the upkeep goes on: a subscription deleted while n8n was down is recreated', async () => {
     const { workflowId, event, sub } = await publish('expiry: restart');
     await n8n.stop();
