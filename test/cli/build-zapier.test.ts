@@ -130,4 +130,20 @@ describe('zapierLimits: what a Zapier app cannot do, refused in one line', () =>
     );
     expect(existsSync(join(work, 'app'))).toBe(false);
   });
+
+  it('a vendor whose API takes client-credential tokens (not built for Zapier yet)', () => {
+    const appOnly = {
+      ...acme,
+      auth: {
+        kind: 'clientCredentials' as const,
+        tokenUrl: 'https://login.acme.test/oauth2/token',
+        scope: 'acme',
+        fields: [],
+        clientHelp: 'Acme → Apps.',
+      },
+    };
+    expect(zapierLimits(appOnly)).toEqual([
+      `auth: "clientCredentials" (an app's client id and secret exchanged for tokens): hookpack's Zapier apps take API keys only so far`,
+    ]);
+  });
 });

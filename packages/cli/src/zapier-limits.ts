@@ -8,6 +8,10 @@ import { triggerKey } from '@hookpack/zapier';
 export function zapierLimits(vendor: VendorDefinition): string[] {
   // What the platform cannot do at all (answer a URL handshake), then what the names cannot become.
   const reasons: string[] = [...zapierLimitations(vendor)];
+  if (vendor.auth.kind === 'clientCredentials')
+    reasons.push(
+      `auth: "clientCredentials" (an app's client id and secret exchanged for tokens): hookpack's Zapier apps take API keys only so far`,
+    );
   const keys = new Map<string, string>();
   for (const event of vendor.events) {
     let key: string;

@@ -13,7 +13,7 @@ export interface VendorDefinition {
   /** Vendor documentation; only set where the docs name a host (no invented addresses). */
   docsUrl?: string;
   /** How API calls authenticate; `none` for vendors configured by hand in their UI. */
-  auth: ApiKeyAuth | NoAuth;
+  auth: ApiKeyAuth | ClientCredentialsAuth | NoAuth;
   /** The REST subscription API; absent when the vendor has none (paste-the-URL setup). */
   api?: RestApiDefinition;
   /** For vendors without an API: what the user does in the vendor's UI. */
@@ -42,6 +42,32 @@ export interface ApiKeyAuth {
 }
 export interface NoAuth {
   kind: 'none';
+}
+
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4): the app's client id and secret are exchanged at
+ * the token endpoint for a short-lived access token, sent as `Authorization: Bearer <token>`
+ * (Microsoft Graph app-only access). Clients cache the token until shortly before it expires and
+ * fetch a new one once when the API answers 401.
+ */
+export interface ClientCredentialsAuth {
+  kind: 'clientCredentials';
+  /** The documented token endpoint; `{name}` placeholders are `fields` of the credential (Graph's `{tenant}`). */
+  tokenUrl: string;
+  /** The scope to ask for (`https://graph.microsoft.com/.default`). */
+  scope: string;
+  /** Credential fields the token URL names, besides the client id and secret. */
+  fields: AuthField[];
+  /** Where the user finds the client id and secret, one sentence for help texts. */
+  clientHelp: string;
+}
+
+export interface AuthField {
+  /** The placeholder in `tokenUrl` and the credential field's name (`tenant`). */
+  name: string;
+  displayName: string;
+  description: string;
+  placeholder?: string;
 }
 
 export interface ManualSetup {

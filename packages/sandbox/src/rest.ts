@@ -24,6 +24,7 @@ import { performHandshake } from './handshake.js';
 import type { DeliveryEngine, FireResult } from './delivery.js';
 import type { FaultInjector, InjectedFault } from './faults.js';
 import { grantedExpiry, lapseExpired, latestAllowedExpiry, renewAnswer, type ExpiryClock } from './expiry.js';
+import { TokenIssuer } from './client-credentials.js';
 
 export interface RestContext {
   store: Store;
@@ -66,6 +67,8 @@ export function basePathOf(vendor: VendorDefinition): string {
 export class VendorApi {
   private readonly limiter: RateLimiter | undefined;
   private readonly idempotency = new IdempotencyCache();
+  /** The token endpoint, for a client-credentials vendor. */
+  private readonly tokens: TokenIssuer | undefined;
   readonly basePath: string;
   private readonly api: RestApiDefinition;
   private readonly codec: ResourceCodec;
@@ -82,6 +85,7 @@ export class VendorApi {
     const rl = vendor.api?.rateLimit;
     this.limiter = rl ? new RateLimiter(rl.requests, rl.perSeconds * 1000) : undefined;
     this.basePath = basePathOf(vendor);
+    this.tokens = vendor.auth.kind === 'clientCredentials' ? new TokenIssuer(vendor) : undefined;
   }
 
   reset(): void {
@@ -112,6 +116,14 @@ export class VendorApi {
       sendJson(res, status, body, headers, this.mediaType);
     };
     try {
+      if (this.tokens?.isTokenPath(req.method ?? 'GET', path)) {
+        const account = this.ctx.store.ensureAccount(this.vendor);
+        const revoked = this.ctx.faults.isRevoked(this.vendor.id);
+        if (revoked) this.tokens.revokeAll();
+        const reply = this.tokens.answer((await readBody(req)).toString('utf8'), account.apiKey, revoked);
+        sendJson(res, reply.status, reply.body, {}, 'application/json');
+        return;
+      }
       const inPrefix = path.startsWith(this.basePath + '/') || path === this.basePath;
       let route: { op: Operation; id?: string } | undefined;
       let routeError: unknown;
@@ -221,8 +233,12 @@ export class VendorApi {
 
   private authorized(req: IncomingMessage, apiKey: string): boolean {
     const auth = this.vendor.auth;
-    if (auth.kind !== 'apiKey') return true;
     const bearer = /^Bearer\s+(.+)$/i.exec(header(req, 'authorization') ?? '')?.[1]?.trim();
+    if (auth.kind === 'clientCredentials') {
+      if (this.ctx.faults.isRevoked(this.vendor.id)) this.tokens!.revokeAll();
+      return this.tokens!.accepts(bearer);
+    }
+    if (auth.kind !== 'apiKey') return true;
     const candidates: (string | undefined)[] = [];
     if (auth.placement === 'bearer') candidates.push(bearer);
     else {
@@ -235,6 +251,10 @@ export class VendorApi {
 
   private authMessage(req: IncomingMessage): string {
     const auth = this.vendor.auth;
+    if (auth.kind === 'clientCredentials')
+      return header(req, 'authorization')
+        ? 'Access token is invalid or expired.'
+        : 'Missing access token: send Authorization: Bearer <token> from the token endpoint.';
     if (auth.kind !== 'apiKey') return 'Unauthorized.';
     const where =
       auth.placement === 'bearer' ? 'Authorization: Bearer <key>' : `${auth.headerName ?? 'X-API-Key'}: <key>`;

@@ -10,6 +10,7 @@ import { VendorApi } from './rest.js';
 import { RequestLog, type ApiRequestRecord } from './request-log.js';
 import { Store, type SubscriptionRecord } from './state.js';
 import { lapseExpired, type ExpiryClock } from './expiry.js';
+import { sandboxClientId, tokenPathOf } from './client-credentials.js';
 import {
   FaultInjector,
   FaultSpecError,
@@ -69,6 +70,11 @@ export interface SandboxVendorInfo {
   events: string[];
   /** What the sandbox does for the vendor's URL-verification handshake; only for vendors that declare one. */
   handshake?: string;
+  /**
+   * For client-credentials vendors: what to pass as `clientCredentials` (the secret is the
+   * account's key; `tokenUrl` keeps the vendor's `{field}` placeholders, which take any value).
+   */
+  clientCredentials?: { clientId: string; clientSecret: string; tokenUrl: string };
 }
 
 /** A subscription as the inspection API shows it (secret included: this is a test tool). */
@@ -180,6 +186,15 @@ export class Sandbox {
       displayName: v.displayName,
       baseUrl: api ? `${this.url}/${v.id}${api.basePath}` : null,
       apiKey: v.auth.kind === 'apiKey' ? account.apiKey : null,
+      ...(v.auth.kind === 'clientCredentials'
+        ? {
+            clientCredentials: {
+              clientId: sandboxClientId(v),
+              clientSecret: account.apiKey,
+              tokenUrl: `${this.url}/${v.id}${tokenPathOf(v)}`,
+            },
+          }
+        : {}),
       appSecret: account.appSecret ?? null,
       credits: account.credits,
       events: v.events.map((e) => e.type),
@@ -192,6 +207,13 @@ export class Sandbox {
     const info = this.vendor(vendorId);
     if (!info.baseUrl) throw new SandboxInputError(`${info.displayName} has no REST API; add hooks with addHook()`);
     return info.baseUrl;
+  }
+
+  /** `clientCredentials` for `createSubscriptionClient(vendor, { baseUrl, clientCredentials })` (client-credentials vendors). */
+  clientCredentials(vendorId: string): { clientId: string; clientSecret: string; tokenUrl: string } {
+    const info = this.vendor(vendorId);
+    if (!info.clientCredentials) throw new SandboxInputError(`${info.displayName} does not use client credentials`);
+    return info.clientCredentials;
   }
 
   apiKey(vendorId: string): string {

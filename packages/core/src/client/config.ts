@@ -2,12 +2,19 @@ import type { VendorDefinition } from '../vendor.js';
 import { resolveRetryOptions, type RetryOptions } from './backoff.js';
 import { HookpackInputError } from './errors.js';
 import { defaultBaseUrl } from '../test-event.js';
+import {
+  resolveClientCredentials,
+  type ClientCredentialsInput,
+  type ResolvedClientCredentials,
+} from './client-credentials.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface SubscriptionClientOptions {
-  /** The user's API key for this vendor. Trimmed; never appears in errors. */
-  apiKey: string;
+  /** The user's API key for this vendor (`auth.kind: 'apiKey'`). Trimmed; never appears in errors. */
+  apiKey?: string;
+  /** The app's client id and secret, for vendors with `auth.kind: 'clientCredentials'`. Never appear in errors. */
+  clientCredentials?: ClientCredentialsInput;
   /**
    * Defaults to the vendor's documented production base URL; required where the docs name none
    * (`baseUrlRole: 'example'`). Set it for sandboxes, staging, self-hosting.
@@ -34,6 +41,7 @@ export interface SubscriptionClientOptions {
 
 export interface ResolvedClientConfig {
   apiKey: string;
+  clientCredentials?: ResolvedClientCredentials;
   baseUrl: string;
   fetch: FetchLike;
   timeoutMs: number;
@@ -69,6 +77,10 @@ export function resolveClientConfig(
   }
   const api = vendor.api;
   const apiKey = api && vendor.auth.kind === 'apiKey' ? checkApiKey(vendor, options.apiKey) : '';
+  const clientCredentials =
+    api && vendor.auth.kind === 'clientCredentials'
+      ? resolveClientCredentials(vendor, options.clientCredentials)
+      : undefined;
   if (api && options.baseUrl === undefined && defaultBaseUrl(api) === undefined) {
     throw new HookpackInputError(
       `${vendor.displayName} documents no production API address (its docs only show ${api.baseUrl}): pass options.baseUrl`,
@@ -93,6 +105,7 @@ export function resolveClientConfig(
   if (/[\r\n]/.test(userAgent)) throw new HookpackInputError('userAgent must not contain line breaks');
   return {
     apiKey,
+    ...(clientCredentials && { clientCredentials }),
     baseUrl,
     fetch: fetchImpl,
     timeoutMs,

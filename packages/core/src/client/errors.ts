@@ -17,7 +17,8 @@ export type ApiErrorCode =
 export interface HookpackApiErrorInit {
   code: ApiErrorCode;
   vendor: string;
-  operation: Operation;
+  /** The API operation, or `token`: the access-token request of a client-credentials vendor. */
+  operation: Operation | 'token';
   /** HTTP status, when the vendor answered at all. */
   status?: number;
   /** The vendor's own error message, as sent (API key redacted). */
@@ -40,7 +41,7 @@ export class HookpackApiError extends Error {
   override name = 'HookpackApiError';
   readonly code: ApiErrorCode;
   readonly vendor: string;
-  readonly operation: Operation;
+  readonly operation: Operation | 'token';
   readonly status: number | undefined;
   readonly vendorMessage: string | undefined;
   readonly details: Record<string, unknown> | undefined;

@@ -8,6 +8,7 @@ export {
   type SubscriptionClient,
 } from './client.js';
 export type { SubscriptionClientOptions, FetchLike, ClientRuntime } from './config.js';
+export type { ClientCredentialsInput } from './client-credentials.js';
 export { defaultRetryOptions, parseRetryAfter, type RetryOptions } from './backoff.js';
 export {
   HookpackApiError,

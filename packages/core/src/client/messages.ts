@@ -42,7 +42,10 @@ export function httpError(vendor: VendorDefinition, ctx: CallContext, failure: H
   let message: string;
   switch (code) {
     case 'unauthorized':
-      message = `${name} rejected the API key: invalid or revoked (401).${said}${keyPrefixHint(vendor, ctx.apiKey)}`;
+      message =
+        vendor.auth.kind === 'clientCredentials'
+          ? `${name} refused the access token it issued for the app's client credentials (401), also after a new one was fetched.${said} Check that the app has the API permissions this needs, granted by an administrator.`
+          : `${name} rejected the API key: invalid or revoked (401).${said}${keyPrefixHint(vendor, ctx.apiKey)}`;
       break;
     case 'forbidden': {
       const paid = paidEventsIn(vendor, ctx.events);

@@ -5,6 +5,7 @@ import type { ResolvedClientConfig } from './config.js';
 import { HookpackApiError, RateLimitError } from './errors.js';
 import { formatMs, httpError, redact, type CallContext } from './messages.js';
 import { mediaTypeOf, resourceCodec } from '../resource/codec.js';
+import { ClientCredentialsTokens } from './client-credentials.js';
 
 /** One logical call: an operation, with the retry rules that are safe for it. */
 export interface RequestSpec {
@@ -41,10 +42,22 @@ export interface AttemptBudget {
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export class Transport {
+  /** Access tokens, for a client-credentials vendor. */
+  private readonly tokens: ClientCredentialsTokens | undefined;
+
   constructor(
     private readonly vendor: VendorDefinition,
     private readonly config: ResolvedClientConfig,
-  ) {}
+  ) {
+    this.tokens = config.clientCredentials
+      ? new ClientCredentialsTokens(vendor, config.clientCredentials, config.fetch, config.timeoutMs, config.now)
+      : undefined;
+  }
+
+  /** Everything an error message must not show: the key, the client secret, a cached token. */
+  private secrets(): string[] {
+    return [this.config.apiKey, ...(this.tokens?.secrets ?? [])].filter((s) => s !== '');
+  }
 
   endpoint(operation: Operation): EndpointDefinition | undefined {
     return this.vendor.api?.endpoints[operation];
@@ -62,14 +75,22 @@ export class Transport {
     const idempotencyKey = isMutation && this.vendor.api?.idempotencyKeys ? randomUUID() : undefined;
     const { retry } = this.config;
     let retryNumber = 0;
+    // A token the API refuses (revoked, or expired early) is replaced once per logical call.
+    let tokenReplaced = false;
     for (;;) {
       budget.used += 1;
       const attempt = budget.used;
       let error: HookpackApiError;
       try {
-        const response = await this.sendOnce(spec, endpoint, idempotencyKey);
+        const token = this.tokens ? await this.tokens.token() : undefined;
+        const response = await this.sendOnce(spec, endpoint, idempotencyKey, token);
         if (response.status >= 200 && response.status < 300) return response;
         if (spec.acceptStatuses?.includes(response.status)) return response;
+        if (response.status === 401 && token !== undefined && !tokenReplaced) {
+          tokenReplaced = true;
+          this.tokens!.invalidate(token);
+          continue;
+        }
         error = this.failure(spec, response);
       } catch (e) {
         if (!(e instanceof HookpackApiError)) throw e;
@@ -101,7 +122,7 @@ export class Transport {
 
   private failure(spec: RequestSpec, response: RawResponse): HookpackApiError {
     const codec = resourceCodec(this.vendor);
-    const secretsToHide = [this.config.apiKey];
+    const secretsToHide = this.secrets();
     let vendorMessage: string | undefined;
     let details: Record<string, unknown> | undefined;
     let parsed: unknown;
@@ -154,13 +175,14 @@ export class Transport {
     spec: RequestSpec,
     endpoint: EndpointDefinition,
     idempotencyKey: string | undefined,
+    token: string | undefined,
   ): Promise<RawResponse> {
     const url = spec.url ?? this.buildUrl(endpoint, spec.id, spec.query);
     const mediaType = mediaTypeOf(this.vendor.api ?? {});
     const headers: Record<string, string> = {
       Accept: mediaType,
       'User-Agent': this.config.userAgent,
-      ...this.authHeader(),
+      ...this.authHeader(token),
     };
     let body: string | undefined;
     if (spec.body !== undefined) {
@@ -202,7 +224,7 @@ export class Transport {
       return err;
     }
     const code = errorCode(e);
-    const detail = redact(code ?? (e instanceof Error ? e.message : String(e)), [this.config.apiKey]);
+    const detail = redact(code ?? (e instanceof Error ? e.message : String(e)), this.secrets());
     const err = new HookpackApiError(
       `Could not reach ${name} at ${this.config.baseUrl} for ${spec.operation}: ${detail}`,
       {
@@ -234,8 +256,9 @@ export class Transport {
     return url;
   }
 
-  private authHeader(): Record<string, string> {
+  private authHeader(token: string | undefined): Record<string, string> {
     const auth = this.vendor.auth;
+    if (auth.kind === 'clientCredentials') return token ? { Authorization: `Bearer ${token}` } : {};
     if (auth.kind !== 'apiKey') return {};
     if (auth.placement === 'bearer') return { Authorization: `Bearer ${this.config.apiKey}` };
     return { [auth.headerName ?? 'X-API-Key']: this.config.apiKey };

@@ -3,6 +3,7 @@ import type { RestApiDefinition, VendorDefinition } from '../vendor.js';
 import { envelopeCarriesId } from '../delivery.js';
 import { checkHandshake } from './check-handshake.js';
 import { checkExpiry } from './check-expiry.js';
+import { checkClientCredentials } from './check-auth.js';
 
 /** One inconsistency in a vendor description: where it is, what is wrong, how to fix it. */
 export interface DescriptionProblem {
@@ -152,6 +153,7 @@ function checkApi(
   for (const op of ['create', 'delete'] as const)
     if (!endpoints[op]) add(`api.endpoints.${op}`, `no ${op} endpoint`, 'every REST vendor needs create and delete');
   checkExpiry(vendor, api, add);
+  checkClientCredentials(vendor, add);
   if (!endpoints.me && !endpoints.list)
     add('api.endpoints', 'no "me" or "list" endpoint to test a credential with', 'declare one of them');
   for (const [op, ep] of Object.entries(endpoints)) {
