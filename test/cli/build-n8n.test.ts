@@ -162,14 +162,6 @@ describe('bad --vendor input: one line naming the file and the problem, exit 2, 
       /^hookpack: \.\/no-events\.ts: fails the description checks: vendor "acmeBilling", events: no events\. Fix: /,
     ],
     [
-      // Client credentials: core and the sandbox speak them; the n8n credential does not yet.
-      'app-only.ts',
-      `import { acme } from ${JSON.stringify(fixture)};\n` +
-        "export default { ...acme, auth: { kind: 'clientCredentials', tokenUrl: 'https://login.acme.test/oauth2/token', " +
-        "scope: 'acme', fields: [], clientHelp: 'Acme → Apps.' } };\n",
-      /^hookpack: \.\/app-only\.ts: n8n cannot build vendor "acmeBilling": auth "clientCredentials" .*API keys only so far$/,
-    ],
-    [
       // An expiry nothing can renew: every subscription would lapse a lifetime after activation.
       'expiry-without-renewal.ts',
       `import { acme } from ${JSON.stringify(fixture)};\n` +

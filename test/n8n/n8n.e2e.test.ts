@@ -23,6 +23,8 @@ import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { wrongSecret } from '../support/wrong-secret.js';
 import { acmeVerified } from '../fixtures/acme-verified.js';
 import { packVerifiedPackage, VERIFIED_PACKAGE } from '../support/verified-package.js';
+import { packFixturePackage } from '../support/fixture-package.js';
+import { parleyAppOnly } from '../fixtures/parley-app-only.js';
 import {
   createTriggerWorkflow,
   DEFAULT_N8N_VERSION,
@@ -38,6 +40,8 @@ import {
 
 const INSTALL_TIMEOUT = 25 * 60_000;
 const restVendors = vendors.filter((v) => v.api);
+/** The package of test/fixtures/parley-app-only.ts: an API that takes client-credential tokens. */
+const APP_ONLY_PACKAGE = 'n8n-nodes-parley-app-only';
 const manualVendors = vendors.filter((v) => !v.api);
 
 interface VendorSetup {
@@ -138,8 +142,13 @@ beforeAll(async () => {
   const tarball = packNodesPackage(join(workDir, 'pack'));
   // Beside it, a package built from the fixture vendor whose URL is verified while create waits
   // (Graph-style): the real node answering a handshake during activation.
-  installCommunityPackage(userFolder, tarball, await packVerifiedPackage(workDir));
-  sandbox = await startSandbox({ timeScale: 0.001, vendors: [...vendors, acmeVerified] });
+  installCommunityPackage(
+    userFolder,
+    tarball,
+    await packVerifiedPackage(workDir),
+    await packFixturePackage(workDir, 'parley-app-only.ts', APP_ONLY_PACKAGE),
+  );
+  sandbox = await startSandbox({ timeScale: 0.001, vendors: [...vendors, acmeVerified, parleyAppOnly] });
   port = await freePort();
   await bootN8n();
 
@@ -610,6 +619,55 @@ describe('a handshake answered during activation (test/fixtures/acme-verified.ts
         `[n8n e2e] ${vendor.id} on n8n ${n8nMajor()}.x: handshake answered during activation ` +
           `(${sub.handshake!.at}), create answered ${creates[0]!.at}`,
       );
+      await rest.deactivate(created.workflowId);
+      await until(() => sandbox.subscriptions(vendor.id).length === 0, 10_000);
+      expect(sandbox.subscriptions(vendor.id)).toEqual([]);
+    },
+  );
+});
+
+/**
+ * A vendor whose API takes OAuth 2.0 client-credential tokens (test/fixtures/parley-app-only.ts,
+ * Graph app-only style), built into its own package: the node gets a token from the sandbox's
+ * token endpoint with the credential's client id and secret, and uses it for every call.
+ */
+describe('client credentials (test/fixtures/parley-app-only.ts) in a real n8n', () => {
+  e2e(
+    "n8n's credential test goes through the node; activation, an event and deactivation work on app tokens",
+    async () => {
+      const vendor = parleyAppOnly;
+      const events = [vendor.events[0]!.type];
+      const created = await createTriggerWorkflow(rest, {
+        n8nUrl: n8n!.url,
+        sandbox,
+        vendor,
+        events,
+        name: `hookpack e2e: ${vendor.displayName}`,
+        packageName: APP_ONLY_PACKAGE,
+      });
+      const { credential } = created;
+      const ok = await rest.request('POST', '/credentials/test', { credentials: credential });
+      expect(ok).toMatchObject({ status: 'OK' });
+      const wrong = await rest.request('POST', '/credentials/test', {
+        credentials: { ...credential, data: { ...credential.data, clientSecret: 'not-the-secret' } },
+      });
+      expect(wrong.status).toBe('Error');
+      expect(wrong.message).toContain("refused the app's client credentials (401: invalid_client");
+      expect(wrong.message).not.toContain('not-the-secret');
+
+      await rest.activate(created.workflowId);
+      await until(() => sandbox.subscriptions(vendor.id).length === 1);
+      expect(sandbox.subscriptions(vendor.id)).toMatchObject([{ url: created.productionUrl, active: true }]);
+      const tokenPath = (p: string) => p.endsWith('/oauth2/v2.0/token');
+      const calls = sandbox.requests(vendor.id);
+      expect(calls.filter((r) => tokenPath(r.path) && r.status === 200).length).toBeGreaterThanOrEqual(1);
+      // Every API call carried a token the sandbox had issued: none was refused.
+      expect(calls.filter((r) => !tokenPath(r.path) && r.status === 401)).toEqual([]);
+
+      const fired = sandbox.fire(vendor.id, events[0]!);
+      expect(await sandbox.settle()).toBe(true);
+      expect(sandbox.deliveries({ eventId: fired.eventId }).map((d) => d.state)).toEqual(['delivered']);
+      expect(await executionsOf(created.workflowId, 1)).toHaveLength(1);
       await rest.deactivate(created.workflowId);
       await until(() => sandbox.subscriptions(vendor.id).length === 0, 10_000);
       expect(sandbox.subscriptions(vendor.id)).toEqual([]);

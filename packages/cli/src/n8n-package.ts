@@ -11,13 +11,7 @@ import { bundleToMemory } from './bundle.js';
 import { defaultIconSvg } from './default-icon.js';
 import { claimOutDir, writeOutputs, type OutputFiles } from './out-dir.js';
 import { cliDir, dependencyDir } from './package-dirs.js';
-import {
-  accessExpression,
-  loadVendors,
-  VendorInputError,
-  type LoadedVendor,
-  type LoadOptions,
-} from './vendor-input.js';
+import { accessExpression, loadVendors, type LoadedVendor, type LoadOptions } from './vendor-input.js';
 import { mitLicense, n8nReadme } from './package-texts.js';
 
 export interface BuildN8nOptions extends LoadOptions {
@@ -74,12 +68,6 @@ interface FactoryBundle {
 
 export async function buildN8nPackage(options: BuildN8nOptions): Promise<BuiltPackage> {
   const loaded = await loadVendors(options.vendors, options);
-  for (const l of loaded)
-    if (l.vendor.auth.kind === 'clientCredentials')
-      throw new VendorInputError(
-        l.source.spec,
-        `n8n cannot build vendor "${l.vendor.id}": auth "clientCredentials" (an app's client id and secret exchanged for tokens): hookpack's n8n credentials take API keys only so far`,
-      );
   const name = options.name ?? `n8n-nodes-${appDirName(loaded[0]!.vendor)}`;
   if (!N8N_PACKAGE_NAME.test(name))
     throw new Error(`--name "${name}": n8n loads community packages named n8n-nodes-* or @scope/n8n-nodes-* only`);

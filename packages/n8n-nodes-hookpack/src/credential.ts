@@ -2,6 +2,7 @@ import {
   defaultBaseUrl,
   mediaTypeOf,
   usesAppSecret,
+  type ClientCredentialsAuth,
   type EndpointDefinition,
   type VendorDefinition,
 } from '@hookpack/core';
@@ -19,7 +20,17 @@ export const CREDENTIAL_FIELDS = {
   publicKey: 'publicKey',
   /** The app's signing secret (Shopify's client secret), for vendors that sign every delivery with it. */
   appSecret: 'appSecret',
+  /** Client-credentials vendors (`auth.kind: 'clientCredentials'`): the app's id and secret, and the token endpoint. */
+  clientId: 'clientId',
+  clientSecret: 'clientSecret',
+  tokenUrl: 'tokenUrl',
 } as const;
+
+/** The credential field of one of a client-credentials vendor's `auth.fields` (Graph's `tenant`). */
+export const authFieldName = (name: string) => `auth_${name}`;
+
+/** The node method that tests a client-credentials credential (n8n cannot fetch the token itself). */
+export const CLIENT_CREDENTIALS_TEST = 'hookpackClientCredentialsTest';
 
 /**
  * Builds the n8n credential type of one vendor: an API key + Base URL for vendors with a
@@ -28,7 +39,11 @@ export const CREDENTIAL_FIELDS = {
  */
 export function createCredentialClass(vendor: VendorDefinition): new () => ICredentialType {
   const names = namesFor(vendor);
-  const description = vendor.api ? apiKeyCredential(vendor) : signingSecretCredential(vendor);
+  const description = !vendor.api
+    ? signingSecretCredential(vendor)
+    : vendor.auth.kind === 'clientCredentials'
+      ? clientCredentialsCredential(vendor)
+      : apiKeyCredential(vendor);
   const cls = class implements ICredentialType {
     name = names.credentialName;
     displayName = names.credentialDisplayName;
@@ -75,14 +90,7 @@ function apiKeyCredential(vendor: VendorDefinition): CredentialParts {
       baseUrlProperty(vendor),
       ...publicKeyProperties(vendor),
       ...appSecretProperties(vendor),
-      {
-        displayName: 'Allow HTTP Webhook URLs',
-        name: CREDENTIAL_FIELDS.allowHttpWebhookUrl,
-        type: 'boolean',
-        default: false,
-        description:
-          'Whether to register plain http:// webhook URLs. Only for local sandboxes: the real service accepts HTTPS URLs only.',
-      },
+      allowHttpProperty(),
     ],
     authenticate: { type: 'generic', properties: { headers } },
     test: {
@@ -95,6 +103,57 @@ function apiKeyCredential(vendor: VendorDefinition): CredentialParts {
       },
       rules: credentialTestRules(vendor, probe),
     },
+  };
+}
+
+/**
+ * The app's client id and secret (and the fields its token URL names): the node exchanges them
+ * for access tokens itself, so n8n's credential test goes through the node (`testedBy`).
+ */
+function clientCredentialsCredential(vendor: VendorDefinition): CredentialParts {
+  const auth = vendor.auth as ClientCredentialsAuth;
+  const name = vendor.displayName;
+  return {
+    properties: [
+      {
+        displayName: 'Client ID',
+        name: CREDENTIAL_FIELDS.clientId,
+        type: 'string',
+        required: true,
+        default: '',
+        description: `The application (client) ID of your ${name} app. ${auth.clientHelp}`,
+      },
+      {
+        displayName: 'Client Secret',
+        name: CREDENTIAL_FIELDS.clientSecret,
+        type: 'string',
+        typeOptions: { password: true },
+        required: true,
+        default: '',
+        description: `The secret's value (not its ID). ${auth.clientHelp}`,
+      },
+      ...auth.fields.map((f): INodeProperties => ({
+        displayName: f.displayName,
+        name: authFieldName(f.name),
+        type: 'string',
+        required: true,
+        default: '',
+        ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+        description: f.description,
+      })),
+      {
+        displayName: 'Token URL',
+        name: CREDENTIAL_FIELDS.tokenUrl,
+        type: 'string',
+        required: true,
+        default: auth.tokenUrl,
+        description: `Where the node gets access tokens for the app. ${auth.fields.length > 0 ? `${auth.fields.map((f) => `{${f.name}}`).join(', ')} is filled from the field${auth.fields.length > 1 ? 's' : ''} above. ` : ''}Change it only for another cloud or a sandbox.`,
+      },
+      baseUrlProperty(vendor),
+      ...publicKeyProperties(vendor),
+      ...appSecretProperties(vendor),
+      allowHttpProperty(),
+    ],
   };
 }
 
@@ -114,6 +173,17 @@ function appSecretProperties(vendor: VendorDefinition): INodeProperties[] {
       description: `${field.help} ${vendor.displayName} signs every delivery with it; its API never returns it.`,
     },
   ];
+}
+
+function allowHttpProperty(): INodeProperties {
+  return {
+    displayName: 'Allow HTTP Webhook URLs',
+    name: CREDENTIAL_FIELDS.allowHttpWebhookUrl,
+    type: 'boolean',
+    default: false,
+    description:
+      'Whether to register plain http:// webhook URLs. Only for local sandboxes: the real service accepts HTTPS URLs only.',
+  };
 }
 
 /** The Base URL field: the documented production address as default, or none where the docs name none. */

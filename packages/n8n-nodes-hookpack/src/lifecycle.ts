@@ -16,8 +16,8 @@ import {
   waitProblem,
 } from './api-errors.js';
 import { budgetKey, chargeRateLimited, clearRateLimited, waitBeforeCalling } from './rate-limit-budget.js';
-import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
+import { apiCredentials } from './api-credentials.js';
 import { PARAM, subscriptionOptionInput } from './parameters.js';
 import { labelWithOwner, ownerInLabel, ownerOf, sameOwner, type Owner } from './ownership.js';
 import { openSecret, sealSecret } from './seal.js';
@@ -171,7 +171,7 @@ export function restLifecycle(vendor: VendorDefinition) {
             ? { publicKey: sub.publicKey! }
             : ctx.appSigned
               ? {}
-              : { sealedSecret: sealSecret(sub.secret!, ctx.apiKey, ctx.owner) }),
+              : { sealedSecret: sealSecret(sub.secret!, ctx.sealKey, ctx.owner) }),
           owner: ctx.owner,
           ...expiryOf(sub),
         })),
@@ -223,8 +223,8 @@ interface HookContext {
   vendor: VendorDefinition;
   fns: IHookFunctions;
   owner: Owner;
-  /** The credential's API key: the vendor's, and the key that seals the signing secret. */
-  apiKey: string;
+  /** Seals the signing secrets in the node's state: the credential's API key (or client secret). */
+  sealKey: string;
   api: SubscriptionApi;
   staticData: IDataObject;
   kind: WebhookKind;
@@ -242,7 +242,8 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
   const credentials = await fns.getCredentials(names.credentialName);
   const url = fns.getNodeWebhookUrl('default');
   if (!url) throw new Error('n8n did not provide a webhook URL for this node');
-  const allowHttp = credentials[CREDENTIAL_FIELDS.allowHttpWebhookUrl] === true;
+  const fromCredential = apiCredentials(vendor, credentials);
+  const allowHttp = fromCredential.allowHttpWebhookUrl;
   if (vendor.api?.requiresHttpsTarget && url.startsWith('http://') && !allowHttp) {
     throw insecureUrlError(vendor, url);
   }
@@ -265,15 +266,14 @@ async function hookContext(fns: IHookFunctions, vendor: VendorDefinition): Promi
   const options = subscriptionOptionInput(vendor, (name, fallback) => fns.getNodeParameter(name, fallback));
   const label = vendor.api?.ownerLabel?.option;
   if (label) options[label] = labelWithOwner(options[label], owner);
-  const apiKey = String(credentials[CREDENTIAL_FIELDS.apiKey] ?? '');
   return {
     vendor,
     fns,
     owner,
-    apiKey,
+    sealKey: fromCredential.sealKey,
     api: subscriptionApi(vendor, {
-      apiKey,
-      baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? vendor.api!.baseUrl),
+      auth: fromCredential.auth,
+      baseUrl: fromCredential.baseUrl,
       allowInsecureTargetUrl: allowHttp,
       // A longer Retry-After is not slept through inside n8n's activation: the budget waits it out.
       maxRetryAfterMs: LIFECYCLE_MAX_RETRY_AFTER_MS,
@@ -316,7 +316,7 @@ async function reconcileStored(ctx: HookContext, found: StoredSubscription): Pro
     const secret = noStoredSecret
       ? undefined
       : stored.sealedSecret
-        ? openSecret(stored.sealedSecret, ctx.apiKey, ctx.owner)
+        ? openSecret(stored.sealedSecret, ctx.sealKey, ctx.owner)
         : stored.secret;
     if (!api.sameUrl(current.url, ctx.url) || (!noStoredSecret && !secret)) {
       // Our own subscription for an old URL (WEBHOOK_URL changed) or one we cannot verify with:
@@ -332,7 +332,7 @@ async function reconcileStored(ctx: HookContext, found: StoredSubscription): Pro
     }
     if (!stored.sealedSecret && secret) {
       // Written in plain text by an older version: seal it now.
-      stored = { ...stored, sealedSecret: sealSecret(secret, ctx.apiKey, ctx.owner) };
+      stored = { ...stored, sealedSecret: sealSecret(secret, ctx.sealKey, ctx.owner) };
       delete stored.secret;
       storeSubscription(ctx.staticData, ctx.kind, stored);
     }

@@ -6,8 +6,8 @@ import {
 } from '@hookpack/core';
 import { n8nRuntime } from './host-runtime.js';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
+import { apiCredentials } from './api-credentials.js';
 import type { Owner } from './ownership.js';
 import { ownedSubscriptions } from './state.js';
 
@@ -41,8 +41,8 @@ export function publicKeySets(
       const client = createSubscriptionClientWith(
         vendor,
         {
-          apiKey: String(credentials[CREDENTIAL_FIELDS.apiKey] ?? ''),
-          baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? api.baseUrl),
+          ...apiCredentials(vendor, credentials).auth,
+          baseUrl: apiCredentials(vendor, credentials).baseUrl,
           allowInsecureTargetUrl: true, // reads only; the target URL was checked at create
           userAgent: 'n8n-nodes-hookpack/0.1',
           // The vendor waits for this delivery's answer: one quick retry at most.

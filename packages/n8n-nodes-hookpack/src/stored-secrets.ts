@@ -1,6 +1,6 @@
 import type { VendorDefinition } from '@hookpack/core';
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import { CREDENTIAL_FIELDS } from './credential.js';
+import { apiCredentials } from './api-credentials.js';
 import { namesFor } from './names.js';
 import type { Owner } from './ownership.js';
 import { cachedOpen, openSecret, rememberOpened } from './seal.js';
@@ -24,7 +24,7 @@ export async function storedSecrets(
     if (stored.sealedSecret) {
       let opened = cachedOpen(stored.sealedSecret);
       if (opened === undefined) {
-        apiKey ??= String((await fns.getCredentials(namesFor(vendor).credentialName))[CREDENTIAL_FIELDS.apiKey] ?? '');
+        apiKey ??= apiCredentials(vendor, await fns.getCredentials(namesFor(vendor).credentialName)).sealKey;
         opened = openSecret(stored.sealedSecret, apiKey, owner);
         if (opened !== undefined) rememberOpened(stored.sealedSecret, opened);
       }

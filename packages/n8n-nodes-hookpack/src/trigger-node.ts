@@ -4,6 +4,8 @@ import { webhookLifecycle } from './lifecycle.js';
 import { namesFor } from './names.js';
 import { nodeProperties, PARAM } from './parameters.js';
 import type { SharedDedupe } from './shared-dedupe.js';
+import { CLIENT_CREDENTIALS_TEST } from './credential.js';
+import { clientCredentialsTest } from './client-credentials-test.js';
 import { webhookHandler } from './webhook.js';
 import { upkeepTrigger } from './upkeep.js';
 import {
@@ -22,6 +24,11 @@ import {
 export function buildTriggerNodeClass(vendor: VendorDefinition, sharedDedupe?: SharedDedupe): new () => INodeType {
   assertVendorDescription(vendor); // an inconsistent description fails the build, not an activation
   const names = namesFor(vendor);
+  const clientCredentials = vendor.api !== undefined && vendor.auth.kind === 'clientCredentials';
+  const credentialTest = {
+    ...(clientCredentials ? { [CLIENT_CREDENTIALS_TEST]: clientCredentialsTest(vendor) } : {}),
+    ...(sharedDedupe ? { [sharedDedupe.credential.testMethod]: sharedDedupe.testCredential } : {}),
+  };
   const description: INodeTypeDescription = {
     displayName: names.nodeDisplayName,
     name: names.nodeName,
@@ -42,7 +49,12 @@ export function buildTriggerNodeClass(vendor: VendorDefinition, sharedDedupe?: S
     inputs: [],
     outputs: ['main'],
     credentials: [
-      { name: names.credentialName, required: true },
+      {
+        name: names.credentialName,
+        required: true,
+        // n8n cannot fetch an app's token for its declarative test: the node tests those credentials.
+        ...(clientCredentials ? { testedBy: CLIENT_CREDENTIALS_TEST } : {}),
+      },
       // A second credential, only when the user picks the shared redelivery check: the dedupe
       // store is not the vendor's, and one Redis serves every hookpack trigger.
       ...(sharedDedupe
@@ -76,9 +88,7 @@ export function buildTriggerNodeClass(vendor: VendorDefinition, sharedDedupe?: S
     webhookMethods = webhookMethods;
     webhook = webhook;
     trigger = trigger;
-    methods = sharedDedupe
-      ? { credentialTest: { [sharedDedupe.credential.testMethod]: sharedDedupe.testCredential } }
-      : {};
+    methods = Object.keys(credentialTest).length > 0 ? { credentialTest } : {};
   };
   Object.defineProperty(cls, 'name', { value: names.nodeClass });
   return cls;

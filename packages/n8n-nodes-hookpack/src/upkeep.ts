@@ -8,8 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { restLifecycle } from './lifecycle.js';
-import { CREDENTIAL_FIELDS } from './credential.js';
 import { namesFor } from './names.js';
+import { apiCredentials } from './api-credentials.js';
 import { ownerOf, sameOwner } from './ownership.js';
 import {
   stateOf,
@@ -321,12 +321,11 @@ async function repair(
 }
 
 async function apiFor(fns: ITriggerFunctions, vendor: VendorDefinition) {
-  const credentials = await fns.getCredentials(namesFor(vendor).credentialName);
-  return subscriptionApi(vendor, {
-    apiKey: String(credentials[CREDENTIAL_FIELDS.apiKey] ?? ''),
-    baseUrl: String(credentials[CREDENTIAL_FIELDS.baseUrl] ?? vendor.api!.baseUrl),
-    allowInsecureTargetUrl: credentials[CREDENTIAL_FIELDS.allowHttpWebhookUrl] === true,
-  });
+  const { auth, baseUrl, allowHttpWebhookUrl } = apiCredentials(
+    vendor,
+    await fns.getCredentials(namesFor(vendor).credentialName),
+  );
+  return subscriptionApi(vendor, { auth, baseUrl, allowInsecureTargetUrl: allowHttpWebhookUrl });
 }
 
 function optionsOf(fns: ITriggerFunctions, vendor: VendorDefinition): Record<string, unknown> {

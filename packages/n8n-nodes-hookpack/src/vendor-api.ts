@@ -9,6 +9,7 @@ import {
   type VendorDefinition,
 } from '@hookpack/core';
 import { n8nRuntime } from './host-runtime.js';
+import type { ClientAuth } from './api-credentials.js';
 
 /** The subscription calls the lifecycle needs, over @hookpack/core's REST client. */
 export interface SubscriptionApi {
@@ -30,7 +31,8 @@ export interface SubscriptionApi {
 }
 
 export interface ApiSettings {
-  apiKey: string;
+  /** The API key, or the app's client credentials (from the node's credential: api-credentials.ts). */
+  auth: ClientAuth;
   baseUrl: string;
   allowInsecureTargetUrl: boolean;
   /** Longest Retry-After a call sleeps through before it fails with the wait (default: core's). */
@@ -41,7 +43,7 @@ export function subscriptionApi(vendor: VendorDefinition, settings: ApiSettings)
   const client = createSubscriptionClientWith(
     vendor,
     {
-      apiKey: settings.apiKey,
+      ...settings.auth,
       baseUrl: settings.baseUrl,
       allowInsecureTargetUrl: settings.allowInsecureTargetUrl,
       userAgent: 'n8n-nodes-hookpack/0.1',

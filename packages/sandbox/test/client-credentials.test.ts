@@ -3,22 +3,10 @@
 // only tokens the endpoint issued, and a revoked key stops both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriptionClient, HookpackApiError, type VendorDefinition } from '@hookpack/core';
-import { parley } from '@hookpack/providers';
+import { parleyAppOnly } from '../../../test/fixtures/parley-app-only.js';
 import { startSandbox, type Sandbox } from '../src/index.js';
 
-/** Parley whose API takes app tokens: not a real vendor. */
-const appOnly: VendorDefinition = {
-  ...parley,
-  id: 'parleyAppOnly',
-  displayName: 'Parley App-Only',
-  auth: {
-    kind: 'clientCredentials',
-    tokenUrl: 'https://login.parley.test/{tenant}/oauth2/v2.0/token',
-    scope: 'https://api.parley.test/.default',
-    fields: [{ name: 'tenant', displayName: 'Tenant ID', description: 'the directory of the app' }],
-    clientHelp: 'Parley → Apps → your app → Secrets.',
-  },
-};
+const appOnly: VendorDefinition = parleyAppOnly;
 
 let sandbox: Sandbox;
 beforeAll(async () => {

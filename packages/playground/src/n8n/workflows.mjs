@@ -24,7 +24,7 @@ export async function createTriggerWorkflow(
   const credentialType = credentialTypeOf(vendor);
   const data = vendor.api
     ? {
-        apiKey: sandbox.apiKey(vendor.id),
+        ...apiAuthData(sandbox, vendor),
         baseUrl: sandbox.baseUrl(vendor.id),
         allowHttpWebhookUrl: true,
         // Vendors that sign with the app's secret (Shopify's client secret) take it in the credential.
@@ -66,6 +66,22 @@ export async function createTriggerWorkflow(
     webhookId,
     productionUrl: `${n8nUrl}/webhook/${webhookId}/webhook`,
     credential: { id: credential.id, name: credential.name, type: credentialType, data },
+  };
+}
+
+/**
+ * The credential fields that authenticate API calls: the sandbox's API key, or for
+ * client-credentials vendors its app id and secret, its token endpoint and a value for each
+ * field the token URL names (`auth_<name>`, which the sandbox takes whatever it is).
+ */
+function apiAuthData(sandbox, vendor) {
+  if (vendor.auth.kind !== 'clientCredentials') return { apiKey: sandbox.apiKey(vendor.id) };
+  const { clientId, clientSecret, tokenUrl } = sandbox.clientCredentials(vendor.id);
+  return {
+    clientId,
+    clientSecret,
+    tokenUrl,
+    ...Object.fromEntries(vendor.auth.fields.map((f) => [`auth_${f.name}`, `sandbox-${f.name}`])),
   };
 }
 
