@@ -16,13 +16,26 @@ const n8nWorkflow = dirname(
 
 beforeAll(() => buildDist(), 120_000);
 
+/** `hookpack build n8n` of the fixture into a scratch folder, with `extra` flags. */
+async function buildFixture(scratch: string, extra: string[] = []) {
+  const work = scratchDir(scratch);
+  const out = join(work, 'n8n-nodes-acme-billing');
+  return { out, run: await hookpack(['build', 'n8n', '--vendor', fixture, '--out', out, ...extra], work) };
+}
+
+/** require() from the built package, with n8n-workflow beside it as n8n provides it (a peer). */
+function loaderOf(out: string): NodeJS.Require {
+  mkdirSync(join(out, 'node_modules'), { recursive: true });
+  if (!existsSync(join(out, 'node_modules', 'n8n-workflow')))
+    symlinkSync(n8nWorkflow, join(out, 'node_modules', 'n8n-workflow'));
+  return createRequire(join(out, 'package.json'));
+}
+
 describe('hookpack build n8n --vendor test/fixtures/acme.ts', () => {
   let out = '';
   let run: Awaited<ReturnType<typeof hookpack>>;
   beforeAll(async () => {
-    const work = scratchDir('n8n');
-    out = join(work, 'n8n-nodes-acme-billing');
-    run = await hookpack(['build', 'n8n', '--vendor', fixture, '--out', out], work);
+    ({ out, run } = await buildFixture('n8n'));
   }, 60_000);
 
   it('exits 0 and says what it built', () => {
@@ -77,10 +90,7 @@ describe('hookpack build n8n --vendor test/fixtures/acme.ts', () => {
   });
 
   it('n8n can load the node and the credential: the vendor description became an n8n trigger', () => {
-    mkdirSync(join(out, 'node_modules'), { recursive: true });
-    if (!existsSync(join(out, 'node_modules', 'n8n-workflow')))
-      symlinkSync(n8nWorkflow, join(out, 'node_modules', 'n8n-workflow'));
-    const load = createRequire(join(out, 'package.json'));
+    const load = loaderOf(out);
     const { AcmeBillingTrigger } = load('./dist/nodes/AcmeBillingTrigger/AcmeBillingTrigger.node.js');
     const node = new AcmeBillingTrigger();
     expect(node.description.name).toBe('acmeBillingTrigger');
@@ -97,9 +107,7 @@ describe('hookpack build n8n --cloud: the package n8n Cloud accepts', () => {
   let out = '';
   let run: Awaited<ReturnType<typeof hookpack>>;
   beforeAll(async () => {
-    const work = scratchDir('n8n-cloud');
-    out = join(work, 'n8n-nodes-acme-billing');
-    run = await hookpack(['build', 'n8n', '--vendor', fixture, '--out', out, '--cloud'], work);
+    ({ out, run } = await buildFixture('n8n-cloud', ['--cloud']));
   }, 60_000);
 
   it('exits 0 and says it left the Redis check out', () => {
@@ -124,10 +132,7 @@ describe('hookpack build n8n --cloud: the package n8n Cloud accepts', () => {
   });
 
   it('its node offers only the in-process redelivery check and asks for one credential', () => {
-    mkdirSync(join(out, 'node_modules'), { recursive: true });
-    if (!existsSync(join(out, 'node_modules', 'n8n-workflow')))
-      symlinkSync(n8nWorkflow, join(out, 'node_modules', 'n8n-workflow'));
-    const load = createRequire(join(out, 'package.json'));
+    const load = loaderOf(out);
     const { AcmeBillingTrigger } = load('./dist/nodes/AcmeBillingTrigger/AcmeBillingTrigger.node.js');
     const node = new AcmeBillingTrigger();
     expect(node.description.credentials.map((c: { name: string }) => c.name)).toEqual(['hookpackAcmeBillingApi']);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriptionClient, HookpackApiError, type VendorDefinition } from '@hookpack/core';
 import { parleyAppOnly } from '../../../test/fixtures/parley-app-only.js';
 import { startSandbox, type Sandbox } from '../src/index.js';
+import { vendorConformance } from '../src/testing/index.js';
 
 const appOnly: VendorDefinition = parleyAppOnly;
 
@@ -66,4 +67,10 @@ describe('client credentials against the sandbox', () => {
       sandbox.setFaults(null);
     }
   });
+
+  it('vendorConformance passes for the client-credentials vendor (its bad-key check: a wrong client secret)', async () => {
+    const report = await vendorConformance(appOnly);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks.map((c) => c.name)).toContain('errors: bad key, invalid input, unknown id');
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { createSubscriptionClient, type VendorDefinition } from '@hookpack/core';
 import { startSandbox } from '../sandbox.js';
+import { sandboxAuth } from './sandbox-auth.js';
 
 type Check = (name: string, run: () => unknown) => Promise<boolean>;
 
@@ -22,7 +23,7 @@ export async function expiryChecks(vendor: VendorDefinition, check: Check): Prom
   const sandbox = await startSandbox({ vendors: [vendor], rateLimits: false, expiryTimeScale: 1, now: () => now });
   try {
     const client = createSubscriptionClient(vendor, {
-      apiKey: sandbox.apiKey(vendor.id),
+      ...sandboxAuth(sandbox, vendor),
       baseUrl: sandbox.baseUrl(vendor.id),
       allowInsecureTargetUrl: true,
       now: () => now,

@@ -7,6 +7,7 @@ import {
   type VendorDefinition,
 } from '@hookpack/core';
 import { SandboxInputError, type Sandbox } from '../sandbox.js';
+import { sandboxAuth } from './sandbox-auth.js';
 import { IGNORES_HANDSHAKES, type ReceivedDelivery, type startReceiver } from './receiver.js';
 
 type Check = (name: string, run: () => unknown) => Promise<boolean>;
@@ -48,7 +49,7 @@ export async function handshakeChecks(
   const handshake = vendor.handshake;
   if (!handshake || !vendor.api) return;
   const client = createSubscriptionClient(vendor, {
-    apiKey: sandbox.apiKey(vendor.id),
+    ...sandboxAuth(sandbox, vendor),
     baseUrl: sandbox.baseUrl(vendor.id),
     allowInsecureTargetUrl: true,
     retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },

@@ -22,6 +22,7 @@ import {
   type SubscriptionClient,
   type VendorDefinition,
 } from '@hookpack/core';
+import { sandboxAuth } from './sandbox-auth.js';
 import { startSandbox, type Sandbox } from '../sandbox.js';
 import { deliveryBody, deliveryHeaders, newEventId } from '../send.js';
 import { secretBody } from '../rest.js';
@@ -242,14 +243,14 @@ async function apiChecks(
   maxForPaging: number,
 ): Promise<void> {
   const api = vendor.api!;
-  const clientWith = (apiKey: string): SubscriptionClient =>
+  const clientWith = (spoiled: boolean): SubscriptionClient =>
     createSubscriptionClient(vendor, {
-      apiKey,
+      ...sandboxAuth(sandbox, vendor, spoiled),
       baseUrl: sandbox.baseUrl(vendor.id),
       allowInsecureTargetUrl: true,
       retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
     });
-  const client = clientWith(sandbox.apiKey(vendor.id));
+  const client = clientWith(false);
   const allEvents = vendor.events.map((e) => e.type);
   // A vendor whose subscriptions carry one event each: the main subscription is for the first.
   const perEvent = oneEventPerSubscription(vendor);
@@ -455,7 +456,7 @@ async function apiChecks(
     });
 
   await check('errors: bad key, invalid input, unknown id', async () => {
-    const bad = await expectApiError(clientWith(`${sandbox.apiKey(vendor.id)}x`).findById(subId), 'unauthorized', 401);
+    const bad = await expectApiError(clientWith(true).findById(subId), 'unauthorized', 401);
     must(bad.vendorMessage, 'the 401 error document carried no message the client could read');
     const unknownEvent = client.create({ url: `${receiver.url}/invalid`, events: ['no.such.event'], options });
     if (api.resource.fields.eventFlags) {
@@ -632,7 +633,7 @@ async function rateLimitCheck(vendor: VendorDefinition): Promise<void> {
   const sandbox = await startSandbox({ vendors: [vendor], rateLimits: true });
   try {
     const client = createSubscriptionClient(vendor, {
-      apiKey: sandbox.apiKey(vendor.id),
+      ...sandboxAuth(sandbox, vendor),
       baseUrl: sandbox.baseUrl(vendor.id),
       retry: { maxAttempts: 1 },
     });
