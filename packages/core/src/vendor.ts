@@ -326,6 +326,11 @@ export interface SubscriptionFields {
   /** Path of the list of event types. Absent when the vendor selects events by `eventFlags`. */
   events?: string;
   /**
+   * The list at `events` is one string, its types joined by this separator (Microsoft Graph's
+   * `changeType: "created,updated"`). Reads split it and drop blanks; writes join it.
+   */
+  eventsJoinedBy?: string;
+  /**
    * Events selected by boolean fields instead of a list (SendGrid: `delivered: true, open:
    * false, …`), by event type → field path. A subscription's events are the types whose field
    * is true; create sends every listed field (true or false), updates of events too.

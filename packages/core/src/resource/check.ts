@@ -549,6 +549,25 @@ function checkEventField(vendor: VendorDefinition, api: RestApiDefinition, event
       'events declared both as a list and as flags',
       'keep the one the vendor uses',
     );
+  const separator = (api.resource.fields as { eventsJoinedBy?: unknown }).eventsJoinedBy;
+  if (separator !== undefined) {
+    if (typeof separator !== 'string' || separator === '' || /\s/.test(separator))
+      add(
+        'api.resource.fields.eventsJoinedBy',
+        `${JSON.stringify(separator)} is not a separator`,
+        'give the non-blank text between event types (",")',
+      );
+    else if (path === undefined || eventFlags)
+      add('api.resource.fields.eventsJoinedBy', 'joins no events list', 'declare fields.events, or drop it');
+    else
+      for (const type of events)
+        if (type.includes(separator))
+          add(
+            'api.resource.fields.eventsJoinedBy',
+            `event type "${type}" contains the separator "${separator}"`,
+            'choose the separator the vendor uses, which no type contains',
+          );
+  }
   if (!eventFlags) return;
   for (const type of Object.keys(eventFlags))
     if (!events.has(type))

@@ -17,7 +17,7 @@ export interface EventField {
 }
 
 export function eventField(
-  fields: Pick<SubscriptionFields, 'events' | 'eventFlags'>,
+  fields: Pick<SubscriptionFields, 'events' | 'eventFlags' | 'eventsJoinedBy'>,
   vendorName: string,
   oneEvent = false,
 ): EventField {
@@ -25,7 +25,44 @@ export function eventField(
   if (flags) return flagField(flags, vendorName);
   const path = fields.events;
   if (path === undefined) throw new TypeError(`${vendorName} declares neither resource.fields.events nor eventFlags`);
-  return oneEvent ? topicField(path, vendorName) : listField(path);
+  if (oneEvent) return topicField(path, vendorName);
+  return fields.eventsJoinedBy !== undefined ? joinedField(path, fields.eventsJoinedBy) : listField(path);
+}
+
+/** The event types as one string at `path`, joined by `separator` (Graph's `"created,updated"`). */
+function joinedField(path: string, separator: string): EventField {
+  const split = (value: string) => [
+    ...new Set(
+      value
+        .split(separator)
+        .map((e) => e.trim())
+        .filter((e) => e !== ''),
+    ),
+  ];
+  return {
+    name: path,
+    read(attrs) {
+      const value = getPath(attrs, path);
+      if (typeof value !== 'string') throw new TypeError(`expected event types joined by "${separator}" at "${path}"`);
+      return split(value);
+    },
+    write(attrs, events) {
+      const joined = events.find((e) => e.includes(separator));
+      if (joined !== undefined)
+        throw new TypeError(`event type "${joined}" contains the separator "${separator}" of "${path}"`);
+      setPath(attrs, path, events.join(separator));
+    },
+    readRequest(attrs, details) {
+      const value = getPath(attrs, path);
+      if (value === undefined) return undefined;
+      const events = typeof value === 'string' ? split(value) : [];
+      if (events.length === 0) {
+        details[path] = `must be event types joined by "${separator}"`;
+        return undefined;
+      }
+      return events;
+    },
+  };
 }
 
 /** A list of event types at `path`. */
