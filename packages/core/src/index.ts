@@ -39,7 +39,15 @@ export * from './dedupe/index.js';
 export { resourceCodec, canPause, optionPath, mediaTypeOf } from './resource/codec.js';
 export { getPath, setPath } from './resource/path.js';
 export { envelopeFields } from './resource/envelope.js';
-export { expiryOf, readTimestamp, renewalDueAt, RENEW_AT_FRACTION, writeTimestamp } from './resource/expiry.js';
+export {
+  expiryOf,
+  readTimestamp,
+  renewalDueAt,
+  RENEW_AT_FRACTION,
+  requestedExpiry,
+  requestedExpiryPath,
+  writeTimestamp,
+} from './resource/expiry.js';
 export { oneEventPerSubscription, subscriptionGroups, usesAppSecret } from './resource/events.js';
 export { generateSecret, secretRuleProblem, redactSecret } from './resource/secret.js';
 export { validationStatusOf } from './resource/error-document.js';

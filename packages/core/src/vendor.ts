@@ -247,6 +247,12 @@ export interface ExpiryDefinition {
   renew: { kind: 'endpoint'; answerPath?: string } | { kind: 'patch'; field: string } | { kind: 'recreate' };
   /** What the vendor does at expiry: deletes it (reads answer 404), or keeps it switched off. */
   afterExpiry: 'delete' | 'disable';
+  /**
+   * Create asks for its expiry and the vendor refuses a create without one (Microsoft Graph's
+   * `expirationDateTime`): clients send a little less than `maxLifetimeMs` from now, at the `patch`
+   * renewal's field (else `field.path`), never more than the vendor allows.
+   */
+  requestedOnCreate?: boolean;
 }
 
 export type TimestampUnit = 'iso' | 'unix-seconds' | 'unix-milliseconds';
@@ -486,7 +492,8 @@ export type RequestRead =
  * single functions through `codec`.
  */
 export interface ResourceCodec {
-  createBody(input: SubscriptionInput & { secret?: string }): Record<string, unknown>;
+  /** `expiresAt`: the expiry create asks for (`api.expiry.requestedOnCreate`). */
+  createBody(input: SubscriptionInput & { secret?: string; expiresAt?: string }): Record<string, unknown>;
   updateBody(id: string, patch: SubscriptionPatch & { secret?: string }): Record<string, unknown>;
   /** A vendor answer → Subscription; `withSecret` for create/rotate answers. Throws on a body it does not recognise. */
   readSubscription(body: unknown, withSecret: boolean): Subscription;

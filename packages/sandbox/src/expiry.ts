@@ -16,9 +16,19 @@ export function grantedExpiry(vendor: VendorDefinition, clock: ExpiryClock): str
   return new Date(clock.now() + Math.round(expiry.maxLifetimeMs * clock.lifetimeScale)).toISOString();
 }
 
-/** The longest expiry a client may ask for now (`patch` renewals), with a second of slack for clocks. */
+/**
+ * The longest expiry a client may ask for now (a `patch` renewal, a create that asks), with a
+ * second of slack for clocks: the vendor's longest lifetime as documented, unscaled — clients
+ * ask in real time.
+ */
 export function latestAllowedExpiry(vendor: VendorDefinition, clock: ExpiryClock): number {
-  return Date.parse(grantedExpiry(vendor, clock)!) + 1000;
+  return clock.now() + vendor.api!.expiry!.maxLifetimeMs + 1000;
+}
+
+/** What the sandbox grants for an expiry a client asked for: the asked lifetime, scaled like every other. */
+export function grantedRequest(requested: string, clock: ExpiryClock): string {
+  const now = clock.now();
+  return new Date(now + Math.round((Date.parse(requested) - now) * clock.lifetimeScale)).toISOString();
 }
 
 /** True once the subscription's expiry has passed. */

@@ -23,7 +23,15 @@ import { pageOf } from './pages.js';
 import { performHandshake } from './handshake.js';
 import type { DeliveryEngine, FireResult } from './delivery.js';
 import type { FaultInjector, InjectedFault } from './faults.js';
-import { grantedExpiry, lapseExpired, latestAllowedExpiry, renewAnswer, type ExpiryClock } from './expiry.js';
+import {
+  grantedExpiry,
+  grantedRequest,
+  lapseExpired,
+  latestAllowedExpiry,
+  renewAnswer,
+  type ExpiryClock,
+} from './expiry.js';
+import { requestedExpiryPath } from '@hookpack/core';
 import { TokenIssuer } from './client-credentials.js';
 
 export interface RestContext {
@@ -428,6 +436,8 @@ export class VendorApi {
     const read = this.codec.readRequest(input, 'create');
     if (!read.ok) throw new VendorHttpError(this.validationStatus, read.message, read.details);
     const { url, events, options } = read.value;
+    // A vendor whose create asks for the expiry (Graph): at most its longest lifetime, in the future.
+    if (read.value.expiresAt !== undefined) this.checkRequestedExpiry(read.value.expiresAt);
     // A vendor that signs only once signing is turned on (the `signing` endpoint) starts unsigned;
     // an app-signed vendor (Shopify) issues no secret per subscription: deliveries use the app's.
     const secret =
@@ -450,7 +460,10 @@ export class VendorApi {
       createdAt: new Date(this.ctx.clock.now()).toISOString(),
       manual: false,
     };
-    const expiresAt = grantedExpiry(vendor, this.ctx.clock);
+    const expiresAt =
+      read.value.expiresAt !== undefined
+        ? grantedRequest(read.value.expiresAt, this.ctx.clock)
+        : grantedExpiry(vendor, this.ctx.clock);
     if (expiresAt !== undefined) sub.expiresAt = expiresAt;
     this.ctx.store.subscriptions.set(sub.id, sub);
     this.ctx.onChange();
@@ -469,7 +482,7 @@ export class VendorApi {
     if (url !== undefined) sub.url = url;
     if (events !== undefined) sub.events = events;
     Object.assign(sub.options, options);
-    if (expiresAt !== undefined) sub.expiresAt = expiresAt;
+    if (expiresAt !== undefined) sub.expiresAt = grantedRequest(expiresAt, this.ctx.clock);
     const resumed = active === true && !sub.active;
     if (active !== undefined) {
       sub.active = active;
@@ -501,10 +514,10 @@ export class VendorApi {
     return { status: 200, body: this.codec.wrap(renewAnswer(this.vendor, expiresAt)) };
   }
 
-  /** A `patch` renewal may ask for at most the vendor's longest lifetime, and not for the past. */
+  /** A `patch` renewal or a create may ask for at most the vendor's longest lifetime, and not for the past. */
   private checkRequestedExpiry(expiresAt: string): void {
     const expiry = this.api.expiry;
-    const field = expiry?.renew.kind === 'patch' ? expiry.renew.field : 'expiresAt';
+    const field = expiry ? requestedExpiryPath(expiry) : 'expiresAt';
     const at = Date.parse(expiresAt);
     if (at <= this.ctx.clock.now())
       throw new VendorHttpError(this.validationStatus, `${field} must be in the future.`, {

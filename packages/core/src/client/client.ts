@@ -11,7 +11,7 @@ import { firstPage, maxPagesOf, nextPage, pageKey, type PageRequest } from '../r
 import { generateSecret } from '../resource/secret.js';
 import { getPath } from '../resource/path.js';
 import { oneEventPerSubscription, subscriptionGroups } from '../resource/events.js';
-import { readTimestamp } from '../resource/expiry.js';
+import { readTimestamp, requestedExpiry } from '../resource/expiry.js';
 import { backoffDelay } from './backoff.js';
 import { resolveClientConfig, type ClientRuntime, type SubscriptionClientOptions } from './config.js';
 import { defaultRuntime } from './default-runtime.js';
@@ -300,7 +300,12 @@ export function createSubscriptionClientWith(
       );
     // A client-chosen secret is made once per create call: every attempt sends the same one.
     const chosenSecret = clientSecret();
-    const body = codec().createBody(chosenSecret === undefined ? input : { ...input, secret: chosenSecret });
+    const expiry = vendor.api?.expiry;
+    const body = codec().createBody({
+      ...input,
+      ...(chosenSecret !== undefined && { secret: chosenSecret }),
+      ...(expiry?.requestedOnCreate && { expiresAt: requestedExpiry(expiry, config.now()) }),
+    });
     // Counts POST attempts only; the lookups around them have their own retries.
     const budget: AttemptBudget = { used: 0 };
     // A create whose answer we lost may still have happened (with idempotency keys too, once the
@@ -551,9 +556,7 @@ export function createSubscriptionClientWith(
       return { kind: 'replaced', subscription, oldDeleted };
     }
     if (expiry.renew.kind === 'patch') {
-      // Just short of the longest lifetime: the vendor's clock may run a little ahead of ours.
-      const margin = Math.min(60_000, expiry.maxLifetimeMs / 100);
-      const wanted = new Date(config.now() + expiry.maxLifetimeMs - margin).toISOString();
+      const wanted = requestedExpiry(expiry, config.now());
       const updated = await update(id, { expiresAt: wanted });
       return { kind: 'extended', expiresAt: updated.expiresAt ?? wanted };
     }

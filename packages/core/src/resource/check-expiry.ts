@@ -42,6 +42,8 @@ export function checkExpiry(vendor: VendorDefinition, api: RestApiDefinition, ad
       `"${String(field.unit)}" is not a timestamp unit`,
       'use "iso", "unix-seconds" or "unix-milliseconds"',
     );
+  if (e.requestedOnCreate !== undefined && typeof e.requestedOnCreate !== 'boolean')
+    add('api.expiry.requestedOnCreate', 'is not true or false', 'true when create must ask for its expiry');
   if (e.afterExpiry !== 'delete' && e.afterExpiry !== 'disable')
     add('api.expiry.afterExpiry', 'nothing says what the vendor does at expiry', 'use "delete" or "disable"');
   else if (e.afterExpiry === 'disable' && !api.resource.fields.active)

@@ -13,7 +13,7 @@ import { getPath, isObject, setPath } from './path.js';
 import { redactSecret } from './secret.js';
 import { eventField } from './event-field.js';
 import { oneEventPerSubscription } from './events.js';
-import { readTimestamp, writeTimestamp } from './expiry.js';
+import { readTimestamp, requestedExpiryPath, writeTimestamp } from './expiry.js';
 
 type RestVendor = Pick<VendorDefinition, 'displayName' | 'subscriptionOptions'> & { api?: RestApiDefinition };
 
@@ -222,13 +222,14 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
         else value.active = fields.active.inverted ? !active : active;
       }
     }
-    if (expiry?.renew.kind === 'patch' && mode === 'update') {
-      const raw = getPath(attrs, expiry.renew.field);
+    const expiryPath = expiry && requestedExpiryPath(expiry);
+    if (expiry && expiryPath && (mode === 'update' ? expiry.renew.kind === 'patch' : expiry.requestedOnCreate)) {
+      const raw = getPath(attrs, expiryPath);
       if (raw !== undefined) {
         const at = readTimestamp(raw, expiry.field.unit);
-        if (at === undefined) details[expiry.renew.field] = `must be a timestamp (${expiry.field.unit})`;
+        if (at === undefined) details[expiryPath] = `must be a timestamp (${expiry.field.unit})`;
         else value.expiresAt = at;
-      }
+      } else if (mode === 'create') details[expiryPath] = 'is required';
     }
     for (const [path, fixed] of fixedFields) {
       const v = getPath(attrs, path);
@@ -267,7 +268,7 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
   };
 
   return {
-    createBody: ({ url, events, options, secret }) => {
+    createBody: ({ url, events, options, secret, expiresAt }) => {
       const attrs: Record<string, unknown> = {};
       const relationships: Record<string, unknown> = {};
       for (const [path, value] of Object.entries(api.resource.createFields ?? {})) setPath(attrs, path, value);
@@ -282,6 +283,8 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
         else setPath(attrs, optionPath(api, option), v);
       }
       if (secret !== undefined) setPath(attrs, requireSecretPath(vendor, api), secret);
+      if (expiresAt !== undefined && expiry?.requestedOnCreate)
+        setPath(attrs, requestedExpiryPath(expiry), writeTimestamp(expiresAt, expiry.field.unit));
       return requestDocument(attrs, undefined, relationships);
     },
     updateBody: (id, { url, events, active, options, secret, expiresAt }) => {

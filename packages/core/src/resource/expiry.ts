@@ -37,3 +37,14 @@ export function renewalDueAt(expiry: ExpiryDefinition, expiresAt: string, grante
   const start = grantedAt !== undefined && grantedAt < end ? grantedAt : end - expiry.maxLifetimeMs;
   return start + (end - start) * RENEW_AT_FRACTION;
 }
+
+/** Where requests ask for an expiry: the `patch` renewal's field, else where answers carry it. */
+export function requestedExpiryPath(expiry: ExpiryDefinition): string {
+  return expiry.renew.kind === 'patch' ? expiry.renew.field : expiry.field.path;
+}
+
+/** The expiry clients ask for: just short of the longest lifetime, as the vendor's clock may run a little ahead. */
+export function requestedExpiry(expiry: ExpiryDefinition, now: number): string {
+  const margin = Math.min(60_000, expiry.maxLifetimeMs / 100);
+  return new Date(now + expiry.maxLifetimeMs - margin).toISOString();
+}
