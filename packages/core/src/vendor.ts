@@ -410,6 +410,11 @@ export interface LinkHeaderPagination extends PaginationBase {
    * (Shopify's `page_info`). Absent: a page number in `page`. Clients follow the link as given.
    */
   cursorParam?: string;
+  /**
+   * The next page's URL is in the list answer under this key, not in a `Link` header (OData's
+   * `@odata.nextLink`, Microsoft Graph). One key, dots and all; absent on the last page.
+   */
+  bodyKey?: string;
 }
 
 /**
@@ -504,7 +509,8 @@ export interface ResourceCodec {
   errorInfo(body: unknown): VendorErrorInfo;
   // Server side (the sandbox):
   renderSubscription(state: SubscriptionState, withSecret: boolean): unknown;
-  renderList(items: SubscriptionState[], page: { next?: string; hasMore: boolean }): unknown;
+  /** `nextUrl`: the next page's URL, for `link` paging that carries it in the body (`bodyKey`). */
+  renderList(items: SubscriptionState[], page: { next?: string; hasMore: boolean; nextUrl?: string }): unknown;
   readRequest(body: unknown, mode: 'create' | 'update'): RequestRead;
   renderError(error: ErrorDocumentInput): unknown;
   /** Wraps any other answer (test, me) the way the vendor wraps documents. */

@@ -5,13 +5,19 @@ import type { SubscriptionRecord } from './state.js';
 const MAX_PAGE_SIZE = 100;
 
 export type PageResult =
-  { items: SubscriptionRecord[]; next?: string; link?: string } | { error: string; details: Record<string, string> };
+  | { items: SubscriptionRecord[]; next?: string; link?: string; nextUrl?: string }
+  | { error: string; details: Record<string, string> };
 
 /**
  * One page of a list, paged the way the vendor's description says: by page number, by a
  * cursor (the id of the first item of the next page, or Stripe-style "starting after" the
  * last item's id), or with a `Link: rel="next"` header. Unpaged vendors get everything.
  */
+/** The next page's URL: in a `Link` header, or in the body under `bodyKey` (rendered by the codec). */
+function linkTo(href: string): { link?: string; nextUrl: string } {
+  return { link: `<${href}>; rel="next"`, nextUrl: href };
+}
+
 export function pageOf(
   api: RestApiDefinition,
   all: SubscriptionRecord[],
@@ -38,7 +44,7 @@ export function pageOf(
     if (!following) return { items };
     const next = new URL(requestUrl);
     next.searchParams.set(param, following.id);
-    return { items, link: `<${next.href}>; rel="next"` };
+    return { items, ...linkTo(next.href) };
   }
   switch (pagination.kind) {
     case 'page':
@@ -55,7 +61,7 @@ export function pageOf(
       if (!more) return { items };
       const next = new URL(requestUrl);
       next.searchParams.set(param, String(number + 1));
-      return { items, link: `<${next.href}>; rel="next"` };
+      return { items, ...linkTo(next.href) };
     }
     case 'cursor': {
       const cursor = query.get(pagination.param);

@@ -340,8 +340,12 @@ export class VendorApi {
           body: codec.renderList(page.items, {
             hasMore: page.next !== undefined,
             ...(page.next ? { next: page.next } : {}),
+            ...(page.nextUrl ? { nextUrl: page.nextUrl } : {}),
           }),
-          ...(page.link ? { headers: { Link: page.link } } : {}),
+          // The next page's link travels in the body instead for vendors that say so (bodyKey).
+          ...(page.link && !(this.api.list?.pagination?.kind === 'link' && this.api.list.pagination.bodyKey)
+            ? { headers: { Link: page.link } }
+            : {}),
         };
       }
       case 'get':

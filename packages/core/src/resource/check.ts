@@ -339,6 +339,12 @@ function checkApi(
       `"${pagination.cursorParam}" is not a query parameter name`,
       'use a name like "page_info"',
     );
+  if (pagination?.kind === 'link' && pagination.bodyKey !== undefined) {
+    if (typeof pagination.bodyKey !== 'string' || pagination.bodyKey === '')
+      add('api.list.pagination.bodyKey', 'is empty', "name the list answer's key holding the next page's URL");
+    else if (list?.key === undefined && api.resource.document.kind !== 'jsonApi')
+      add('api.list.pagination.bodyKey', 'a bare-array list has no key to carry the link', 'declare api.list.key');
+  }
   if (pagination) {
     if (!endpoints.list) add('api.list.pagination', 'paging without a list endpoint', 'declare api.endpoints.list');
     if (!(Number.isInteger(pagination.pageSize) && pagination.pageSize >= 1))

@@ -346,6 +346,9 @@ function deriveCodec(vendor: RestVendor, api: RestApiDefinition): ResourceCodec 
         if ('path' in pagination.next) setPath(container, pagination.next.path, page.next ?? null);
         else setPath(container, pagination.next.hasMore, page.hasMore);
       }
+      // One key, not a path: OData's `@odata.nextLink` has a dot in it.
+      if (pagination?.kind === 'link' && pagination.bodyKey && page.nextUrl)
+        container[pagination.bodyKey] = page.nextUrl;
       return document.kind === 'wrapped' && document.lists !== 'flat' ? { [document.key]: container } : container;
     },
     readRequest,

@@ -47,20 +47,34 @@ export function nextPage(
       return { query: { ...sizeQuery(pagination), [pagination.param]: cursor } };
     }
     case 'link': {
-      const next = linkNext(answer.headers.get('link'));
+      const next = pagination.bodyKey
+        ? bodyLink(api, answer.body, pagination.bodyKey)
+        : linkNext(answer.headers.get('link'));
       if (!next) return undefined;
       let url: URL;
       try {
         url = new URL(next, baseUrl);
       } catch {
-        throw new Error(`the Link header's next page "${next.slice(0, 100)}" is not a URL`);
+        throw new Error(`the ${pagination.bodyKey ?? 'Link header'}'s next page "${next.slice(0, 100)}" is not a URL`);
       }
       // The API key goes with every request: never to another host.
       if (url.origin !== new URL(baseUrl).origin)
-        throw new Error(`the Link header points the next page to another host (${url.origin})`);
+        throw new Error(
+          `the ${pagination.bodyKey ?? 'Link header'} points the next page to another host (${url.origin})`,
+        );
       return { url: url.href };
     }
   }
+}
+
+/** The next page's URL at a top-level key of the list answer (`@odata.nextLink`); undefined when absent. */
+function bodyLink(api: RestApiDefinition, body: unknown, key: string): string | undefined {
+  const container = listContainerOf(api, body);
+  if (!container || typeof container !== 'object') return undefined;
+  const value = (container as Record<string, unknown>)[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`the list answer's "${key}" is not a URL string`);
+  return value;
 }
 
 /** Identity of a page request, to notice a vendor sending us in circles. */
