@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM helpers
-import { credentialTypeOf, freePort } from '@hookpack/playground/n8n';
+import { authFieldOf, credentialTypeOf, freePort } from '@hookpack/playground/n8n';
 import { vendors } from '@hookpack/providers';
-import { namesFor } from 'n8n-nodes-hookpack';
+import { authFieldName, namesFor } from 'n8n-nodes-hookpack';
 
 // The README's first command, as a user runs it (minus the build, which `npm install` did):
 // sandbox + real n8n + one workflow per vendor, a sample event each, and the report.
@@ -74,5 +74,9 @@ describe('npm start (playground)', () => {
 describe('playground n8n harness', () => {
   it("names each vendor's credential type as n8n-nodes-hookpack does", () => {
     for (const vendor of vendors) expect(credentialTypeOf(vendor)).toBe(namesFor(vendor).credentialName);
+  });
+
+  it("names a client-credentials vendor's token-URL fields as n8n-nodes-hookpack does", () => {
+    for (const name of ['tenant', 'region']) expect(authFieldOf(name)).toBe(authFieldName(name));
   });
 });

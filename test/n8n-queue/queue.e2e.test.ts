@@ -419,7 +419,7 @@ describe('renewal in queue mode (test/fixtures/expiring-parley.ts)', () => {
       const vendor = expiringParley;
       const created = await publishFixture(vendor, EXPIRING_PACKAGE, 'renewal');
       const sub = sandbox!.subscriptions(vendor.id)[0]!;
-      const lifetimeMs = 10_000;
+      const lifetimeMs = vendor.api!.expiry!.maxLifetimeMs * TEN_SECOND_LIFETIME;
       const refreshPath = vendor.api!.endpoints.renew!.path.replace('{id}', sub.id);
       const refreshes = () =>
         sandbox!.requests(vendor.id).filter((r) => r.method === 'POST' && r.path === refreshPath && r.status === 200);

@@ -4,7 +4,7 @@ import { createCredentialClass } from './credential.js';
 import { createDedupeCredentialClass } from './dedupe-credential.js';
 import { createTriggerNodeClass } from './trigger.js';
 
-export { createCredentialClass } from './credential.js';
+export { authFieldName, createCredentialClass } from './credential.js';
 export { createDedupeCredentialClass, DEDUPE_CREDENTIAL } from './dedupe-credential.js';
 export { createTriggerNodeClass } from './trigger.js';
 export { createCloudTriggerNodeClass } from './cloud.js';

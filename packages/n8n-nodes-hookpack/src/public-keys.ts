@@ -37,12 +37,12 @@ export function publicKeySets(
     const scopeKey = JSON.stringify(scope);
     fetchers.delete(scopeKey);
     fetchers.set(scopeKey, async () => {
-      const credentials = await fns.getCredentials(namesFor(vendor).credentialName);
+      const { auth, baseUrl } = apiCredentials(vendor, await fns.getCredentials(namesFor(vendor).credentialName));
       const client = createSubscriptionClientWith(
         vendor,
         {
-          ...apiCredentials(vendor, credentials).auth,
-          baseUrl: apiCredentials(vendor, credentials).baseUrl,
+          ...auth,
+          baseUrl,
           allowInsecureTargetUrl: true, // reads only; the target URL was checked at create
           userAgent: 'n8n-nodes-hookpack/0.1',
           // The vendor waits for this delivery's answer: one quick retry at most.

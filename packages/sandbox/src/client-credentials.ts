@@ -1,4 +1,5 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { safeEqual } from './http-util.js';
 import type { ClientCredentialsAuth, VendorDefinition } from '@hookpack/core';
 
 /** How long the sandbox's access tokens live (Microsoft's are about an hour). */
@@ -51,7 +52,7 @@ export class TokenIssuer {
     if (params.get('scope') !== auth.scope) return oauthError(400, 'invalid_scope', `The scope must be ${auth.scope}.`);
     const id = params.get('client_id') ?? '';
     const secret = params.get('client_secret') ?? '';
-    if (revoked || !same(id, sandboxClientId(this.vendor)) || !same(secret, clientSecret))
+    if (revoked || !safeEqual(id, sandboxClientId(this.vendor)) || !safeEqual(secret, clientSecret))
       return oauthError(401, 'invalid_client', 'Invalid client id or client secret (sandbox).');
     const token = `sbx_tok_${randomBytes(18).toString('base64url')}`;
     while (this.issued.size >= 1000) this.issued.delete(this.issued.keys().next().value!);
@@ -74,10 +75,4 @@ export class TokenIssuer {
 
 function oauthError(status: number, error: string, description: string) {
   return { status, body: { error, error_description: description } };
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Largest request body the sandbox reads; anything bigger is refused, never buffered. */
@@ -76,4 +77,11 @@ export function isLoopbackUrl(url: URL): boolean {
 export function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Constant-time equality of two strings (keys, secrets, tokens). */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
@@ -15,7 +15,7 @@ import {
   type RestApiDefinition,
   type VendorDefinition,
 } from '@hookpack/core';
-import { BodyTooLargeError, header, isLoopbackUrl, parseJson, readBody, sendJson } from './http-util.js';
+import { BodyTooLargeError, header, isLoopbackUrl, parseJson, readBody, safeEqual, sendJson } from './http-util.js';
 import { IdempotencyCache } from './idempotency.js';
 import { RateLimiter } from './rate-limit.js';
 import { MAX_SUBSCRIPTIONS, type Store, type SubscriptionRecord } from './state.js';
@@ -672,12 +672,6 @@ export function newSecret(vendor: VendorDefinition): string {
 export function secretBody(vendor: Pick<VendorDefinition, 'signature'>): string {
   const bytes = randomBytes(24);
   return vendor.signature.scheme.kind === 'standard-webhooks' ? bytes.toString('base64') : bytes.toString('base64url');
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Matches `/webhooks/{id}/test` against a path; returns the decoded id when the template has one. */

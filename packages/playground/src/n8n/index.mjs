@@ -5,7 +5,7 @@ export { N8nRest, freePort, startN8n } from './n8n-instance.mjs';
 export { installCommunityPackage, packNodesPackage, repoRoot } from './package-install.mjs';
 export { ensureNode24 } from './node24.mjs';
 export { portIsFree } from './ports.mjs';
-export { createTriggerWorkflow, credentialTypeOf } from './workflows.mjs';
+export { authFieldOf, createTriggerWorkflow, credentialTypeOf } from './workflows.mjs';
 export { missingServices, SERVICES_INSTALL_COMMAND } from './service-binaries.mjs';
 export { BACKEND_HEADER } from './haproxy-lb.mjs';
 export { startQueueMode } from './queue-mode.mjs';

@@ -17,6 +17,11 @@ export function credentialTypeOf(vendor) {
   return `hookpack${vendor.id.charAt(0).toUpperCase()}${vendor.id.slice(1)}Api`;
 }
 
+/** n8n-nodes-hookpack's credential field for one of a client-credentials vendor's `auth.fields` (its authFieldName). */
+export function authFieldOf(name) {
+  return `auth_${name}`;
+}
+
 export async function createTriggerWorkflow(
   rest,
   { n8nUrl, sandbox, vendor, events, name, signingSecret, dedupe, packageName = 'n8n-nodes-hookpack', options },
@@ -81,7 +86,7 @@ function apiAuthData(sandbox, vendor) {
     clientId,
     clientSecret,
     tokenUrl,
-    ...Object.fromEntries(vendor.auth.fields.map((f) => [`auth_${f.name}`, `sandbox-${f.name}`])),
+    ...Object.fromEntries(vendor.auth.fields.map((f) => [authFieldOf(f.name), `sandbox-${f.name}`])),
   };
 }
 
